@@ -1,0 +1,124 @@
+"""The `scorecard` command: parse options, call the library, map errors to exit codes."""
+
+from __future__ import annotations
+
+import functools
+import sys
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+import click
+
+from generator.errors import DataError, Problem, ScorecardError
+from generator.export import export_rows, write_csv, write_json
+from generator.pipeline import make_report
+
+
+def _common(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --content and --measures, and turn our errors into messages and exit codes."""
+
+    @click.option(
+        "--content",
+        type=click.Path(path_type=Path),
+        default=Path("content"),
+        show_default=True,
+        help="Folder with organization.yaml, units/, templates/, commentary/.",
+    )
+    @click.option(
+        "--measures",
+        type=click.Path(path_type=Path),
+        default=Path("measures"),
+        show_default=True,
+        help="Folder with measures CSV files.",
+    )
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            return command(*args, **kwargs)
+        except DataError as exc:
+            _print_problems(exc.problems)
+            click.secho(f"{exc}.", fg="red", err=True)
+            sys.exit(exc.exit_code)
+        except ScorecardError as exc:
+            click.secho(f"error: {exc}", fg="red", err=True)
+            sys.exit(exc.exit_code)
+
+    return wrapper
+
+
+def _print_problems(problems: list[Problem]) -> None:
+    for problem in problems:
+        colour = "red" if problem.severity == "error" else "yellow"
+        click.secho(str(problem), fg=colour, err=True)
+
+
+@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(package_name="scorecard-press")
+def main() -> None:
+    """Publish Balanced Scorecards from YAML definitions and CSV measures.
+
+    \b
+    Example:
+      scorecard check
+      scorecard export --period 2026-Q3 --format csv -o results.csv
+    """
+
+
+@main.command()
+@_common
+@click.option("--strict", is_flag=True, help="Treat data-quality warnings as errors (exit 1).")
+@click.option("--period", help="Quarter checked for missing values, YYYY-Qn (default: latest with data).")
+def check(content: Path, measures: Path, strict: bool, period: str | None) -> None:
+    """Validate content and measures; list every error, then data-quality warnings.
+
+    \b
+    Example:
+      scorecard check --content content --measures measures --strict
+    """
+    report, warnings = make_report(content, measures, period)
+    _print_problems(warnings)
+    sc = report.scorecard
+    kpis = sum(len(o.kpis) for u in sc.units.values() for o in u.objectives)
+    summary = f"{len(sc.units)} units, {kpis} KPIs, {len(sc.measures)} measures; latest period {report.period}"
+    if strict and warnings:
+        raise DataError(warnings)
+    click.echo(f"OK: {summary}; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
+
+
+@main.command()
+@_common
+@click.option("--period", help="Quarter to export, YYYY-Qn (default: latest with data).")
+@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output)."
+)
+def export(content: Path, measures: Path, period: str | None, fmt: str, output: Path | None) -> None:
+    """Export computed results: one row per unit, perspective, objective and KPI.
+
+    \b
+    Example:
+      scorecard export --period 2026-Q3 --format csv -o results-2026-Q3.csv
+    """
+    report, _ = make_report(content, measures, period)
+    rows = export_rows(report)
+    write = write_csv if fmt == "csv" else write_json
+    if output is None:
+        write(rows, sys.stdout)
+        return
+    with output.open("w", encoding="utf-8", newline="") as stream:
+        write(rows, stream)
+    click.echo(f"Wrote {len(rows)} rows for {report.period} to {output}.", err=True)
+
+
+@main.command()
+def schema() -> None:
+    """Print the format reference of content/ and measures/ as Markdown.
+
+    \b
+    Example:
+      scorecard schema > docs/format.md
+    """
+    from generator.reference import format_reference
+
+    click.echo(format_reference(), nl=False)

@@ -1,0 +1,53 @@
+"""Errors for people: each names the file, the line and what was expected.
+
+Only `cli.py` catches `ScorecardError`; any other exception is a bug and keeps its traceback.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Literal
+
+from generator.model import Location
+
+
+@dataclass(frozen=True, slots=True)
+class Problem:
+    """One error or warning found in the input."""
+
+    where: Location
+    message: str
+    severity: Literal["error", "warning"] = "error"
+
+    def __str__(self) -> str:
+        return f"{self.where}: {self.severity}: {self.message}"
+
+    @property
+    def sort_key(self) -> tuple[str, int, str]:
+        """Return a key that orders problems by file, then line."""
+        return (self.where.path, self.where.line, self.message)
+
+
+class ScorecardError(Exception):
+    """Base of every error caused by the user's input or options."""
+
+    exit_code = 1
+
+
+class DataError(ScorecardError):
+    """The content or measures hold one or more errors; all of them are listed."""
+
+    def __init__(self, problems: list[Problem]) -> None:
+        self.problems = sorted(problems, key=lambda p: p.sort_key)
+        count = len(self.problems)
+        super().__init__(f"{count} error{'s' if count != 1 else ''} in content or measures")
+
+
+class UsageError(ScorecardError):
+    """The command was called wrongly (bad option value, unknown period or unit)."""
+
+    exit_code = 2
+
+
+class BuildError(ScorecardError):
+    """A tool we drive (MkDocs, WeasyPrint) refused our output; the message says why."""

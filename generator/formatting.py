@@ -1,0 +1,63 @@
+"""How numbers look to readers: one set of rules for the site, the PDF packs and the exports."""
+
+from __future__ import annotations
+
+from generator.model import Kpi
+from generator.results import Status, Trend
+
+DASH = "–"
+_NO_SPACE_UNITS = {"%", "‰", "°"}
+STATUS_ICONS = {
+    Status.GREEN: "●",
+    Status.AMBER: "▲",
+    Status.RED: "◆",
+    Status.NO_DATA: "○",
+    Status.NOT_RATED: "◌",
+}
+TREND_ARROWS = {Trend.IMPROVING: "↑", Trend.DECLINING: "↓", Trend.STEADY: "→", Trend.NONE: ""}
+TREND_WORDS = {Trend.IMPROVING: "improving", Trend.DECLINING: "declining", Trend.STEADY: "steady", Trend.NONE: ""}
+
+
+def round_value(value: float | str | None, decimals: int) -> float | str | None:
+    """Round a KPI value to the decimals it is shown with (exports use this too)."""
+    if isinstance(value, float | int):
+        return round(float(value), decimals)
+    return value
+
+
+def format_number(value: float | None, decimals: int = 1) -> str:
+    """Return `1,234.5`, or a dash for no value."""
+    if value is None:
+        return DASH
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0.,"):
+        text = text[1:]  # "-0.0" would read as a loss that is not there
+    return text
+
+
+def format_value(kpi: Kpi, value: float | str | None) -> str:
+    """Return a KPI value with its unit of measure, e.g. `97.5%` or `4.2 h`."""
+    if isinstance(value, str):
+        return value
+    number = format_number(value, kpi.decimals)
+    if value is None or not kpi.unit:
+        return number
+    return f"{number}{kpi.unit}" if kpi.unit in _NO_SPACE_UNITS else f"{number} {kpi.unit}"
+
+
+def format_target(kpi: Kpi, target: float | tuple[float, float] | None) -> str:
+    """Return a target: a number, or a band `75.0–85.0%`."""
+    if isinstance(target, tuple):
+        low = format_number(target[0], kpi.decimals)
+        return f"{low}–{format_value(kpi, target[1])}"
+    return format_value(kpi, target)
+
+
+def format_score(score: float | None) -> str:
+    """Return a 0-10 score with one decimal, as shown everywhere."""
+    return DASH if score is None else f"{score:.1f}"
+
+
+def round_score(score: float | None) -> float | None:
+    """Round a score as it is shown (exports use this, so every rendering agrees)."""
+    return None if score is None else round(score, 1)

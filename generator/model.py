@@ -1,0 +1,361 @@
+"""The one data model: scorecard definitions (YAML) and measures (CSV).
+
+Every field carries a one-line description; `docs/format.md` is generated from them
+(`scorecard schema`), so the schema and its reference cannot drift apart.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Annotated, Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from generator.periods import Period, RawPeriod
+
+Id = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z0-9][a-z0-9_-]*$",
+        max_length=64,
+        description="lower-case letters, digits, '-' and '_'",
+    ),
+]
+KpiId = Annotated[
+    str,
+    Field(
+        pattern=r"^[a-z][a-z0-9_]*$",
+        max_length=64,
+        description="lower-case letters, digits and '_', starting with a letter (usable in formulas)",
+    ),
+]
+Number = float
+Band = tuple[float, float]
+TargetValue = float | Band
+Polarity = Literal["higher", "lower", "range"]
+Frequency = Literal["monthly", "quarterly", "annual"]
+Aggregation = Literal["sum", "average", "last", "min", "max"]
+Rollup = Literal["sum", "average", "min", "max"]
+StatusName = Literal["green", "amber", "red"]
+
+
+class _Schema(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Perspective(_Schema):
+    """A perspective of the scorecard (financial, customer, ...)."""
+
+    id: Id = Field(description="Identifier used by objectives' `perspective`.")
+    name: str = Field(description="Name shown to readers.")
+    weight: float = Field(1.0, ge=0, description="Weight in the unit score (default 1).")
+    description: str = Field("", description="What the perspective asks.")
+
+
+DEFAULT_PERSPECTIVES = (
+    Perspective(id="financial", name="Financial", description="How do we look to those who fund us?"),
+    Perspective(id="customer", name="Customer", description="How do those we serve see us?"),
+    Perspective(id="internal", name="Internal processes", description="What must we excel at?"),
+    Perspective(id="learning", name="Learning & growth", description="Can we keep improving?"),
+)
+
+
+class Organization(_Schema):
+    """`content/organization.yaml`: the organisation and its scorecard conventions."""
+
+    name: str = Field(description="Organisation name, shown on every page and pack.")
+    mission: str = Field("", description="Mission statement (Markdown).")
+    vision: str = Field("", description="Vision statement (Markdown).")
+    fiscal_year_start: int = Field(
+        1, ge=1, le=12, description="Month (1-12) the fiscal year starts; FY is named by its end year."
+    )
+    perspectives: tuple[Perspective, ...] = Field(
+        DEFAULT_PERSPECTIVES,
+        description="Perspectives, top (financial) to bottom (learning); default the classic four.",
+    )
+    default_tolerance: float = Field(
+        0.1,
+        ge=0,
+        le=10,
+        description="Fraction of the target used as red flag when a KPI gives none (default 0.1).",
+    )
+
+
+class Level(_Schema):
+    """One ordered level of a categorical KPI, best first."""
+
+    name: str = Field(description="The value as written in measures, e.g. 'compliant'.")
+    status: StatusName = Field(description="Status this level maps to: green, amber or red.")
+    score: float | None = Field(
+        None,
+        ge=0,
+        le=10,
+        description="Score 0-10 (default green 10, amber 5, red 0); must fall in its status band.",
+    )
+
+
+class Kpi(_Schema):
+    """A key performance indicator measuring an objective."""
+
+    id: KpiId = Field(description="Identifier, unique within the unit; measures use it.")
+    name: str = Field(description="Name shown to readers.")
+    description: str = Field("", description="What is measured and how.")
+    unit: str = Field("", description="Unit of measure: %, h, EUR, count, ...")
+    decimals: int = Field(1, ge=0, le=6, description="Decimals shown (default 1).")
+    owner: str = Field("", description="Person accountable for the KPI.")
+    source: str = Field("", description="Where the data comes from (system, report).")
+    type: Literal["numeric", "categorical"] = Field(
+        "numeric", description="numeric (default) or categorical (ordered `levels`)."
+    )
+    polarity: Polarity = Field("higher", description="higher (more is better), lower, or range (inside a band).")
+    target: TargetValue | dict[str, TargetValue] | None = Field(
+        None,
+        description=(
+            "Number, [low, high] for range, or a mapping from period (YYYY-Qn) or fiscal year "
+            "(YYYY) to either, applying from that period on. None: tracked, not rated."
+        ),
+    )
+    red_flag: TargetValue | None = Field(
+        None,
+        description=(
+            "Threshold beyond which the KPI is red; [low, high] for range. "
+            "Default: target -/+ default_tolerance x |target|."
+        ),
+    )
+    frequency: Frequency = Field("quarterly", description="monthly, quarterly or annual.")
+    aggregation: Aggregation = Field(
+        "average",
+        description="How months make a quarter and quarters the year-to-date: sum, average, last, min, max.",
+    )
+    weight: float = Field(1.0, ge=0, description="Weight in the objective score (default 1).")
+    formula: str | None = Field(
+        None, description="Arithmetic over other KPI ids of the unit (+ - * / parentheses): calculated KPI."
+    )
+    rollup: Rollup | None = Field(
+        None, description="Compute from the same KPI id in the child units: sum, average, min or max."
+    )
+    levels: tuple[Level, ...] | None = Field(None, description="Categorical KPIs: ordered levels, best first.")
+
+    @model_validator(mode="after")
+    def _check_shape(self) -> Kpi:
+        if self.formula is not None and self.rollup is not None:
+            raise ValueError("a KPI has either a formula or a rollup, not both")
+        if self.type == "categorical":
+            if not self.levels:
+                raise ValueError("a categorical KPI needs `levels`")
+            if self.target is not None or self.red_flag is not None:
+                raise ValueError("a categorical KPI takes its status from `levels`, not target/red_flag")
+            if self.formula or self.rollup:
+                raise ValueError("a categorical KPI cannot have a formula or rollup")
+        elif self.levels:
+            raise ValueError("`levels` is only for `type: categorical`")
+        _check_targets(self.polarity, self.target, self.red_flag)
+        return self
+
+
+def _check_targets(polarity: str, target: object, red_flag: object) -> None:
+    values = list(target.values()) if isinstance(target, dict) else [target]
+    for value in values + [red_flag]:
+        if value is None:
+            continue
+        is_band = isinstance(value, tuple)
+        if polarity == "range" and not is_band:
+            raise ValueError("polarity 'range' needs targets and red_flag as [low, high]")
+        if polarity != "range" and is_band:
+            raise ValueError(f"polarity '{polarity}' needs a single number, not [low, high]")
+        if is_band and value[0] > value[1]:  # type: ignore[index]
+            raise ValueError(f"band {list(value)} has low above high")  # type: ignore[arg-type]
+
+
+class KpiOverride(_Schema):
+    """What a unit using a template may change in one of the template's KPIs."""
+
+    target: TargetValue | dict[str, TargetValue] | None = Field(None, description="Replacement target.")
+    red_flag: TargetValue | None = Field(None, description="Replacement red flag.")
+    owner: str | None = Field(None, description="Replacement owner.")
+    weight: float | None = Field(None, ge=0, description="Replacement weight.")
+    description: str | None = Field(None, description="Replacement description.")
+
+
+class Objective(_Schema):
+    """A strategic objective in one perspective of a unit."""
+
+    id: Id = Field(description="Identifier, unique within the unit.")
+    name: str = Field(description="Name shown to readers.")
+    perspective: Id = Field(description="Id of the perspective it belongs to.")
+    description: str = Field("", description="What success looks like.")
+    owner: str = Field("", description="Person accountable for the objective.")
+    weight: float = Field(
+        1.0, ge=0, description="Weight in the perspective score, and in the parent objective it supports."
+    )
+    supports: tuple[str, ...] = Field(
+        (), description="Objectives of ancestor units it contributes to, as `unit-id/objective-id` (the cascade)."
+    )
+    drives: tuple[Id, ...] = Field((), description="Objectives of the same unit this one causes (strategy-map arrows).")
+    include_supporting: bool = Field(
+        True, description="Include supporting child objectives in this objective's score (default true)."
+    )
+    kpis: tuple[Kpi, ...] = Field((), description="KPIs measuring the objective.")
+
+
+class Milestone(_Schema):
+    """A dated step of an initiative."""
+
+    name: str = Field(description="What is delivered.")
+    due: dt.date = Field(description="Due date, YYYY-MM-DD.")
+    done: bool = Field(False, description="Whether it is delivered.")
+
+
+class Initiative(_Schema):
+    """A project or programme that advances objectives."""
+
+    id: Id = Field(description="Identifier, unique within the unit.")
+    name: str = Field(description="Name shown to readers.")
+    description: str = Field("", description="Scope in a sentence or two.")
+    owner: str = Field("", description="Person accountable.")
+    objectives: tuple[Id, ...] = Field((), description="Ids of the unit's objectives it advances.")
+    start: dt.date | None = Field(None, description="Start date, YYYY-MM-DD.")
+    end: dt.date | None = Field(None, description="Planned end date, YYYY-MM-DD.")
+    budget: float | None = Field(None, ge=0, description="Approved budget.")
+    spent: float | None = Field(None, ge=0, description="Spent to date.")
+    milestones: tuple[Milestone, ...] = Field((), description="Milestones, in any order.")
+
+
+class Template(_Schema):
+    """`content/templates/<id>.yaml`: a scorecard shared by sibling units."""
+
+    id: Id = Field(description="Identifier that units name in `template:`.")
+    name: str = Field(description="Name of the shared scorecard.")
+    description: str = Field("", description="What kind of unit uses it.")
+    objectives: tuple[Objective, ...] = Field((), description="Objectives every unit using it gets.")
+
+
+class Unit(_Schema):
+    """`content/units/<id>.yaml`: one organisational unit and its scorecard."""
+
+    id: Id = Field(description="Identifier, unique across the organisation.")
+    name: str = Field(description="Name shown to readers.")
+    parent: Id | None = Field(None, description="Id of the parent unit; the root has none.")
+    owner: str = Field("", description="Head of the unit.")
+    mission: str = Field("", description="The unit's mission (Markdown).")
+    perspectives: tuple[Perspective, ...] | None = Field(
+        None, description="Replace the organisation's perspectives for this unit and its descendants (e.g. IT BSC)."
+    )
+    template: Id | None = Field(None, description="Id of a shared scorecard in content/templates/.")
+    overrides: dict[KpiId, KpiOverride] = Field(
+        {}, description="Per KPI id of the template: changed target, red_flag, owner, weight."
+    )
+    objectives: tuple[Objective, ...] = Field((), description="The unit's own objectives (added to the template's).")
+    initiatives: tuple[Initiative, ...] = Field((), description="Initiatives of the unit.")
+
+
+# --- Loaded, not YAML-declared -------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class Location:
+    """Where something was read: file and 1-based line (0 when unknown)."""
+
+    path: str
+    line: int = 0
+
+    def __str__(self) -> str:
+        return f"{self.path}:{self.line}" if self.line else self.path
+
+
+@dataclass(frozen=True, slots=True)
+class Measure:
+    """One row of a measures CSV."""
+
+    unit: str
+    kpi: str
+    raw_period: RawPeriod
+    value: float | str | None  # str only for categorical KPIs
+    target: float | None
+    note: str
+    where: Location
+
+
+@dataclass(frozen=True, slots=True)
+class CommentSection:
+    """A commentary section about the unit, one objective or one KPI."""
+
+    kind: Literal["unit", "objective", "kpi"]
+    target: str  # objective or KPI id; "" for the unit
+    title: str
+    analysis: str  # Markdown
+    actions: str  # Markdown
+    body: str  # Markdown outside Analysis/Actions
+
+
+@dataclass(frozen=True, slots=True)
+class Commentary:
+    """`content/commentary/<period>/<unit-id>.md` parsed into sections."""
+
+    unit: str
+    period: Period
+    author: str
+    sections: tuple[CommentSection, ...]
+    where: Location
+
+    def about(self, kind: str, target: str = "") -> CommentSection | None:
+        """Return the section about one objective, KPI or the unit, if written."""
+        return next((s for s in self.sections if s.kind == kind and s.target == target), None)
+
+
+@dataclass(frozen=True)
+class Scorecard:
+    """Everything loaded and resolved: organisation, units (templates applied), measures."""
+
+    organization: Organization
+    units: dict[str, Unit]  # in tree order: parents before children
+    templates: dict[str, Template]
+    measures: tuple[Measure, ...]
+    commentary: dict[tuple[str, Period], Commentary]
+    locations: dict[tuple[str, ...], Location] = field(default_factory=dict)
+
+    def children(self, unit_id: str) -> list[Unit]:
+        """Return the direct children of a unit, in tree order."""
+        return [u for u in self.units.values() if u.parent == unit_id]
+
+    @property
+    def root(self) -> Unit:
+        """Return the root unit (the first without a parent)."""
+        return next(u for u in self.units.values() if u.parent is None)
+
+    def ancestors(self, unit_id: str) -> list[Unit]:
+        """Return the unit's ancestors, nearest first."""
+        result: list[Unit] = []
+        parent = self.units[unit_id].parent
+        while parent is not None and parent in self.units and len(result) < len(self.units):
+            result.append(self.units[parent])
+            parent = self.units[parent].parent
+        return result
+
+    def perspectives(self, unit_id: str) -> tuple[Perspective, ...]:
+        """Return the perspectives in force for a unit (its own, an ancestor's, or the org's)."""
+        for unit in [self.units[unit_id], *self.ancestors(unit_id)]:
+            if unit.perspectives:
+                return unit.perspectives
+        return self.organization.perspectives
+
+    @property
+    def root_location(self) -> Location:
+        """Return where the root unit is defined (a fallback location for messages)."""
+        return self.locations.get(("unit", self.root.id), Location("content/units"))
+
+    def kpi(self, unit_id: str, kpi_id: str) -> Kpi:
+        """Return a unit's KPI by id."""
+        return self.kpi_index()[(unit_id, kpi_id)]
+
+    def kpi_index(self) -> dict[tuple[str, str], Kpi]:
+        """Return every KPI keyed by (unit id, KPI id), built once."""
+        if "_kpis" not in self.__dict__:
+            index = {(u.id, k.id): k for u in self.units.values() for o in u.objectives for k in o.kpis}
+            object.__setattr__(self, "_kpis", index)
+        return self.__dict__["_kpis"]  # type: ignore[no-any-return]
+
+    def depth(self, unit_id: str) -> int:
+        """Return 0 for the root, 1 for its children, and so on."""
+        return len(self.ancestors(unit_id))

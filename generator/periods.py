@@ -1,0 +1,116 @@
+"""Reporting periods: fiscal quarters, months and fiscal years.
+
+A fiscal year is named by the calendar year in which it ends (FY2026 with a July start runs
+from July 2025 to June 2026); with the default January start it is the calendar year.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+_QUARTER = re.compile(r"^(\d{4})-Q([1-4])$")
+_MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
+_YEAR = re.compile(r"^(\d{4})$")
+
+PERIOD_FORMATS = "YYYY-Qn (fiscal quarter), YYYY-MM (month) or YYYY (fiscal year)"
+
+
+@dataclass(frozen=True, order=True, slots=True)
+class Period:
+    """A fiscal quarter such as 2026-Q2 (the second quarter of fiscal year 2026)."""
+
+    year: int
+    quarter: int
+
+    def __str__(self) -> str:
+        return f"{self.year}-Q{self.quarter}"
+
+    @property
+    def index(self) -> int:
+        """Return a running number: consecutive quarters differ by one."""
+        return self.year * 4 + self.quarter - 1
+
+    def shift(self, quarters: int) -> Period:
+        """Return the quarter `quarters` later (or earlier when negative)."""
+        year, q = divmod(self.index + quarters, 4)
+        return Period(year, q + 1)
+
+    def previous(self) -> Period:
+        """Return the quarter before this one."""
+        return self.shift(-1)
+
+    def first_of_year(self) -> Period:
+        """Return the first quarter of this quarter's fiscal year."""
+        return Period(self.year, 1)
+
+    def label(self, fiscal_year_start: int = 1) -> str:
+        """Return a reader's label, e.g. 'Q2 FY2026 (Oct-Dec 2025)'."""
+        first, last = quarter_months(self, fiscal_year_start)
+        span = f"{_MONTH_NAMES[first[1] - 1]}-{_MONTH_NAMES[last[1] - 1]} {last[0]}"
+        return f"Q{self.quarter} FY{self.year} ({span})"
+
+
+_MONTH_NAMES = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+
+
+@dataclass(frozen=True, slots=True)
+class RawPeriod:
+    """A period as written in a measures file, before mapping to a fiscal quarter."""
+
+    kind: str  # "quarter" | "month" | "year"
+    year: int
+    number: int  # quarter 1-4, month 1-12, or 0 for a year
+
+    def __str__(self) -> str:
+        if self.kind == "quarter":
+            return f"{self.year}-Q{self.number}"
+        if self.kind == "month":
+            return f"{self.year}-{self.number:02d}"
+        return str(self.year)
+
+
+def parse_raw_period(text: str) -> RawPeriod | None:
+    """Parse YYYY-Qn, YYYY-MM or YYYY; return None when the text is none of them."""
+    text = text.strip()
+    if m := _QUARTER.match(text):
+        return RawPeriod("quarter", int(m[1]), int(m[2]))
+    if m := _MONTH.match(text):
+        return RawPeriod("month", int(m[1]), int(m[2]))
+    if m := _YEAR.match(text):
+        return RawPeriod("year", int(m[1]), 0)
+    return None
+
+
+def parse_quarter(text: str) -> Period | None:
+    """Parse a fiscal quarter written YYYY-Qn; return None otherwise."""
+    m = _QUARTER.match(text.strip())
+    return Period(int(m[1]), int(m[2])) if m else None
+
+
+def month_to_quarter(year: int, month: int, fiscal_year_start: int = 1) -> Period:
+    """Return the fiscal quarter a calendar month falls in."""
+    offset = (month - fiscal_year_start) % 12
+    fiscal_year = year if fiscal_year_start == 1 or month < fiscal_year_start else year + 1
+    return Period(fiscal_year, offset // 3 + 1)
+
+
+def month_index(year: int, month: int, fiscal_year_start: int = 1) -> int:
+    """Return the month's position (0-11) within its fiscal year."""
+    return (month - fiscal_year_start) % 12
+
+
+def quarter_months(period: Period, fiscal_year_start: int = 1) -> tuple[tuple[int, int], ...]:
+    """Return the (year, month) of the first and last calendar month of a fiscal quarter."""
+    months = []
+    for k in (0, 2):
+        offset = (period.quarter - 1) * 3 + k
+        month0 = fiscal_year_start - 1 + offset
+        year = period.year - (1 if fiscal_year_start != 1 else 0) + month0 // 12
+        months.append((year, month0 % 12 + 1))
+    return tuple(months)
+
+
+def quarter_range(first: Period, last: Period) -> list[Period]:
+    """Return every quarter from first to last inclusive."""
+    return [first.shift(k) for k in range(last.index - first.index + 1)]

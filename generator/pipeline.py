@@ -1,0 +1,62 @@
+"""The stages every command shares: load and validate the input, pick the period, compute."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from generator.compute import available_periods, compute_report
+from generator.errors import Problem, UsageError
+from generator.load import load_input
+from generator.model import Scorecard
+from generator.periods import Period, parse_quarter
+from generator.results import Report
+from generator.validate import validate_input
+
+
+def load_scorecard(content: Path, measures: Path) -> tuple[Scorecard, list[Problem]]:
+    """Read and validate content and measures; raise DataError listing every error."""
+    if not content.is_dir():
+        raise UsageError(f"content folder '{content}' does not exist (use --content DIR)")
+    if not measures.is_dir():
+        raise UsageError(f"measures folder '{measures}' does not exist (use --measures DIR)")
+    return validate_input(load_input(content, measures))
+
+
+def choose_period(sc: Scorecard, text: str | None) -> Period:
+    """Return the period asked for, or the latest with data; raise UsageError otherwise."""
+    known = available_periods(sc)
+    if not known:
+        raise UsageError("no measures with values: nothing to report (add CSV files to the measures folder)")
+    if text is None:
+        return known[-1]
+    period = parse_quarter(text)
+    if period is None:
+        raise UsageError(f"--period '{text}' is not a quarter (expected YYYY-Qn, e.g. {known[-1]})")
+    if not known[0] <= period <= known[-1]:
+        raise UsageError(f"--period {period} has no data (measures run from {known[0]} to {known[-1]})")
+    return period
+
+
+def make_report(content: Path, measures: Path, period: str | None) -> tuple[Report, list[Problem]]:
+    """Load, validate and compute the report for a period; return it with the warnings."""
+    scorecard, warnings = load_scorecard(content, measures)
+    report = compute_report(scorecard, choose_period(scorecard, period))
+    return report, warnings + period_warnings(report)
+
+
+def period_warnings(report: Report) -> list[Problem]:
+    """Return a warning for every measured KPI without a value in the reporting period."""
+    sc, warnings = report.scorecard, []
+    for (unit_id, kpi_id), result in report.current.kpis.items():
+        kpi = sc.kpi(unit_id, kpi_id)
+        if result.actual is None and not kpi.formula and not kpi.rollup:
+            where = sc.locations.get(("unit", unit_id, "kpi", kpi_id)) or sc.locations.get(("unit", unit_id))
+            latest = f" (latest value: {result.latest_period})" if result.latest_period else ""
+            warnings.append(
+                Problem(
+                    where or sc.root_location,
+                    f"kpi '{kpi_id}' of unit '{unit_id}' has no value for {report.period}{latest}",
+                    "warning",
+                )
+            )
+    return warnings

@@ -1,0 +1,170 @@
+"""The format reference, generated from the schema so that it cannot drift from the code."""
+
+from __future__ import annotations
+
+import typing
+from typing import Any
+
+from pydantic import BaseModel
+
+from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from generator.model import (
+    Initiative,
+    Kpi,
+    KpiOverride,
+    Level,
+    Milestone,
+    Objective,
+    Organization,
+    Perspective,
+    Template,
+    Unit,
+)
+
+DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
+    Organization,
+    Perspective,
+    Unit,
+    Template,
+    Objective,
+    Kpi,
+    Level,
+    KpiOverride,
+    Initiative,
+    Milestone,
+)
+MEASURE_COLUMNS = {
+    "unit": "Unit id.",
+    "kpi": "KPI id within the unit.",
+    "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs) or YYYY (annual KPIs), in fiscal terms.",
+    "value": "The value; blank means missing. Categorical KPIs take a level name.",
+    "target": "Optional: overrides the YAML target for this period (not for range KPIs).",
+    "note": "Optional: a note shown beside the value.",
+}
+
+
+def format_reference() -> str:
+    """Return the Markdown reference of every YAML field and CSV column."""
+    parts = [_INTRO]
+    for model in DOCUMENTED_MODELS:
+        parts.append(_model_section(model))
+    parts.append(_measures_section())
+    return "\n".join(parts)
+
+
+def _model_section(model: type[BaseModel]) -> str:
+    lines = [
+        f"## {model.__name__}",
+        "",
+        (model.__doc__ or "").strip(),
+        "",
+        "| field | type | default | description |",
+        "|---|---|---|---|",
+    ]
+    for name, info in model.model_fields.items():
+        default = "required" if info.is_required() else _show(info.default)
+        lines.append(f"| `{name}` | {_type_name(info.annotation)} | {default} | {info.description or ''} |")
+    return "\n".join(lines) + "\n"
+
+
+def _measures_section() -> str:
+    lines = [
+        "## Measures CSV",
+        "",
+        "Any number of `*.csv` files in `measures/`; UTF-8 (a BOM is fine), "
+        "comma-separated, CRLF or LF; cells are trimmed.",
+        "",
+        "| column | description |",
+        "|---|---|",
+    ]
+    for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
+        lines.append(f"| `{column}` | {MEASURE_COLUMNS[column]} |")
+    return "\n".join(lines) + "\n"
+
+
+def _show(value: Any) -> str:
+    if isinstance(value, tuple) and value and isinstance(value[0], BaseModel):
+        return "the classic four"
+    if value in ((), {}, None, ""):
+        return "–"
+    return f"`{value}`"
+
+
+def _type_name(annotation: Any) -> str:
+    origin, args = typing.get_origin(annotation), typing.get_args(annotation)
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation.__name__
+    if origin is typing.Literal:
+        return " \\| ".join(f"`{a}`" for a in args)
+    if origin is typing.Annotated:
+        return "id"
+    if args:
+        inner = [_type_name(a) for a in args if a is not type(None) and a is not Ellipsis]
+        if origin in (tuple, list) and len(args) == 2 and args[1] is Ellipsis:
+            return f"list of {inner[0]}"
+        if origin is tuple:
+            return "[low, high]"
+        if origin is dict:
+            return f"mapping {inner[0]} → {inner[1]}"
+        return " or ".join(dict.fromkeys(inner))
+    return {float: "number", int: "integer", str: "text", bool: "true/false"}.get(
+        annotation, getattr(annotation, "__name__", str(annotation))
+    )
+
+
+_INTRO = """# Format reference
+
+Generated from the schema by `scorecard schema`; do not edit by hand.
+
+Scorecard definitions are YAML files in `content/`:
+
+- `content/organization.yaml`: one [Organization](#organization).
+- `content/units/<id>.yaml`: one [Unit](#unit) per file, any depth below the root.
+- `content/templates/<id>.yaml`: [Template](#template)s shared by sibling units (`template: <id>`).
+- `content/commentary/<YYYY-Qn>/<unit-id>.md`: commentary (see below).
+
+Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters, digits, `_`)
+so that formulas can name them. Unknown keys are errors, with the closest known key suggested.
+
+## Scoring rules
+
+For actual A, target T and red flag R: `higher` is green if A ≥ T, red if A < R, amber otherwise;
+`lower` is green if A ≤ T, red if A > R, amber otherwise; `range` with band [L, H] and red-flag band
+[RL, RH] is green inside [L, H], red below RL or above RH, amber otherwise. No value: `no-data`.
+No target: `not-rated` (shown, left out of roll-ups).
+
+Scores run 0-10: R scores 10/3, T scores 20/3, linear in between and beyond, clamped. For `range`,
+the middle of [L, H] scores 10, its edges 20/3, the red-flag edges 10/3, linear in between, clamped
+at 0. When T = R there is no amber band: meeting the target scores 10, missing it 0.
+Categorical levels score green 10, amber 5, red 0 unless a level gives its own `score`.
+
+Roll-ups are weighted means that skip anything without a score: objective = its KPIs plus the
+descendant objectives that `supports` it; perspective = its objectives; unit = its perspectives.
+Status from a score: green ≥ 6.67, amber ≥ 3.33, red below. Weight 0 shows an item without counting it.
+
+Monthly values make a quarter by the KPI's `aggregation`; year-to-date aggregates every value of the
+fiscal year so far. Calculated KPIs aggregate their inputs first, then apply the formula (a ratio of
+sums). Annual KPIs report the latest completed fiscal year (this year's from the fourth quarter on).
+A KPI is stale when its latest value is older than the period it should report.
+
+## Commentary
+
+`content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
+matter gives the `author`. Sections start with `## Summary` (the unit), `## Objective: <id>` or
+`## KPI: <id>`; inside a section, `### Analysis` and `### Actions` are what boards read.
+
+```markdown
+---
+author: Dana Whitfield, CIO
+---
+## Summary
+### Analysis
+Service levels held; change success slipped after the storage migration.
+### Actions
+- Freeze non-urgent changes until the CAB review (D. Whitfield, 15 Oct).
+
+## KPI: change_success_rate
+### Analysis
+Three failed changes traced to one vendor patch.
+```
+"""

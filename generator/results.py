@@ -1,0 +1,186 @@
+"""What the computation produces: one result object that every rendering reads.
+
+The site, the PDF packs and the exports all take their numbers from a `Report`, so they
+cannot disagree.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from enum import StrEnum
+
+from generator.model import Scorecard
+from generator.periods import Period
+
+GREEN_SCORE = 20 / 3
+RED_SCORE = 10 / 3
+
+
+class Status(StrEnum):
+    """Status of a KPI, objective, perspective or unit."""
+
+    GREEN = "green"
+    AMBER = "amber"
+    RED = "red"
+    NO_DATA = "no-data"
+    NOT_RATED = "not-rated"
+
+    @property
+    def label(self) -> str:
+        """Return the word shown beside the icon."""
+        return _LABELS[self]
+
+    @property
+    def rated(self) -> bool:
+        """Return whether the status carries a score (green, amber or red)."""
+        return self in (Status.GREEN, Status.AMBER, Status.RED)
+
+
+_LABELS = {
+    Status.GREEN: "On target",
+    Status.AMBER: "At risk",
+    Status.RED: "Off target",
+    Status.NO_DATA: "No data",
+    Status.NOT_RATED: "Not rated",
+}
+
+
+class Trend(StrEnum):
+    """Direction of a KPI versus the previous period, polarity taken into account."""
+
+    IMPROVING = "improving"
+    DECLINING = "declining"
+    STEADY = "steady"
+    NONE = "none"  # no value in one of the two periods
+
+
+@dataclass(frozen=True, slots=True)
+class KpiResult:
+    """A KPI in one period."""
+
+    unit: str
+    objective: str
+    kpi: str
+    period: Period
+    actual: float | str | None  # str for categorical KPIs
+    target: float | tuple[float, float] | None
+    red_flag: float | tuple[float, float] | None
+    score: float | None
+    status: Status
+    ytd: float | None = None
+    previous: float | str | None = None
+    trend: Trend = Trend.NONE
+    latest_period: str | None = None  # period of the latest value on or before this one
+    latest_value: float | str | None = None
+    stale: bool = False  # latest value older than the period reported
+    months_reported: int | None = None  # monthly KPIs: months behind the quarter (1-3)
+    note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveResult:
+    """An objective in one period."""
+
+    unit: str
+    objective: str
+    perspective: str
+    period: Period
+    score: float | None
+    status: Status
+    scored_children: int  # KPIs and supporting objectives that carried a score
+
+
+@dataclass(frozen=True, slots=True)
+class PerspectiveResult:
+    """A perspective of one unit in one period."""
+
+    unit: str
+    perspective: str
+    period: Period
+    score: float | None
+    status: Status
+
+
+@dataclass(frozen=True, slots=True)
+class UnitResult:
+    """A unit's overall score in one period, with counts of its KPIs by status."""
+
+    unit: str
+    period: Period
+    score: float | None
+    status: Status
+    counts: dict[Status, int] = field(default_factory=dict)
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodResult:
+    """Every result of one period, keyed by ids."""
+
+    period: Period
+    units: dict[str, UnitResult]
+    perspectives: dict[tuple[str, str], PerspectiveResult]
+    objectives: dict[tuple[str, str], ObjectiveResult]
+    kpis: dict[tuple[str, str], KpiResult]
+
+
+@dataclass(frozen=True, slots=True)
+class Change:
+    """A status change of a unit, objective or KPI since the previous period."""
+
+    level: str  # unit | objective | kpi
+    unit: str
+    id: str  # objective or KPI id; unit id for units
+    name: str
+    before: Status
+    after: Status
+    score_before: float | None
+    score_after: float | None
+
+    @property
+    def score_delta(self) -> float | None:
+        """Return the score move, or None when a side has no score."""
+        if self.score_before is None or self.score_after is None:
+            return None
+        return self.score_after - self.score_before
+
+
+@dataclass(frozen=True, slots=True)
+class Changes:
+    """What changed since the previous period, for one unit's subtree or the whole organisation."""
+
+    status_changes: tuple[Change, ...]
+    new_reds: tuple[Change, ...]
+    recoveries: tuple[Change, ...]  # red or amber to green
+    biggest_moves: tuple[Change, ...]  # largest absolute score moves, any level
+
+
+@dataclass(frozen=True)
+class Report:
+    """The computed scorecard: the reporting period and every quarter up to it."""
+
+    scorecard: Scorecard
+    period: Period
+    periods: tuple[Period, ...]  # oldest first, ending with `period`
+    by_period: dict[Period, PeriodResult]
+
+    @property
+    def current(self) -> PeriodResult:
+        """Return the results of the reporting period."""
+        return self.by_period[self.period]
+
+    @property
+    def previous(self) -> PeriodResult | None:
+        """Return the results of the quarter before, if computed."""
+        return self.by_period.get(self.period.previous())
+
+    def kpi_history(self, unit: str, kpi: str) -> list[KpiResult]:
+        """Return the KPI's results for every quarter, oldest first."""
+        return [self.by_period[p].kpis[(unit, kpi)] for p in self.periods]
+
+    def unit_history(self, unit: str) -> list[UnitResult]:
+        """Return the unit's results for every quarter, oldest first."""
+        return [self.by_period[p].units[unit] for p in self.periods]
+
+    def objective_history(self, unit: str, objective: str) -> list[ObjectiveResult]:
+        """Return the objective's results for every quarter, oldest first."""
+        return [self.by_period[p].objectives[(unit, objective)] for p in self.periods]

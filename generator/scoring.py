@@ -1,0 +1,125 @@
+"""Status and score rules for one value: pure functions, the heart of the scorecard.
+
+Scores run 0-10: the red flag scores 10/3 and the target 20/3, linear in between and beyond,
+clamped. So green <=> score >= 20/3 and red <=> score < 10/3, for every polarity.
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterable, Sequence
+
+from generator.model import Kpi, Level
+from generator.results import GREEN_SCORE, RED_SCORE, Status
+
+Target = float | tuple[float, float]
+_LEVEL_SCORES = {"green": 10.0, "amber": 5.0, "red": 0.0}
+_JUST_BELOW_GREEN = math.nextafter(GREEN_SCORE, 0)
+_JUST_BELOW_RED = math.nextafter(RED_SCORE, 0)
+
+
+def default_red_flag(polarity: str, target: Target, tolerance: float) -> Target:
+    """Return the red flag implied by `default_tolerance`: target -/+ tolerance x |target|."""
+    if isinstance(target, tuple):
+        low, high = target
+        return (low - tolerance * abs(low), high + tolerance * abs(high))
+    if polarity == "lower":
+        return target + tolerance * abs(target)
+    return target - tolerance * abs(target)
+
+
+def kpi_status(polarity: str, actual: float, target: Target, red_flag: Target) -> Status:
+    """Return green, amber or red for a value against its target and red flag."""
+    if isinstance(target, tuple) and isinstance(red_flag, tuple):
+        if target[0] <= actual <= target[1]:
+            return Status.GREEN
+        return Status.RED if actual < red_flag[0] or actual > red_flag[1] else Status.AMBER
+    assert isinstance(target, float | int) and isinstance(red_flag, float | int)
+    if polarity == "lower":
+        return Status.GREEN if actual <= target else Status.RED if actual > red_flag else Status.AMBER
+    return Status.GREEN if actual >= target else Status.RED if actual < red_flag else Status.AMBER
+
+
+def score_kpi(polarity: str, actual: float, target: Target, red_flag: Target) -> float:
+    """Return the 0-10 score, always consistent with `kpi_status`."""
+    if isinstance(target, tuple) and isinstance(red_flag, tuple):
+        raw = _score_range(actual, target, red_flag)
+    else:
+        assert isinstance(target, float | int) and isinstance(red_flag, float | int)
+        raw = _score_linear(actual, float(target), float(red_flag), polarity)
+    return _snap(raw, kpi_status(polarity, actual, target, red_flag))
+
+
+def _score_linear(actual: float, target: float, red_flag: float, polarity: str) -> float:
+    if target == red_flag:
+        # No amber band: meeting the target is full marks, missing it is zero.
+        meets = actual <= target if polarity == "lower" else actual >= target
+        return 10.0 if meets else 0.0
+    return RED_SCORE + (actual - red_flag) * (GREEN_SCORE - RED_SCORE) / (target - red_flag)
+
+
+def _score_range(actual: float, band: tuple[float, float], red: tuple[float, float]) -> float:
+    low, high = band
+    if low <= actual <= high:
+        if high == low:
+            return 10.0
+        middle, half = (low + high) / 2, (high - low) / 2
+        return 10.0 - (10.0 - GREEN_SCORE) * abs(actual - middle) / half
+    if actual < low:
+        return 0.0 if red[0] == low else RED_SCORE + (actual - red[0]) * RED_SCORE / (low - red[0])
+    return 0.0 if red[1] == high else RED_SCORE + (red[1] - actual) * RED_SCORE / (red[1] - high)
+
+
+def _snap(score: float, status: Status) -> float:
+    """Clamp to [0, 10] and keep floating-point noise from crossing a status boundary."""
+    score = min(10.0, max(0.0, score))
+    if status is Status.GREEN:
+        return max(score, GREEN_SCORE)
+    if status is Status.AMBER:
+        return min(max(score, RED_SCORE), _JUST_BELOW_GREEN)
+    return min(score, _JUST_BELOW_RED)
+
+
+def level_of(kpi: Kpi, value: str) -> Level | None:
+    """Return the categorical level named `value`."""
+    return next((level for level in kpi.levels or () if level.name == value), None)
+
+
+def rate_level(level: Level) -> tuple[Status, float]:
+    """Return status and score of a categorical level."""
+    score = level.score if level.score is not None else _LEVEL_SCORES[level.status]
+    return Status(level.status), score
+
+
+def status_from_score(score: float | None) -> Status:
+    """Return the status of a rolled-up score: green >= 20/3, amber >= 10/3, red below."""
+    if score is None:
+        return Status.NO_DATA
+    if score >= GREEN_SCORE:
+        return Status.GREEN
+    return Status.AMBER if score >= RED_SCORE else Status.RED
+
+
+def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
+    """Return the weighted mean of the scored items; None when none is scored with weight."""
+    total = weight_sum = 0.0
+    for score, weight in pairs:
+        if score is not None and weight > 0:
+            total += score * weight
+            weight_sum += weight
+    return total / weight_sum if weight_sum > 0 else None
+
+
+def aggregate(values: Sequence[float], how: str) -> float | None:
+    """Combine values in time order by sum, average, last, min or max."""
+    if not values:
+        return None
+    if how == "sum":
+        return math.fsum(values)
+    if how == "average":
+        return math.fsum(values) / len(values)
+    if how == "min":
+        return min(values)
+    if how == "max":
+        return max(values)
+    return values[-1]
