@@ -1,0 +1,129 @@
+"""Chart specifications as plain dicts: pure functions, no Plotly objects, no I/O.
+
+The site hands these to plotly.js (one shared script sets the template), the PDF packs hand
+them to kaleido for SVG. Plain dicts through json.dumps cost ~0.01 ms a chart, Plotly objects
+~2 ms (see NOTES.md), which matters at thousands of charts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from typing import Any
+
+from generator.formatting import format_value
+from generator.model import Kpi
+from generator.results import KpiResult, Status
+
+# Status colours: chosen for >= 4.5:1 contrast of white text on them and of them on white.
+STATUS_COLORS = {
+    Status.GREEN: "#1a7f37",
+    Status.AMBER: "#9a6700",
+    Status.RED: "#c62828",
+    Status.NO_DATA: "#6e7781",
+    Status.NOT_RATED: "#57606a",
+}
+_BAND_FILL = {Status.GREEN: "rgba(26,127,55,0.13)", Status.AMBER: "rgba(191,135,0,0.16)", Status.RED: "rgba(198,40,40,0.12)"}
+ACTUAL_COLOR = "#0b57d0"
+TARGET_COLOR = "#444c56"
+
+
+def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] | None = None) -> dict[str, Any]:
+    """Return actual vs target across quarters, with red/amber/green bands behind."""
+    x = list(labels or [str(r.period) for r in history])
+    actual = [_number(r.actual) for r in history]
+    low, high = _y_range(history)
+    traces: list[dict[str, Any]] = [
+        {"type": "scatter", "mode": "lines+markers", "name": "Actual", "x": x, "y": actual,
+         "line": {"color": ACTUAL_COLOR, "width": 2.5}, "marker": {"size": 7},
+         "text": [format_value(kpi, r.actual) for r in history], "hovertemplate": "%{x}: %{text}<extra>Actual</extra>"},
+    ]
+    target_line = [_target_mid(r.target) for r in history]
+    if any(t is not None for t in target_line):
+        traces.append({
+            "type": "scatter", "mode": "lines", "name": "Target", "x": x, "y": target_line,
+            "line": {"color": TARGET_COLOR, "width": 1.5, "dash": "dash", "shape": "hvh"},
+            "hoverinfo": "skip",
+        })
+    shapes = [shape for i, r in enumerate(history) for shape in _bands(kpi, r, i, low, high)]
+    return {
+        "data": traces,
+        "layout": {
+            "height": 260, "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
+            "xaxis": {"type": "category", "fixedrange": True},
+            "yaxis": {"range": [low, high], "fixedrange": True, "title": {"text": kpi.unit}, "zeroline": False},
+            "shapes": shapes, "showlegend": True,
+            "legend": {"orientation": "h", "y": -0.22, "x": 0},
+        },
+    }
+
+
+def _number(value: float | str | None) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
+
+
+def _target_mid(target: float | tuple[float, float] | None) -> float | None:
+    if isinstance(target, tuple):
+        return (target[0] + target[1]) / 2
+    return target
+
+
+def _y_range(history: Sequence[KpiResult]) -> tuple[float, float]:
+    points: list[float] = []
+    for r in history:
+        for value in (r.actual, r.target, r.red_flag):
+            if isinstance(value, tuple):
+                points.extend(value)
+            elif isinstance(value, int | float):
+                points.append(float(value))
+    if not points:
+        return 0.0, 1.0
+    low, high = min(points), max(points)
+    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    return low - pad, high + pad
+
+
+def _bands(kpi: Kpi, r: KpiResult, index: int, low: float, high: float) -> list[dict[str, Any]]:
+    """Return the band rectangles of one quarter (targets may change between quarters)."""
+    target, red = r.target, r.red_flag
+    if target is None or red is None:
+        return []
+    if isinstance(target, tuple) and isinstance(red, tuple):
+        spans = [(low, red[0], Status.RED), (red[0], target[0], Status.AMBER), (target[0], target[1], Status.GREEN),
+                 (target[1], red[1], Status.AMBER), (red[1], high, Status.RED)]
+    elif kpi.polarity == "lower":
+        spans = [(low, target, Status.GREEN), (target, red, Status.AMBER), (red, high, Status.RED)]  # type: ignore[list-item]
+    else:
+        spans = [(low, red, Status.RED), (red, target, Status.AMBER), (target, high, Status.GREEN)]  # type: ignore[list-item]
+    return [
+        {"type": "rect", "xref": "x", "yref": "y", "x0": index - 0.5, "x1": index + 0.5, "y0": y0, "y1": y1,
+         "fillcolor": _BAND_FILL[status], "line": {"width": 0}, "layer": "below"}
+        for y0, y1, status in spans if y1 > y0
+    ]
+
+
+def heatmap_figure(rows: Sequence[str], columns: Sequence[str], scores: Sequence[Sequence[float | None]],
+                   texts: Sequence[Sequence[str]]) -> dict[str, Any]:
+    """Return a heatmap of scores (rows: units, columns: objectives or KPIs), labelled in each cell."""
+    scale = [[0.0, "#f4c7c3"], [0.333, "#f4c7c3"], [0.3334, "#fde8a8"], [0.666, "#fde8a8"], [0.6667, "#b7e1c1"], [1.0, "#b7e1c1"]]
+    return {
+        "data": [{
+            "type": "heatmap", "x": list(columns), "y": list(rows), "z": [list(r) for r in scores],
+            "zmin": 0, "zmax": 10, "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2,
+            "text": [list(t) for t in texts], "texttemplate": "%{text}", "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+        }],
+        "layout": {
+            "height": 90 + 34 * len(rows), "margin": {"l": 180, "r": 12, "t": 90, "b": 12},
+            "xaxis": {"side": "top", "tickangle": -30, "fixedrange": True},
+            "yaxis": {"autorange": "reversed", "fixedrange": True},
+        },
+    }
+
+
+def sparkline_points(values: Sequence[float | None], width: float = 80, height: float = 20) -> str:
+    """Return SVG polyline points for a sparkline of recent values (gaps skipped)."""
+    known = [(i, v) for i, v in enumerate(values) if v is not None]
+    if len(known) < 2:
+        return ""
+    low, high = min(v for _, v in known), max(v for _, v in known)
+    span, step = (high - low) or 1.0, width / max(len(values) - 1, 1)
+    return " ".join(f"{i * step:.1f},{height - 2 - (v - low) / span * (height - 4):.1f}" for i, v in known)
