@@ -22,7 +22,11 @@ STATUS_COLORS = {
     Status.NO_DATA: "#6e7781",
     Status.NOT_RATED: "#57606a",
 }
-_BAND_FILL = {Status.GREEN: "rgba(26,127,55,0.13)", Status.AMBER: "rgba(191,135,0,0.16)", Status.RED: "rgba(198,40,40,0.12)"}
+_BAND_FILL = {
+    Status.GREEN: "rgba(26,127,55,0.13)",
+    Status.AMBER: "rgba(191,135,0,0.16)",
+    Status.RED: "rgba(198,40,40,0.12)",
+}
 ACTUAL_COLOR = "#0b57d0"
 TARGET_COLOR = "#444c56"
 
@@ -33,25 +37,41 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
     actual = [_number(r.actual) for r in history]
     low, high = _y_range(history)
     traces: list[dict[str, Any]] = [
-        {"type": "scatter", "mode": "lines+markers", "name": "Actual", "x": x, "y": actual,
-         "line": {"color": ACTUAL_COLOR, "width": 2.5}, "marker": {"size": 7},
-         "text": [format_value(kpi, r.actual) for r in history], "hovertemplate": "%{x}: %{text}<extra>Actual</extra>"},
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Actual",
+            "x": x,
+            "y": actual,
+            "line": {"color": ACTUAL_COLOR, "width": 2.5},
+            "marker": {"size": 7},
+            "text": [format_value(kpi, r.actual) for r in history],
+            "hovertemplate": "%{x}: %{text}<extra>Actual</extra>",
+        },
     ]
     target_line = [_target_mid(r.target) for r in history]
     if any(t is not None for t in target_line):
-        traces.append({
-            "type": "scatter", "mode": "lines", "name": "Target", "x": x, "y": target_line,
-            "line": {"color": TARGET_COLOR, "width": 1.5, "dash": "dash", "shape": "hvh"},
-            "hoverinfo": "skip",
-        })
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines",
+                "name": "Target",
+                "x": x,
+                "y": target_line,
+                "line": {"color": TARGET_COLOR, "width": 1.5, "dash": "dash", "shape": "hvh"},
+                "hoverinfo": "skip",
+            }
+        )
     shapes = [shape for i, r in enumerate(history) for shape in _bands(kpi, r, i, low, high)]
     return {
         "data": traces,
         "layout": {
-            "height": 260, "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
+            "height": 260,
+            "margin": {"l": 56, "r": 12, "t": 12, "b": 40},
             "xaxis": {"type": "category", "fixedrange": True},
             "yaxis": {"range": [low, high], "fixedrange": True, "title": {"text": kpi.unit}, "zeroline": False},
-            "shapes": shapes, "showlegend": True,
+            "shapes": shapes,
+            "showlegend": True,
             "legend": {"orientation": "h", "y": -0.22, "x": 0},
         },
     }
@@ -88,31 +108,71 @@ def _bands(kpi: Kpi, r: KpiResult, index: int, low: float, high: float) -> list[
     if target is None or red is None:
         return []
     if isinstance(target, tuple) and isinstance(red, tuple):
-        spans = [(low, red[0], Status.RED), (red[0], target[0], Status.AMBER), (target[0], target[1], Status.GREEN),
-                 (target[1], red[1], Status.AMBER), (red[1], high, Status.RED)]
+        spans = [
+            (low, red[0], Status.RED),
+            (red[0], target[0], Status.AMBER),
+            (target[0], target[1], Status.GREEN),
+            (target[1], red[1], Status.AMBER),
+            (red[1], high, Status.RED),
+        ]
     elif kpi.polarity == "lower":
         spans = [(low, target, Status.GREEN), (target, red, Status.AMBER), (red, high, Status.RED)]  # type: ignore[list-item]
     else:
         spans = [(low, red, Status.RED), (red, target, Status.AMBER), (target, high, Status.GREEN)]  # type: ignore[list-item]
     return [
-        {"type": "rect", "xref": "x", "yref": "y", "x0": index - 0.5, "x1": index + 0.5, "y0": y0, "y1": y1,
-         "fillcolor": _BAND_FILL[status], "line": {"width": 0}, "layer": "below"}
-        for y0, y1, status in spans if y1 > y0
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": index - 0.5,
+            "x1": index + 0.5,
+            "y0": y0,
+            "y1": y1,
+            "fillcolor": _BAND_FILL[status],
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for y0, y1, status in spans
+        if y1 > y0
     ]
 
 
-def heatmap_figure(rows: Sequence[str], columns: Sequence[str], scores: Sequence[Sequence[float | None]],
-                   texts: Sequence[Sequence[str]]) -> dict[str, Any]:
+def heatmap_figure(
+    rows: Sequence[str],
+    columns: Sequence[str],
+    scores: Sequence[Sequence[float | None]],
+    texts: Sequence[Sequence[str]],
+) -> dict[str, Any]:
     """Return a heatmap of scores (rows: units, columns: objectives or KPIs), labelled in each cell."""
-    scale = [[0.0, "#f4c7c3"], [0.333, "#f4c7c3"], [0.3334, "#fde8a8"], [0.666, "#fde8a8"], [0.6667, "#b7e1c1"], [1.0, "#b7e1c1"]]
+    scale = [
+        [0.0, "#f4c7c3"],
+        [0.333, "#f4c7c3"],
+        [0.3334, "#fde8a8"],
+        [0.666, "#fde8a8"],
+        [0.6667, "#b7e1c1"],
+        [1.0, "#b7e1c1"],
+    ]
     return {
-        "data": [{
-            "type": "heatmap", "x": list(columns), "y": list(rows), "z": [list(r) for r in scores],
-            "zmin": 0, "zmax": 10, "colorscale": scale, "showscale": False, "xgap": 2, "ygap": 2,
-            "text": [list(t) for t in texts], "texttemplate": "%{text}", "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
-        }],
+        "data": [
+            {
+                "type": "heatmap",
+                "x": list(columns),
+                "y": list(rows),
+                "z": [list(r) for r in scores],
+                "zmin": 0,
+                "zmax": 10,
+                "colorscale": scale,
+                "showscale": False,
+                "xgap": 2,
+                "ygap": 2,
+                "text": [list(t) for t in texts],
+                "texttemplate": "%{text}",
+                "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
+            }
+        ],
         "layout": {
-            "height": 90 + 34 * len(rows), "margin": {"l": 180, "r": 12, "t": 90, "b": 12},
+            "height": 90 + 34 * len(rows),
+            "margin": {"l": 180, "r": 12, "t": 90, "b": 12},
             "xaxis": {"side": "top", "tickangle": -30, "fixedrange": True},
             "yaxis": {"autorange": "reversed", "fixedrange": True},
         },

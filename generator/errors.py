@@ -38,7 +38,8 @@ class DataError(ScorecardError):
     """The content or measures hold one or more errors; all of them are listed."""
 
     def __init__(self, problems: list[Problem]) -> None:
-        self.problems = sorted(problems, key=lambda p: p.sort_key)
+        # A template's mistake shows once, not once per unit using it.
+        self.problems = sorted(set(problems), key=lambda p: p.sort_key)
         count = len(self.problems)
         super().__init__(f"{count} error{'s' if count != 1 else ''} in content or measures")
 

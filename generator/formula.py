@@ -44,8 +44,8 @@ def parse_formula(text: str) -> Formula:
     """Parse `text`; raise FormulaError saying what is wrong."""
     try:
         tree = ast.parse(text.strip(), mode="eval").body
-    except SyntaxError as exc:
-        raise FormulaError(f"does not parse at character {exc.offset or 0}") from None
+    except SyntaxError:
+        raise FormulaError("does not parse (expected arithmetic over KPI ids, e.g. `cost / tickets * 100`)") from None
     names: set[str] = set()
     for node in ast.walk(tree):
         if isinstance(node, ast.Name):

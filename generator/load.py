@@ -67,6 +67,7 @@ class RawInput:
     rows: list[RawRow]
     commentary: list[RawText]
     problems: list[Problem]
+    unreadable: list[str] = field(default_factory=list)  # YAML files that did not parse
 
 
 def load_input(content: Path, measures: Path) -> RawInput:
@@ -78,11 +79,13 @@ def load_input(content: Path, measures: Path) -> RawInput:
         problems.append(
             Problem(Location(str(org_path)), "file missing (expected the organisation's name, mission, vision)")
         )
-    units = [d for p in _files(content / "units", "*.y*ml") if (d := _load_yaml(p, problems))]
+    unit_paths = _files(content / "units", "*.y*ml")
+    units = [d for p in unit_paths if (d := _load_yaml(p, problems))]
     templates = [d for p in _files(content / "templates", "*.y*ml") if (d := _load_yaml(p, problems))]
     rows = [r for p in _files(measures, "*.csv") for r in _load_csv(p, problems)]
     commentary = [RawText(str(p), _read_text(p, problems)) for p in _files(content / "commentary", "*/*.md")]
-    return RawInput(organization, units, templates, rows, commentary, problems)
+    unreadable = sorted({str(p) for p in unit_paths} - {d.path for d in units})
+    return RawInput(organization, units, templates, rows, commentary, problems, unreadable)
 
 
 def _files(folder: Path, pattern: str) -> list[Path]:

@@ -38,17 +38,33 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     organization = _organization(raw.organization, problems)
     templates = _unique(_models(raw.templates, Template, problems), "template", problems)
     units = _unique(_models(raw.units, Unit, problems), "unit", problems)
-    units = {uid: (_apply_template(u, templates, where, problems), where) for uid, (u, where) in units.items()}
-    ordered = _order_tree(units, problems)
-    scorecard = Scorecard(organization, ordered, {k: t for k, (t, _) in templates.items()}, (), {}, _locations(raw))
-    _check_units(scorecard, problems)
-    measures = tuple(_measures(raw.rows, scorecard, problems))
-    commentary = _commentary(raw.commentary, scorecard, problems)
-    scorecard = Scorecard(organization, ordered, scorecard.templates, measures, commentary, scorecard.locations)
+    # Ids of files that failed the schema: references to them are not reported again.
+    broken = _ids(raw.units + raw.templates) - units.keys() - templates.keys() | _duplicated(raw.units)
+    broken |= {Path(path).stem for path in raw.unreadable}  # units/<id>.yaml, by convention
+    units = {uid: (_apply_template(u, templates, where, problems, broken), where) for uid, (u, where) in units.items()}
+    ordered = _order_tree(units, problems, broken)
+    # Units cut off the tree (below a broken file or in a cycle) are still checked inside.
+    outside = {uid: unit for uid, (unit, _) in units.items() if uid not in ordered}
+    every = Scorecard(
+        organization, {**ordered, **outside}, {k: t for k, (t, _) in templates.items()}, (), {}, _locations(raw)
+    )
+    _check_units(every, problems, broken | outside.keys())
+    measures = tuple(_measures(raw.rows, every, problems, broken))
+    commentary = _commentary(raw.commentary, every, problems, broken)
+    scorecard = Scorecard(organization, ordered, every.templates, measures, commentary, every.locations)
     problems.extend(data_quality_warnings(scorecard))
     if errors := [p for p in problems if p.severity == "error"]:
         raise DataError(errors)
     return scorecard, [p for p in problems if p.severity == "warning"]
+
+
+def _duplicated(docs: list[RawDocument]) -> set[str]:
+    ids = [str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data]
+    return {i for i in ids if ids.count(i) > 1}
+
+
+def _ids(docs: list[RawDocument]) -> set[str]:
+    return {str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data}
 
 
 # --- Schema --------------------------------------------------------------------------------
@@ -130,7 +146,7 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...]) -> str
     if kind == "missing":
         return f"missing required field '{field}'"
     if kind == "literal_error":
-        return f"{field}: unknown value {err['input']!r} (expected {err['ctx']['expected']})"
+        return f"unknown {field} {err['input']!r} (expected {err['ctx']['expected']})"
     if kind == "value_error":
         return re.sub(r"^Value error, ", "", err["msg"])
     if kind == "string_pattern_mismatch":
@@ -197,12 +213,16 @@ def _dicts(value: Any) -> list[dict[str, Any]]:
 # --- Templates and tree --------------------------------------------------------------------
 
 
-def _apply_template(unit: Unit, templates: dict[str, Any], where: Location, problems: list[Problem]) -> Unit:
+def _apply_template(
+    unit: Unit, templates: dict[str, Any], where: Location, problems: list[Problem], broken: set[str]
+) -> Unit:
     if unit.template is None:
         if unit.overrides:
             problems.append(Problem(where, f"unit '{unit.id}': `overrides` needs a `template`"))
         return unit
     if unit.template not in templates:
+        if unit.template in broken:
+            return unit
         problems.append(
             Problem(where, f"unit '{unit.id}': unknown template '{unit.template}'{_hint(unit.template, templates)}")
         )
@@ -230,7 +250,9 @@ def _override_objective(objective: Objective, unit: Unit) -> Objective:
     return objective.model_copy(update={"kpis": tuple(kpis)})
 
 
-def _order_tree(located: dict[str, tuple[Unit, Location]], problems: list[Problem]) -> dict[str, Unit]:
+def _order_tree(
+    located: dict[str, tuple[Unit, Location]], problems: list[Problem], broken: set[str]
+) -> dict[str, Unit]:
     """Return units parents first; report unknown parents, cycles and extra roots."""
     units = {uid: unit for uid, (unit, _) in located.items()}
 
@@ -239,10 +261,11 @@ def _order_tree(located: dict[str, tuple[Unit, Location]], problems: list[Proble
 
     roots = [u for u in units.values() if u.parent is None]
     for unit in units.values():
-        if unit.parent is not None and unit.parent not in units:
+        if unit.parent is not None and unit.parent not in units and unit.parent not in broken:
             problems.append(
                 Problem(
-                    _unit_where(unit), f"unit '{unit.id}': unknown parent '{unit.parent}'{_hint(unit.parent, units)}"
+                    _unit_where(unit),
+                    f"unit '{unit.id}': unknown parent '{unit.parent}'{_hint(unit.parent, units.keys() | broken)}",
                 )
             )
     if len(roots) > 1:
@@ -250,7 +273,7 @@ def _order_tree(located: dict[str, tuple[Unit, Location]], problems: list[Proble
         problems.append(
             Problem(_unit_where(roots[1]), f"more than one root unit ({names}); every unit but one needs a `parent`")
         )
-    if not roots and units:
+    if not roots and units and not broken:
         problems.append(
             Problem(_unit_where(next(iter(units.values()))), "no root unit (one unit must have no `parent`)")
         )
@@ -284,10 +307,10 @@ def _hint(name: str, known: Iterable[str]) -> str:
 # --- Cross references inside units ---------------------------------------------------------
 
 
-def _check_units(sc: Scorecard, problems: list[Problem]) -> None:
+def _check_units(sc: Scorecard, problems: list[Problem], broken: set[str]) -> None:
     for unit in sc.units.values():
         where = _where_in(sc, unit)
-        _check_objectives(sc, unit, where, problems)
+        _check_objectives(sc, unit, where, problems, broken)
         _check_kpis(sc, unit, where, problems)
         _check_initiatives(sc, unit, where, problems)
 
@@ -302,7 +325,7 @@ def _where_in(sc: Scorecard, unit: Unit) -> Any:
     return where
 
 
-def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) -> None:
+def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], broken: set[str]) -> None:
     perspectives = {p.id for p in sc.perspectives(unit.id)}
     ids: set[str] = set()
     for obj in unit.objectives:
@@ -317,6 +340,8 @@ def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Prob
                 )
             )
         for ref in obj.supports:
+            if unit.id in broken or ref.partition("/")[0] in broken:
+                continue
             if message := _support_problem(sc, unit, ref):
                 problems.append(Problem(where(obj.id), f"objective '{obj.id}': supports '{ref}': {message}"))
     for obj in unit.objectives:
@@ -385,13 +410,13 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) 
         try:
             names = parse_formula(kpi.formula).names
         except FormulaError as exc:
-            problems.append(Problem(where("kpi", kpi.id), f"kpi '{kpi.id}': formula '{kpi.formula}' {exc}"))
+            problems.append(Problem(where("kpi", kpi.id), f"kpi '{kpi.id}': formula '{kpi.formula}': {exc}"))
             continue
         for name in sorted(names - kpis.keys()):
             problems.append(
                 Problem(
                     where("kpi", kpi.id),
-                    f"kpi '{kpi.id}': formula refers to unknown KPI '{name}'{_hint(name, kpis)} of unit '{unit.id}'",
+                    f"kpi '{kpi.id}': formula refers to unknown KPI '{name}'{_hint(name, kpis)}",
                 )
             )
         graph[kpi.id] = sorted(names & kpis.keys())
@@ -479,10 +504,12 @@ _KIND_FOR = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 _FORMAT_FOR = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
 
 
-def _measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem]) -> Iterable[Measure]:
+def _measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
     kpis = {(u.id, k.id): k for u in sc.units.values() for o in u.objectives for k in o.kpis}
     seen: dict[tuple[str, str, str], Location] = {}
     for row in rows:
+        if row.cells["unit"] in broken:
+            continue
         where = Location(row.path, row.line)
         before = len(problems)
         measure = _measure(row, where, kpis, sc, problems)
@@ -573,7 +600,9 @@ _SECTION = re.compile(r"^##\s+(?:(summary|unit)|(objective|kpi)\s*:\s*(\S+))\s*$
 _PART = re.compile(r"^###\s+(analysis|actions)\s*$", re.I)
 
 
-def _commentary(texts: list[RawText], sc: Scorecard, problems: list[Problem]) -> dict[tuple[str, Any], Commentary]:
+def _commentary(
+    texts: list[RawText], sc: Scorecard, problems: list[Problem], broken: set[str]
+) -> dict[tuple[str, Any], Commentary]:
     result: dict[tuple[str, Any], Commentary] = {}
     for raw in texts:
         path = Path(raw.path)
@@ -585,6 +614,8 @@ def _commentary(texts: list[RawText], sc: Scorecard, problems: list[Problem]) ->
                     f"commentary folder '{path.parent.name}' is not a quarter (expected commentary/YYYY-Qn/<unit-id>.md)",
                 )
             )
+            continue
+        if path.stem in broken:
             continue
         if path.stem not in sc.units:
             problems.append(
