@@ -1,0 +1,59 @@
+"""The command line: exit codes 0 (fine), 1 (data errors), 2 (usage errors), and its outputs."""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from tests.conftest import FIXTURES
+
+MINIMAL = ["--content", str(FIXTURES / "minimal/content"), "--measures", str(FIXTURES / "minimal/measures")]
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def test_check_passes_and_summarises() -> None:
+    code, out, err = run("check", *MINIMAL)
+    assert code == 0
+    assert out.startswith("OK: 3 units, 9 KPIs, 12 measures; latest period 2026-Q2; 1 warning.")
+    assert "warning: kpi 'satisfaction' of unit 'root' has no value for 2026-Q2 (latest value: 2026-Q1)" in err
+
+
+def test_check_strict_turns_warnings_into_errors() -> None:
+    code, _, err = run("check", "--strict", *MINIMAL)
+    assert code == 1 and "1 error in content or measures." in err
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "--period", "2026-Q5"], "error: --period '2026-Q5' is not a quarter (expected YYYY-Qn, e.g. 2026-Q2)"),
+        (["export", "--period", "2030-Q1"], "error: --period 2030-Q1 has no data (measures run from 2026-Q1 to 2026-Q2)"),
+        (["export", "--format", "xml"], "Invalid value for '--format'"),
+        (["check", "--content", "/nonexistent"], "error: content folder '/nonexistent' does not exist (use --content DIR)"),
+    ],
+)
+def test_usage_errors_exit_2(args: list[str], message: str) -> None:
+    code, _, err = run(*args, *MINIMAL) if "--content" not in args else run(*args)
+    assert code == 2 and message in err
+
+
+def test_export_defaults_to_the_latest_period_as_json() -> None:
+    code, out, _ = run("export", *MINIMAL)
+    rows = json.loads(out)
+    assert code == 0 and {r["period"] for r in rows} == {"2026-Q2"}
+
+
+def test_export_writes_csv_to_a_file(tmp_path: Path) -> None:
+    target = tmp_path / "out.csv"
+    code, _, err = run("export", "--period", "2026-Q1", "--format", "csv", "-o", str(target), *MINIMAL)
+    assert code == 0 and f"Wrote 28 rows for 2026-Q1 to {target}." in err
+    assert target.read_text().splitlines()[0].startswith("level,unit,perspective,objective,kpi,name,period")
