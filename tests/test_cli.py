@@ -35,10 +35,19 @@ def test_check_strict_turns_warnings_into_errors() -> None:
 @pytest.mark.parametrize(
     ("args", "message"),
     [
-        (["export", "--period", "2026-Q5"], "error: --period '2026-Q5' is not a quarter (expected YYYY-Qn, e.g. 2026-Q2)"),
-        (["export", "--period", "2030-Q1"], "error: --period 2030-Q1 has no data (measures run from 2026-Q1 to 2026-Q2)"),
+        (
+            ["export", "--period", "2026-Q5"],
+            "error: --period '2026-Q5' is not a quarter (expected YYYY-Qn, e.g. 2026-Q2)",
+        ),
+        (
+            ["export", "--period", "2030-Q1"],
+            "error: --period 2030-Q1 has no data (measures run from 2026-Q1 to 2026-Q2)",
+        ),
         (["export", "--format", "xml"], "Invalid value for '--format'"),
-        (["check", "--content", "/nonexistent"], "error: content folder '/nonexistent' does not exist (use --content DIR)"),
+        (
+            ["check", "--content", "/nonexistent"],
+            "error: content folder '/nonexistent' does not exist (use --content DIR)",
+        ),
     ],
 )
 def test_usage_errors_exit_2(args: list[str], message: str) -> None:

@@ -28,7 +28,11 @@ def test_scores_are_rounded_as_displayed() -> None:
 
 
 def test_csv_neutralises_formulas(tree: Tree) -> None:
-    root = (FIXTURES / "minimal/content/units/root.yaml").read_text().replace("name: Income", "name: \"=HYPERLINK('http://x')\"")
+    root = (
+        (FIXTURES / "minimal/content/units/root.yaml")
+        .read_text()
+        .replace("name: Income", "name: \"=HYPERLINK('http://x')\"")
+    )
     rows = export_rows(report_for(tree(**{"content__units__root.yaml": root}), "2026-Q2"))
     stream = io.StringIO()
     write_csv(rows, stream)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-
 from generator.load import load_input
 from tests.conftest import FIXTURES, Tree, load_tree
 
@@ -32,7 +31,9 @@ def test_blank_lines_in_csv_are_skipped_and_blank_values_are_missing(tree: Tree)
 
 
 def test_numbers_accept_thousands_separators_and_percent_signs(tree: Tree) -> None:
-    project = tree(**{"measures__extra.csv": 'unit,kpi,period,value\nroot,income,2025-Q3,"1,250.5"\nroot,income,2025-Q4,97.5%\n'})
+    project = tree(
+        **{"measures__extra.csv": 'unit,kpi,period,value\nroot,income,2025-Q3,"1,250.5"\nroot,income,2025-Q4,97.5%\n'}
+    )
     values = sorted(m.value for m in load_tree(project).measures if m.where.path.endswith("extra.csv"))  # type: ignore[type-var]
     assert values == [97.5, 1250.5]
 
@@ -49,5 +50,3 @@ def test_missing_organization_file_is_reported(tree: Tree) -> None:
     project = tree(**{"content__organization.yaml": None})
     raw = load_input(project / "content", project / "measures")
     assert any("organization.yaml: error: file missing" in str(p) for p in raw.problems)
-
-

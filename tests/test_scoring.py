@@ -175,3 +175,13 @@ def test_range_score_agrees_with_status_and_peaks_in_the_middle(
     assert 0 <= score <= 10
     assert status_from_score(score) is kpi_status("range", actual, band, red)
     assert score <= score_kpi("range", low + size / 2, band, red) + 1e-9
+
+
+@given(st.lists(st.tuples(st.one_of(st.none(), st.floats(0, 10)), st.floats(0, 100)), max_size=12))
+def test_roll_up_is_bounded_by_its_children(pairs: list[tuple[float | None, float]]) -> None:
+    mean = weighted_mean(pairs)
+    scored = [s for s, w in pairs if s is not None and w > 0]
+    if mean is None:
+        assert not scored
+    else:
+        assert min(scored) - 1e-9 <= mean <= max(scored) + 1e-9

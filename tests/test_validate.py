@@ -7,7 +7,9 @@ import sys
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 
+from generator.cli import main
 from generator.errors import DataError
 from tests.conftest import FIXTURES, Tree, load_tree
 
@@ -151,9 +153,15 @@ CASES = {
 
 
 @pytest.mark.parametrize("case", CASES, ids=list(CASES))
-def test_bad_input_is_reported_with_file_and_line(tree: Tree, case: str) -> None:
+def test_bad_input_is_reported_with_file_and_line(tree: Tree, case: str, monkeypatch: pytest.MonkeyPatch) -> None:
     files, expected = CASES[case]
-    assert expected in errors_of(tree(**files))
+    project = tree(**files)
+    assert expected in errors_of(project)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 1 and isinstance(result.exception, SystemExit)
+    assert expected in result.stderr.splitlines()
+    assert "Traceback" not in result.output
 
 
 def test_every_error_is_reported_in_one_run(tree: Tree) -> None:
