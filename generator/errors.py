@@ -5,6 +5,8 @@ Only `cli.py` catches `ScorecardError`; any other exception is a bug and keeps i
 
 from __future__ import annotations
 
+import difflib
+from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Literal
 
@@ -52,3 +54,9 @@ class UsageError(ScorecardError):
 
 class BuildError(ScorecardError):
     """A tool we drive (MkDocs, WeasyPrint) refused our output; the message says why."""
+
+
+def suggest(name: str, known: Iterable[str]) -> str:
+    """Return " (did you mean 'x'?)" for the closest known name, or nothing."""
+    close = difflib.get_close_matches(name, list(known), n=1)
+    return f" (did you mean '{close[0]}'?)" if close else ""

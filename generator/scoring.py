@@ -61,9 +61,9 @@ def _score_linear(actual: float, target: float, red_flag: float, polarity: str) 
 def _score_range(actual: float, band: tuple[float, float], red: tuple[float, float]) -> float:
     low, high = band
     if low <= actual <= high:
-        if high == low:
-            return 10.0
         middle, half = (low + high) / 2, (high - low) / 2
+        if half == 0:  # a one-point band (or one too narrow for a float)
+            return 10.0
         return 10.0 - (10.0 - GREEN_SCORE) * abs(actual - middle) / half
     if actual < low:
         return 0.0 if red[0] == low else RED_SCORE + (actual - red[0]) * RED_SCORE / (low - red[0])

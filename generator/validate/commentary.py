@@ -1,0 +1,96 @@
+"""Parse commentary Markdown into sections and check what each section is about."""
+
+from __future__ import annotations
+
+import re
+from pathlib import Path
+from typing import Any
+
+from generator.errors import Problem
+from generator.errors import suggest as _hint
+from generator.load import RawText, split_front_matter
+from generator.model import (
+    Commentary,
+    CommentSection,
+    Location,
+    Scorecard,
+    Unit,
+)
+from generator.periods import parse_quarter
+
+# --- Commentary ----------------------------------------------------------------------------
+
+_SECTION = re.compile(r"^##\s+(?:(summary|unit)|(objective|kpi)\s*:\s*(\S+))\s*$", re.I)
+_PART = re.compile(r"^###\s+(analysis|actions)\s*$", re.I)
+
+
+def check_commentary(
+    texts: list[RawText], sc: Scorecard, problems: list[Problem], broken: set[str]
+) -> dict[tuple[str, Any], Commentary]:
+    result: dict[tuple[str, Any], Commentary] = {}
+    for raw in texts:
+        path = Path(raw.path)
+        period = parse_quarter(path.parent.name)
+        if period is None:
+            problems.append(
+                Problem(
+                    Location(raw.path),
+                    f"commentary folder '{path.parent.name}' is not a quarter (expected commentary/YYYY-Qn/<unit-id>.md)",
+                )
+            )
+            continue
+        if path.stem in broken:
+            continue
+        if path.stem not in sc.units:
+            problems.append(
+                Problem(Location(raw.path), f"commentary for unknown unit '{path.stem}'{_hint(path.stem, sc.units)}")
+            )
+            continue
+        result[(path.stem, period)] = parse_commentary(raw, sc.units[path.stem], period, problems)
+    return result
+
+
+def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Problem]) -> Commentary:
+    """Split commentary Markdown into sections by `## Summary`, `## Objective: id`, `## KPI: id`."""
+    meta, body, offset = split_front_matter(raw.text)
+    sections: list[tuple[str, str, str, int, dict[str, list[str]]]] = []
+    current: dict[str, list[str]] = {"body": []}
+    part = "body"
+    for number, line in enumerate(body.splitlines(), start=offset + 1):
+        if match := _SECTION.match(line):
+            kind = "unit" if match[1] else match[2].lower()
+            current, part = {"body": []}, "body"
+            sections.append((kind, match[3] or "", line.lstrip("# ").strip(), number, current))
+        elif (match := _PART.match(line)) and sections:
+            part = match[1].lower()
+            current.setdefault(part, [])
+        elif not sections:
+            if line.strip() and not line.startswith("# "):
+                current, part = {"body": [line]}, "body"
+                sections.append(("unit", "", "Summary", number, current))
+        else:
+            current.setdefault(part, []).append(line)
+    objectives = {o.id for o in unit.objectives}
+    kpis = {k.id for o in unit.objectives for k in o.kpis}
+    parsed = []
+    for kind, target, title, number, parts in sections:
+        known = objectives if kind == "objective" else kpis
+        if kind != "unit" and target not in known:
+            problems.append(
+                Problem(
+                    Location(raw.path, number),
+                    f"section '{title}': unit '{unit.id}' has no {kind} '{target}'{_hint(target, known)}",
+                )
+            )
+            continue
+        text = {k: "\n".join(v).strip() for k, v in parts.items()}
+        section = CommentSection(
+            kind,  # type: ignore[arg-type]
+            target,
+            title,
+            text.get("analysis", ""),
+            text.get("actions", ""),
+            text.get("body", ""),
+        )
+        parsed.append(section)
+    return Commentary(unit.id, period, str(meta.get("author", "")), tuple(parsed), Location(raw.path))
