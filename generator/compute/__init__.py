@@ -1,0 +1,58 @@
+"""Compute every period's results: KPI values, statuses, scores, trends and roll-ups.
+
+Pure: the scorecard and the reporting period come in, a `Report` goes out. No I/O, no clock.
+"""
+
+from __future__ import annotations
+
+from generator.compute.changes import compute_changes
+from generator.compute.period import compute_period, kpi_trend, rate_kpi, supporting_objectives, target_for
+from generator.compute.series import Series, build_series
+from generator.model import Measure, Scorecard
+from generator.periods import Period, month_to_quarter, quarter_range
+from generator.results import Report
+
+__all__ = [
+    "Series",
+    "available_periods",
+    "build_series",
+    "compute_changes",
+    "compute_period",
+    "compute_report",
+    "kpi_trend",
+    "latest_period",
+    "rate_kpi",
+    "supporting_objectives",
+    "target_for",
+]
+
+
+def latest_period(sc: Scorecard) -> Period | None:
+    """Return the latest quarter with any measured value."""
+    quarters = [_quarter_of(m, sc) for m in sc.measures if m.value is not None]
+    return max(quarters, default=None)
+
+
+def available_periods(sc: Scorecard) -> list[Period]:
+    """Return every quarter from the first to the last with data."""
+    quarters = [_quarter_of(m, sc) for m in sc.measures if m.value is not None]
+    return quarter_range(min(quarters), max(quarters)) if quarters else []
+
+
+def _quarter_of(measure: Measure, sc: Scorecard) -> Period:
+    raw, start = measure.raw_period, sc.organization.fiscal_year_start
+    if raw.kind == "month":
+        return month_to_quarter(raw.year, raw.number, start)
+    return Period(raw.year, raw.number or 4)
+
+
+def compute_report(sc: Scorecard, period: Period, history: int | None = None) -> Report:
+    """Compute every quarter from the first with data (or `history` quarters back) to `period`."""
+    known = available_periods(sc)
+    first = min(known[0], period) if known else period
+    if history is not None:
+        first = max(first, period.shift(1 - history))
+    periods = tuple(quarter_range(first, period))
+    series = build_series(sc, periods)
+    by_period = {p: compute_period(sc, series, p) for p in periods}
+    return Report(sc, period, periods, by_period)

@@ -1,0 +1,151 @@
+"""Quarterly series per KPI: measured, aggregated from months, rolled up from children, or calculated.
+
+Pure: no I/O, no clock."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+
+from generator.formula import parse_formula
+from generator.model import Kpi, Measure, Scorecard
+from generator.periods import Period, month_index, month_to_quarter, quarter_range
+from generator.scoring import (
+    aggregate,
+)
+
+Value = float | str
+
+
+@dataclass
+class Series:
+    """A KPI's values by fiscal quarter, with year-to-date and what the data says about them."""
+
+    values: dict[Period, Value] = field(default_factory=dict)
+    ytd: dict[Period, float] = field(default_factory=dict)
+    months: dict[Period, int] = field(default_factory=dict)
+    labels: dict[Period, str] = field(default_factory=dict)  # period the value was read for
+    targets: dict[Period, float] = field(default_factory=dict)  # CSV overrides
+    notes: dict[Period, str] = field(default_factory=dict)
+
+
+def build_series(sc: Scorecard, periods: Iterable[Period]) -> dict[tuple[str, str], Series]:
+    """Turn measures into quarterly series, then derive rolled-up and calculated KPIs."""
+    periods = list(periods)
+    raw: dict[tuple[str, str], list[Measure]] = defaultdict(list)
+    for measure in sc.measures:
+        raw[(measure.unit, measure.kpi)].append(measure)
+    kpis = _kpis_by_unit(sc)
+    series: dict[tuple[str, str], Series] = {}
+    for unit_id in reversed(sc.units):  # children before parents, for roll-ups
+        for kpi in _in_formula_order(kpis[unit_id]):
+            key = (unit_id, kpi.id)
+            if kpi.rollup:
+                series[key] = _rollup_series(sc, unit_id, kpi, series, periods)
+            elif kpi.formula:
+                series[key] = _formula_series(unit_id, kpi, series, periods)
+            else:
+                series[key] = _measured_series(kpi, raw.get(key, []), sc.organization.fiscal_year_start)
+    return series
+
+
+def _kpis_by_unit(sc: Scorecard) -> dict[str, list[Kpi]]:
+    return {u.id: [k for o in u.objectives for k in o.kpis] for u in sc.units.values()}
+
+
+def _in_formula_order(kpis: list[Kpi]) -> list[Kpi]:
+    """Order KPIs so a formula's inputs come before it (validation ruled out cycles)."""
+    by_id = {k.id: k for k in kpis}
+    ordered: dict[str, Kpi] = {}
+
+    def visit(kpi: Kpi) -> None:
+        if kpi.id in ordered:
+            return
+        for name in sorted(parse_formula(kpi.formula).names) if kpi.formula else []:
+            if name in by_id:
+                visit(by_id[name])
+        ordered[kpi.id] = kpi
+
+    for kpi in kpis:
+        visit(kpi)
+    return list(ordered.values())
+
+
+def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Series:
+    series = Series()
+    buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
+    for m in measures:
+        raw = m.raw_period
+        if raw.kind == "month":
+            quarter = month_to_quarter(raw.year, raw.number, fiscal_start)
+            position = month_index(raw.year, raw.number, fiscal_start)
+        else:
+            quarter, position = Period(raw.year, raw.number or 4), 0
+        if m.target is not None:
+            series.targets[quarter] = m.target
+        if m.note:
+            series.notes[quarter] = "; ".join(filter(None, [series.notes.get(quarter, ""), m.note]))
+        if m.value is not None:
+            buckets[quarter].append((position, m.value))
+    for quarter, items in sorted(buckets.items()):
+        values = [v for _, v in sorted(items, key=lambda item: item[0])]
+        series.values[quarter] = _combine(values, kpi)
+        series.labels[quarter] = str(quarter) if kpi.frequency != "annual" else f"FY{quarter.year}"
+        if kpi.frequency == "monthly":
+            series.months[quarter] = len(values)
+    _fill_ytd(series, kpi, buckets)
+    return series
+
+
+def _combine(values: list[Value], kpi: Kpi) -> Value:
+    if kpi.type == "categorical":
+        return values[-1]
+    result = aggregate([float(v) for v in values], kpi.aggregation)
+    assert result is not None
+    return result
+
+
+def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Value]]]) -> None:
+    if kpi.type == "categorical" or kpi.frequency == "annual":
+        return
+    for quarter in series.values:
+        items = [v for q in quarter_range(quarter.first_of_year(), quarter) for _, v in sorted(buckets.get(q, []))]
+        ytd = aggregate([float(v) for v in items], kpi.aggregation)
+        if ytd is not None:
+            series.ytd[quarter] = ytd
+
+
+def _rollup_series(
+    sc: Scorecard, unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]
+) -> Series:
+    children = [series[(c.id, kpi.id)] for c in sc.children(unit_id) if (c.id, kpi.id) in series]
+    result = Series()
+    how = kpi.rollup or "sum"
+    for p in periods:
+        values = [float(s.values[p]) for s in children if p in s.values]
+        if (value := aggregate(values, how)) is not None:
+            result.values[p], result.labels[p] = value, str(p)
+        ytds = [s.ytd[p] for s in children if p in s.ytd]
+        if (ytd := aggregate(ytds, how)) is not None:
+            result.ytd[p] = ytd
+    return result
+
+
+def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]) -> Series:
+    # Inputs are aggregated first, then the formula applied: a ratio of sums, not a mean of ratios.
+    formula = parse_formula(kpi.formula or "")
+    inputs = {name: series.get((unit_id, name), Series()) for name in formula.names}
+    result = Series()
+    for p in periods:
+        value = formula.evaluate({n: _number(s.values.get(p)) for n, s in inputs.items()})
+        if value is not None:
+            result.values[p], result.labels[p] = value, str(p)
+        ytd = formula.evaluate({n: s.ytd.get(p) for n, s in inputs.items()})
+        if ytd is not None:
+            result.ytd[p] = ytd
+    return result
+
+
+def _number(value: Value | None) -> float | None:
+    return float(value) if isinstance(value, int | float) else None
