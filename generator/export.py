@@ -100,7 +100,7 @@ def _kpi_row(report: Report, unit: str, perspective: str, objective: str, kpi: K
 
 def _band(value: float | tuple[float, float] | None, decimals: int) -> Any:
     if isinstance(value, tuple):
-        return [round(value[0], decimals), round(value[1], decimals)]
+        return [round_value(value[0], decimals), round_value(value[1], decimals)]
     return round_value(value, decimals)
 
 

@@ -18,10 +18,10 @@ TREND_ARROWS = {Trend.IMPROVING: "↑", Trend.DECLINING: "↓", Trend.STEADY: "�
 TREND_WORDS = {Trend.IMPROVING: "improving", Trend.DECLINING: "declining", Trend.STEADY: "steady", Trend.NONE: ""}
 
 
-def round_value(value: float | str | None, decimals: int) -> float | str | None:
+def round_value(value: float | str | None, decimals: int) -> float | int | str | None:
     """Round a KPI value to the decimals it is shown with (exports use this too)."""
     if isinstance(value, float | int):
-        return round(float(value), decimals)
+        return round(float(value), decimals) if decimals else round(value)
     return value
 
 
