@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import sys
 from collections.abc import Callable
@@ -77,12 +78,12 @@ def check(content: Path, measures: Path, strict: bool, period: str | None) -> No
       scorecard check --content content --measures measures --strict
     """
     report, warnings = make_report(content, measures, period)
+    if strict and warnings:
+        raise DataError([dataclasses.replace(w, severity="error") for w in warnings])
     _print_problems(warnings)
     sc = report.scorecard
     kpis = sum(len(o.kpis) for u in sc.units.values() for o in u.objectives)
     summary = f"{len(sc.units)} units, {kpis} KPIs, {len(sc.measures)} measures; latest period {report.period}"
-    if strict and warnings:
-        raise DataError(warnings)
     click.echo(f"OK: {summary}; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
 
 
@@ -109,6 +110,35 @@ def export(content: Path, measures: Path, period: str | None, fmt: str, output: 
     with output.open("w", encoding="utf-8", newline="") as stream:
         write(rows, stream)
     click.echo(f"Wrote {len(rows)} rows for {report.period} to {output}.", err=True)
+
+
+@main.command()
+@_common
+@click.option("--period", help="Quarter of the packs, YYYY-Qn (default: latest with data).")
+@click.option("--unit", "units", multiple=True, help="Unit id; repeat for several (default: every unit).")
+@click.option(
+    "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Levels of children's summaries."
+)
+@click.option(
+    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True
+)
+def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...], depth: int, out: Path) -> None:
+    """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
+
+    \b
+    Example:
+      scorecard pdf --period 2026-Q3 --unit it --depth 2 --out build/pdf
+    """
+    import time
+
+    from generator.pdf import render_packs
+
+    report, _ = make_report(content, measures, period)
+    start = time.perf_counter()
+    results = render_packs(report, out, list(units) or None, depth)
+    for result in results:
+        click.echo(f"Wrote {result.path}: {result.pages} pages in {result.seconds:.1f} s")
+    click.echo(f"{len(results)} pack{'s' if len(results) != 1 else ''} for {report.period} in {time.perf_counter() - start:.1f} s.")
 
 
 @main.command()

@@ -43,6 +43,8 @@ def export_rows(report: Report) -> list[dict[str, Any]]:
             _row("unit", unit.id, name=unit.name, period=period, score=u.score, status=u.status.value, owner=unit.owner)
         )
         for persp in sc.perspectives(unit.id):
+            if not any(o.perspective == persp.id for o in unit.objectives):
+                continue  # a perspective the unit does not use
             p = result.perspectives[(unit.id, persp.id)]
             rows.append(
                 _row(

@@ -126,7 +126,10 @@ class Kpi(_Schema):
     frequency: Frequency = Field("quarterly", description="monthly, quarterly or annual.")
     aggregation: Aggregation = Field(
         "average",
-        description="How months make a quarter and quarters the year-to-date: sum, average, last, min, max.",
+        description=(
+            "How months make a quarter and quarters the year-to-date: sum (counts, money), average (rates), "
+            "last (values that are already year-to-date, or stocks), min, max."
+        ),
     )
     weight: float = Field(1.0, ge=0, description="Weight in the objective score (default 1).")
     formula: str | None = Field(

@@ -38,7 +38,8 @@ MEASURE_COLUMNS = {
     "kpi": "KPI id within the unit.",
     "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs) or YYYY (annual KPIs), in fiscal terms.",
     "value": "The value; blank means missing. Categorical KPIs take a level name.",
-    "target": "Optional: overrides the YAML target for this period (not for range KPIs).",
+    "target": "Optional: overrides the YAML target for this period (not for range KPIs); the red flag is the "
+    "KPI's `red_flag`, or `default_tolerance` applied to this target.",
     "note": "Optional: a note shown beside the value.",
 }
 
