@@ -138,10 +138,15 @@ class Kpi(_Schema):
     rollup: Rollup | None = Field(
         None, description="Compute from the same KPI id in the child units: sum, average, min or max."
     )
+    rollup_weight: KpiId | None = Field(
+        None, description="With `rollup: average`: weight each child by its value of this KPI (e.g. ticket volume)."
+    )
     levels: tuple[Level, ...] | None = Field(None, description="Categorical KPIs: ordered levels, best first.")
 
     @model_validator(mode="after")
     def _check_shape(self) -> Kpi:
+        if self.rollup_weight is not None and self.rollup != "average":
+            raise ValueError("`rollup_weight` needs `rollup: average`")
         if self.formula is not None and self.rollup is not None:
             raise ValueError("a KPI has either a formula or a rollup, not both")
         if self.type == "categorical":

@@ -172,3 +172,17 @@ def test_fiscal_year_maps_months_to_quarters(tree: Tree) -> None:
     assert report.by_period[Period(2026, 1)].kpis[("root", "calls")].actual == 3  # Oct-Dec 2025 = Q1 FY2026
     assert report.current.kpis[("root", "calls")].actual == 4
     assert report.current.kpis[("root", "calls")].ytd == 7
+
+
+def test_rollup_average_weighted_by_a_volume_kpi(tree: Tree) -> None:
+    root = (
+        (MINIMAL / "content/units/root.yaml")
+        .read_text()
+        .replace(
+            "        rollup: sum\n        target: 50",
+            "        rollup: sum\n        target: 50\n      - {id: cost, name: Cost, owner: Ada, rollup: average, rollup_weight: total_tickets}",
+        )
+    )
+    result = report_for(tree(**{"content__units__root.yaml": root}), "2026-Q2").current
+    # team-a: cost 9 over 8 tickets; team-b: cost 14 over 20 tickets
+    assert result.kpis[("root", "cost")].actual == pytest.approx((9 * 8 + 14 * 20) / 28)

@@ -4,6 +4,7 @@ Pure: no I/O, no clock."""
 
 from __future__ import annotations
 
+import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
@@ -119,17 +120,25 @@ def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Va
 def _rollup_series(
     sc: Scorecard, unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]
 ) -> Series:
-    children = [series[(c.id, kpi.id)] for c in sc.children(unit_id) if (c.id, kpi.id) in series]
+    children = [c.id for c in sc.children(unit_id) if (c.id, kpi.id) in series]
+    values = [series[(c, kpi.id)] for c in children]
+    weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
-    how = kpi.rollup or "sum"
     for p in periods:
-        values = [float(s.values[p]) for s in children if p in s.values]
-        if (value := aggregate(values, how)) is not None:
+        if (value := _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights)])) is not None:
             result.values[p], result.labels[p] = value, str(p)
-        ytds = [s.ytd[p] for s in children if p in s.ytd]
-        if (ytd := aggregate(ytds, how)) is not None:
+        if (ytd := _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights)])) is not None:
             result.ytd[p] = ytd
     return result
+
+
+def _roll(kpi: Kpi, pairs: list[tuple[Value | None, Value | None]]) -> float | None:
+    """Combine children's values; an average weighted by `rollup_weight` skips children without a weight."""
+    if kpi.rollup_weight is None:
+        return aggregate([float(v) for v, _ in pairs if v is not None], kpi.rollup or "sum")
+    weighted = [(float(v), float(w)) for v, w in pairs if v is not None and w is not None]
+    total = math.fsum(w for _, w in weighted)
+    return math.fsum(v * w for v, w in weighted) / total if total > 0 else None
 
 
 def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]) -> Series:

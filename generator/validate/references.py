@@ -148,6 +148,10 @@ def _check_kpi(sc: Scorecard, unit: Unit, kpi: Kpi, where: Location, problems: l
                     f"kpi '{kpi.id}': rollup '{kpi.rollup}' but no child unit of '{unit.id}' has a KPI '{kpi.id}'",
                 )
             )
+        weight = kpi.rollup_weight
+        if weight and not any(k.id == weight for c in children for o in c.objectives for k in o.kpis):
+            message = f"kpi '{kpi.id}': rollup_weight '{weight}' is not a KPI of any child unit of '{unit.id}'"
+            problems.append(Problem(where, message))
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
     if isinstance(kpi.target, dict):
         for key in kpi.target:
