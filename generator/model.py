@@ -279,6 +279,7 @@ class Measure:
     unit: str
     kpi: str
     raw_period: RawPeriod
+    quarter: Period  # the fiscal quarter it counts in (annual values: the fourth)
     value: float | str | None  # str only for categorical KPIs
     target: float | None
     note: str

@@ -102,12 +102,13 @@ def status_from_score(score: float | None) -> Status:
 
 def weighted_mean(pairs: Iterable[tuple[float | None, float]]) -> float | None:
     """Return the weighted mean of the scored items; None when none is scored with weight."""
-    total = weight_sum = 0.0
-    for score, weight in pairs:
-        if score is not None and weight > 0:
-            total += score * weight
-            weight_sum += weight
-    return total / weight_sum if weight_sum > 0 else None
+    scored = [(score, weight) for score, weight in pairs if score is not None and weight > 0]
+    if not scored:
+        return None
+    top = max(weight for _, weight in scored)  # scaling keeps tiny weights from underflowing
+    weights = [weight / top for _, weight in scored]
+    mean = math.fsum(score * w for (score, _), w in zip(scored, weights, strict=True)) / math.fsum(weights)
+    return min(max(mean, min(s for s, _ in scored)), max(s for s, _ in scored))
 
 
 def aggregate(values: Sequence[float], how: str) -> float | None:

@@ -8,8 +8,8 @@ from __future__ import annotations
 from generator.compute.changes import compute_changes
 from generator.compute.period import compute_period, kpi_trend, rate_kpi, supporting_objectives, target_for
 from generator.compute.series import Series, build_series
-from generator.model import Measure, Scorecard
-from generator.periods import Period, month_to_quarter, quarter_range
+from generator.model import Scorecard
+from generator.periods import Period, quarter_range
 from generator.results import Report
 
 __all__ = [
@@ -29,21 +29,14 @@ __all__ = [
 
 def latest_period(sc: Scorecard) -> Period | None:
     """Return the latest quarter with any measured value."""
-    quarters = [_quarter_of(m, sc) for m in sc.measures if m.value is not None]
+    quarters = [m.quarter for m in sc.measures if m.value is not None]
     return max(quarters, default=None)
 
 
 def available_periods(sc: Scorecard) -> list[Period]:
     """Return every quarter from the first to the last with data."""
-    quarters = [_quarter_of(m, sc) for m in sc.measures if m.value is not None]
+    quarters = [m.quarter for m in sc.measures if m.value is not None]
     return quarter_range(min(quarters), max(quarters)) if quarters else []
-
-
-def _quarter_of(measure: Measure, sc: Scorecard) -> Period:
-    raw, start = measure.raw_period, sc.organization.fiscal_year_start
-    if raw.kind == "month":
-        return month_to_quarter(raw.year, raw.number, start)
-    return Period(raw.year, raw.number or 4)
 
 
 def compute_report(sc: Scorecard, period: Period, history: int | None = None) -> Report:

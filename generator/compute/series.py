@@ -11,7 +11,7 @@ from dataclasses import dataclass, field
 
 from generator.formula import parse_formula
 from generator.model import Kpi, Measure, Scorecard
-from generator.periods import Period, month_index, month_to_quarter, quarter_range
+from generator.periods import Period, month_index, quarter_range
 from generator.scoring import (
     aggregate,
 )
@@ -77,12 +77,8 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     series = Series()
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     for m in measures:
-        raw = m.raw_period
-        if raw.kind == "month":
-            quarter = month_to_quarter(raw.year, raw.number, fiscal_start)
-            position = month_index(raw.year, raw.number, fiscal_start)
-        else:
-            quarter, position = Period(raw.year, raw.number or 4), 0
+        raw, quarter = m.raw_period, m.quarter
+        position = month_index(raw.year, raw.number, fiscal_start) if raw.kind == "month" else 0
         if m.target is not None:
             series.targets[quarter] = m.target
         if m.note:
@@ -125,9 +121,13 @@ def _rollup_series(
     weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
     for p in periods:
-        if (value := _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights)])) is not None:
+        if (
+            value := _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights, strict=True)])
+        ) is not None:
             result.values[p], result.labels[p] = value, str(p)
-        if (ytd := _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights)])) is not None:
+        if (
+            ytd := _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights, strict=True)])
+        ) is not None:
             result.ytd[p] = ytd
     return result
 

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import re
 from collections.abc import Iterable
 
@@ -14,7 +15,7 @@ from generator.model import (
     Measure,
     Scorecard,
 )
-from generator.periods import PERIOD_FORMATS, parse_raw_period
+from generator.periods import PERIOD_FORMATS, fiscal_quarter, parse_raw_period
 
 # --- Measures ------------------------------------------------------------------------------
 
@@ -81,7 +82,8 @@ def _measure(
         problems.append(
             Problem(where, f"target: a range KPI takes its [low, high] target from the YAML, not the CSV ('{kpi_id}')")
         )
-    return Measure(unit_id, kpi_id, period, value, target, cells.get("note", ""), where)
+    quarter = fiscal_quarter(period, sc.organization.fiscal_year_start)
+    return Measure(unit_id, kpi_id, period, quarter, value, target, cells.get("note", ""), where)
 
 
 def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> float | str | None:
@@ -97,16 +99,22 @@ def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> flo
     return _number_cell(text, "value", where, problems)
 
 
-_NUMBER = re.compile(r"^[+-]?(\d+(\.\d*)?|\.\d+)([eE][+-]?\d+)?%?$")
+_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?")
 
 
 def _number_cell(text: str, column: str, where: Location, problems: list[Problem]) -> float | None:
     if text == "":
         return None
-    cleaned = text.replace(",", "").replace("_", "")
-    if not _NUMBER.match(cleaned):
+    if "," in text and not _THOUSANDS.fullmatch(text):
+        problems.append(Problem(where, f"{column}: '{text}' is ambiguous (write decimals with '.', e.g. 97.5)"))
+        return None
+    try:
+        number = float(text.replace(",", "").removesuffix("%"))
+    except ValueError:
+        number = math.nan
+    if not math.isfinite(number) or "_" in text:
         problems.append(
             Problem(where, f"{column}: '{text}' is not a number (expected e.g. 42 or 97.5; blank for missing)")
         )
         return None
-    return float(cleaned.rstrip("%"))
+    return number
