@@ -152,3 +152,79 @@ def schema() -> None:
     from generator.reference import format_reference
 
     click.echo(format_reference(), nl=False)
+
+
+def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add the options `build` and `serve` share."""
+    options = [
+        click.option("--period", help="Quarter to publish, YYYY-Qn (default: latest with data)."),
+        click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
+                     show_default=True, help="Folder of the built site (replaced only when the build succeeds)."),
+        click.option("--config", type=click.Path(path_type=Path, dir_okay=False), default=Path("mkdocs.yml"),
+                     show_default=True, help="Your MkDocs settings; the build adds the generated pages and nav."),
+        click.option("--pdf/--no-pdf", default=True, show_default=True,
+                     help="Also write a PDF board pack per unit into <out>/packs/."),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool) -> None:
+    from rich.console import Console
+
+    from generator.build import build_site
+
+    console = Console(stderr=True)
+    with console.status("Building the site") as status:
+        result = build_site(content, measures, out, period=period, config=config, pdf=pdf,
+                            progress=lambda step: status.update(f"{step}..."))
+    _print_problems(result.warnings)
+    for note in result.notes:
+        click.secho(note, fg="yellow", err=True)
+    packs = f", {result.packs} PDF packs" if result.packs else ""
+    click.echo(f"Built {result.out}/ for {result.period}: {result.pages} pages{packs} in {result.seconds:.1f} s.")
+
+
+@main.command()
+@_common
+@_site_options
+def build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool) -> None:
+    """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
+
+    \b
+    Example:
+      scorecard build --period 2026-Q3 --out site --no-pdf
+    """
+    _build(content, measures, period, out, config, pdf)
+
+
+@main.command()
+@_common
+@_site_options
+@click.option("--port", type=int, default=8000, show_default=True, help="Port to serve on (localhost).")
+def serve(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool, port: int) -> None:
+    """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
+
+    \b
+    Example:
+      scorecard serve --no-pdf --port 8000
+    """
+    import time
+
+    from generator.build import latest_change, serve_folder
+    from generator.render import TEMPLATES
+
+    watched = [content, measures, config, TEMPLATES]
+    _build(content, measures, period, out, config, pdf)
+    server = serve_folder(out, "127.0.0.1", port)
+    click.echo(f"Serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop).")
+    seen = latest_change(watched)
+    while True:
+        time.sleep(1)
+        if latest_change(watched) > seen:
+            seen = latest_change(watched)
+            try:
+                _build(content, measures, period, out, config, pdf)
+            except ScorecardError as exc:  # keep serving the last good site
+                click.secho(f"error: {exc}", fg="red", err=True)
