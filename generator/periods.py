@@ -78,6 +78,8 @@ def parse_raw_period(text: str) -> RawPeriod | None:
     text = text.strip()
     if len(text) == 7 and text[4:6] == "-Q" and text[:4].isdigit() and text[6] in "1234":
         return RawPeriod("quarter", int(text[:4]), int(text[6]))  # the common case, without a regex
+    if len(text) == 7 and text[4] == "-" and text[:4].isdigit() and text[5:].isdigit() and 1 <= int(text[5:]) <= 12:
+        return RawPeriod("month", int(text[:4]), int(text[5:]))
     if m := _QUARTER.match(text):
         return RawPeriod("quarter", int(m[1]), int(m[2]))
     if m := _MONTH.match(text):

@@ -2,6 +2,9 @@
 
 from __future__ import annotations
 
+import gc
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
 
 from generator.compute import available_periods, compute_report
@@ -39,9 +42,26 @@ def choose_period(sc: Scorecard, text: str | None) -> Period:
 
 def make_report(content: Path, measures: Path, period: str | None) -> tuple[Report, list[Problem]]:
     """Load, validate and compute the report for a period; return it with the warnings."""
-    scorecard, warnings = load_scorecard(content, measures)
-    report = compute_report(scorecard, choose_period(scorecard, period))
+    with bulk_allocation():
+        scorecard, warnings = load_scorecard(content, measures)
+        report = compute_report(scorecard, choose_period(scorecard, period))
     return report, warnings + period_warnings(report)
+
+
+@contextmanager
+def bulk_allocation() -> Iterator[None]:
+    """Pause the cyclic garbage collector while many long-lived objects are built.
+
+    Our records hold no reference cycles, so reference counting frees them; the collector only
+    re-scans them, which took half of load, validate and compute at 9,000 KPIs.
+    """
+    enabled = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if enabled:
+            gc.enable()
 
 
 def period_warnings(report: Report) -> list[Problem]:

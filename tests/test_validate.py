@@ -32,7 +32,7 @@ def _edit(text: str, old: str, new: str) -> str:
 CASES = {
     "yaml syntax": (
         {"content__units__team-b.yaml": "id: team-b\nname: [Team B\nparent: root\n"},
-        "content/units/team-b.yaml:3: error: YAML syntax error: expected ',' or ']', but got ':' (while parsing a flow sequence)",
+        "content/units/team-b.yaml:3: error: YAML syntax error: did not find expected ',' or ']' (while parsing a flow sequence)",
     ),
     "unknown key with suggestion": (
         {"content__units__root.yaml": _edit(ROOT_YAML, "        decimals: 0", "        decimls: 0")},

@@ -47,5 +47,6 @@ def compute_report(sc: Scorecard, period: Period, history: int | None = None) ->
         first = max(first, period.shift(1 - history))
     periods = tuple(quarter_range(first, period))
     series = build_series(sc, periods)
-    by_period = {p: compute_period(sc, series, p) for p in periods}
+    supporters = supporting_objectives(sc)
+    by_period = {p: compute_period(sc, series, p, supporters) for p in periods}
     return Report(sc, period, periods, by_period)

@@ -30,7 +30,12 @@ from generator.scoring import (
 )
 
 
-def compute_period(sc: Scorecard, series: dict[tuple[str, str], Series], period: Period) -> PeriodResult:
+def compute_period(
+    sc: Scorecard,
+    series: dict[tuple[str, str], Series],
+    period: Period,
+    supporters: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+) -> PeriodResult:
     """Rate every KPI in `period`, then roll scores up objectives, perspectives and units."""
     kpis = {
         (u.id, k.id): rate_kpi(sc, u, o.id, k, series[(u.id, k.id)], period)
@@ -38,7 +43,7 @@ def compute_period(sc: Scorecard, series: dict[tuple[str, str], Series], period:
         for o in u.objectives
         for k in o.kpis
     }
-    objectives = _objective_results(sc, kpis, period)
+    objectives = _objective_results(sc, kpis, period, supporters or supporting_objectives(sc))
     perspectives = {
         (u.id, p.id): _perspective_result(u, p.id, objectives, period)
         for u in sc.units.values()
@@ -55,7 +60,7 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     red_flag = _red_flag(kpi, target, sc.organization.default_tolerance)
     status, score = _rate(kpi, actual, target, red_flag)
     previous, _ = _value_in(kpi, series, period.previous() if kpi.frequency != "annual" else period.shift(-4))
-    latest = _latest(series, period)
+    latest = series.latest(period)
     stale = latest is not None and latest[0] < _reading_quarter(kpi, period)
     return KpiResult(
         unit=unit.id,
@@ -93,11 +98,6 @@ def _reading_quarter(kpi: Kpi, period: Period) -> Period:
     if kpi.frequency != "annual":
         return period
     return Period(period.year if period.quarter == 4 else period.year - 1, 4)
-
-
-def _latest(series: Series, period: Period) -> tuple[Period, Value] | None:
-    earlier = [q for q in series.values if q <= period]
-    return (max(earlier), series.values[max(earlier)]) if earlier else None
 
 
 def target_for(kpi: Kpi, period: Period) -> float | tuple[float, float] | None:
@@ -161,9 +161,11 @@ def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | 
 
 
 def _objective_results(
-    sc: Scorecard, kpis: dict[tuple[str, str], KpiResult], period: Period
+    sc: Scorecard,
+    kpis: dict[tuple[str, str], KpiResult],
+    period: Period,
+    supporters: dict[tuple[str, str], list[tuple[str, str]]],
 ) -> dict[tuple[str, str], ObjectiveResult]:
-    supporters = supporting_objectives(sc)
     weights = {(u.id, o.id): o.weight for u in sc.units.values() for o in u.objectives}
     results: dict[tuple[str, str], ObjectiveResult] = {}
     for unit_id in reversed(sc.units):  # descendants first: supporting objectives are ready

@@ -4,6 +4,7 @@ Pure: no I/O, no clock."""
 
 from __future__ import annotations
 
+import bisect
 import math
 from collections import defaultdict
 from collections.abc import Iterable
@@ -11,7 +12,7 @@ from dataclasses import dataclass, field
 
 from generator.formula import parse_formula
 from generator.model import Kpi, Measure, Scorecard
-from generator.periods import Period, month_index, quarter_range
+from generator.periods import Period, month_index
 from generator.scoring import (
     aggregate,
 )
@@ -29,6 +30,14 @@ class Series:
     labels: dict[Period, str] = field(default_factory=dict)  # period the value was read for
     targets: dict[Period, float] = field(default_factory=dict)  # CSV overrides
     notes: dict[Period, str] = field(default_factory=dict)
+    _sorted: list[Period] | None = field(default=None, repr=False)
+
+    def latest(self, period: Period) -> tuple[Period, Value] | None:
+        """Return the latest quarter with a value on or before `period`, and the value."""
+        if self._sorted is None or len(self._sorted) != len(self.values):
+            self._sorted = sorted(self.values)
+        at = bisect.bisect_right(self._sorted, period)
+        return (self._sorted[at - 1], self.values[self._sorted[at - 1]]) if at else None
 
 
 def build_series(sc: Scorecard, periods: Iterable[Period]) -> dict[tuple[str, str], Series]:
@@ -106,10 +115,13 @@ def _combine(values: list[Value], kpi: Kpi) -> Value:
 def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Value]]]) -> None:
     if kpi.type == "categorical" or kpi.frequency == "annual":
         return
-    for quarter in series.values:
-        items = [v for q in quarter_range(quarter.first_of_year(), quarter) for _, v in sorted(buckets.get(q, []))]
-        ytd = aggregate([float(v) for v in items], kpi.aggregation)
-        if ytd is not None:
+    running: list[float] = []
+    year = None
+    for quarter in sorted(buckets):  # quarters without values add nothing to the year so far
+        if quarter.year != year:
+            running, year = [], quarter.year
+        running.extend(float(v) for _, v in sorted(buckets[quarter], key=lambda item: item[0]))
+        if (ytd := aggregate(running, kpi.aggregation)) is not None:
             series.ytd[quarter] = ytd
 
 
