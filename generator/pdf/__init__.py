@@ -1,0 +1,9 @@
+"""The `pdf` stage: quarterly board packs, one A4 PDF per unit.
+
+`context` builds what a pack shows (pure), `svg` draws its charts through kaleido, `render`
+lays it out with WeasyPrint and writes the files.
+"""
+
+from generator.pdf.render import PackResult, render_packs, select_units, write_packs
+
+__all__ = ["PackResult", "render_packs", "select_units", "write_packs"]

@@ -1,0 +1,142 @@
+"""Render board packs: context -> HTML (Jinja) -> PDF (WeasyPrint), in one or two processes."""
+
+from __future__ import annotations
+
+import datetime as dt
+import difflib
+import logging
+import multiprocessing
+import time
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass
+from functools import cache
+from multiprocessing.util import Finalize
+from pathlib import Path
+
+import jinja2
+import weasyprint
+from weasyprint.text.fonts import FontConfiguration
+
+from generator.errors import UsageError
+from generator.model import Scorecard
+from generator.pdf.context import build_pack
+from generator.pdf.svg import ChartSession
+from generator.pdf.views import Pack
+from generator.results import Report
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "pdf"
+WORKERS = 2  # the machines we target have two cores
+_log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True, slots=True)
+class PackResult:
+    """A written pack, with its page count and how long it took."""
+
+    unit: str
+    path: Path
+    pages: int
+    seconds: float
+
+
+def write_packs(report: Report, out_dir: Path, unit_ids: list[str] | None = None, depth: int = 1) -> list[Path]:
+    """Write `<out_dir>/<period>-<unit-id>.pdf` for the units (default all); return the paths."""
+    return [result.path for result in render_packs(report, out_dir, unit_ids, depth)]
+
+
+def render_packs(
+    report: Report, out_dir: Path, unit_ids: list[str] | None = None, depth: int = 1, workers: int = WORKERS
+) -> list[PackResult]:
+    """Write the units' packs, in two processes when there are several; return them timed."""
+    units = select_units(report.scorecard, unit_ids)
+    out_dir.mkdir(parents=True, exist_ok=True)
+    if len(units) == 1 or workers < 2:
+        with ChartSession() as charts:
+            return [write_pack(report, unit, depth, out_dir, charts) for unit in units]
+    return _render_in_pool(report, units, depth, out_dir, workers)
+
+
+def select_units(sc: Scorecard, unit_ids: list[str] | None) -> list[str]:
+    """Return the units asked for, in tree order; raise UsageError naming an unknown one."""
+    if unit_ids is None:
+        return list(sc.units)
+    for unit_id in unit_ids:
+        if unit_id not in sc.units:
+            close = difflib.get_close_matches(unit_id, sc.units, n=1)
+            hint = f"did you mean '{close[0]}'?" if close else f"known units: {', '.join(sc.units)}"
+            raise UsageError(f"unknown unit '{unit_id}' ({hint})")
+    return [u for u in sc.units if u in set(unit_ids)]
+
+
+def pack_path(out_dir: Path, report: Report, unit_id: str) -> Path:
+    """Return where a unit's pack goes, e.g. `2026-Q3-it.pdf`."""
+    return out_dir / f"{report.period}-{unit_id}.pdf"
+
+
+def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, charts: ChartSession) -> PackResult:
+    """Build, draw and write one unit's pack."""
+    start = time.perf_counter()
+    pack = build_pack(report, unit_id, depth, dt.date.today())
+    document = render_document(pack, charts.draw(pack.charts))
+    path = pack_path(out_dir, report, unit_id)
+    document.write_pdf(path)
+    result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
+    _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
+    return result
+
+
+def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
+    """Lay out the pack's HTML into pages."""
+    html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
+    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES))
+    return page.render(stylesheets=[_stylesheet()], font_config=_fonts())
+
+
+@cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
+    )
+
+
+@cache
+def _fonts() -> FontConfiguration:
+    return FontConfiguration()
+
+
+@cache
+def _stylesheet() -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(TEMPLATES / "pack.css"), font_config=_fonts())
+
+
+# --- Two processes, one Chromium each ------------------------------------------------------
+
+_worker: tuple[Report, int, Path, ChartSession] | None = None
+
+
+def _render_in_pool(report: Report, units: list[str], depth: int, out_dir: Path, workers: int) -> list[PackResult]:
+    # spawn, not fork: the caller may already run threads (a kaleido server), which fork would copy half-alive
+    context = multiprocessing.get_context("spawn")
+    biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
+    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(report, depth, out_dir)) as pool:
+        done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
+    return [done[u] for u in units]
+
+
+def _size(sc: Scorecard, unit_id: str) -> int:
+    return sum(len(o.kpis) for o in sc.units[unit_id].objectives)
+
+
+def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
+    global _worker
+    charts = ChartSession()
+    charts.open()
+    # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
+    Finalize(charts, charts.close, exitpriority=10)
+    _worker = (report, depth, out_dir, charts)
+
+
+def _worker_pack(unit_id: str) -> PackResult:
+    assert _worker is not None, "worker not initialised"
+    report, depth, out_dir, charts = _worker
+    return write_pack(report, unit_id, depth, out_dir, charts)
