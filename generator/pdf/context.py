@@ -41,6 +41,7 @@ from generator.pdf.views import (
 )
 from generator.periods import quarter_months
 from generator.results import Change, KpiResult, Report, Status
+from generator.strategymap import MapObjective, StrategyMap, layout_strategy_map
 
 HISTORY_QUARTERS = 8  # quarters in charts and appendix tables: two years fit a portrait page
 CHART_SIZE = {"width": 330, "height": 180}  # px, drawn at print size so chart text stays legible
@@ -69,6 +70,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         no_data=tuple(k for k in kpis if k.rating.status is Status.NO_DATA),
         perspectives=build_perspectives(report, unit, kpis),
         map_links=map_links(unit),
+        strategy_map=strategy_map(report, unit),
         charted=tuple(k for k in kpis if k.has_chart),
         initiatives=tuple(build_initiative(sc, unit, i, report) for i in unit.initiatives),
         children=build_children(report, unit, depth),
@@ -222,6 +224,7 @@ def build_perspectives(report: Report, unit: Unit, kpis: list[KpiView]) -> tuple
         p = report.current.perspectives[(unit.id, persp.id)]
         objectives = tuple(
             ObjectiveView(
+                id=o.id,
                 name=o.name,
                 owner=o.owner,
                 rating=_objective_rating(report, unit.id, o.id),
@@ -243,6 +246,18 @@ def map_links(unit: Unit) -> tuple[MapLink, ...]:
     """Return the unit's cause-and-effect links between objectives, by name."""
     names = {o.id: o.name for o in unit.objectives}
     return tuple(MapLink(o.name, names[d]) for o in unit.objectives for d in o.drives if d in names)
+
+
+def strategy_map(report: Report, unit: Unit) -> StrategyMap:
+    """Return the site's strategy map layout; boxes link to the objective in the pack's scorecard."""
+    objectives = []
+    for o in unit.objectives:
+        r = rating(report.current.objectives[(unit.id, o.id)].status, report.current.objectives[(unit.id, o.id)].score)
+        objectives.append(
+            MapObjective(o.id, o.name, o.perspective, o.drives, r.status.value, f"{r.icon} {r.word}", r.score)
+        )
+    perspectives = [(p.id, p.name) for p in report.scorecard.perspectives(unit.id)]
+    return layout_strategy_map(perspectives, objectives, lambda objective_id: f"#obj-{objective_id}")
 
 
 # --- Charts --------------------------------------------------------------------------------

@@ -20,8 +20,9 @@ from weasyprint.text.fonts import FontConfiguration
 from generator.errors import UsageError
 from generator.model import Scorecard
 from generator.pdf.context import build_pack
-from generator.pdf.svg import ChartSession
+from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
+from generator.render import strategy_map_svg
 from generator.results import Report
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "pdf"
@@ -87,9 +88,20 @@ def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, charts: 
 
 def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
     """Lay out the pack's HTML into pages."""
+    svgs = {**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
     html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
     page = weasyprint.HTML(string=html, base_url=str(TEMPLATES))
     return page.render(stylesheets=[_stylesheet()], font_config=_fonts())
+
+
+def map_svg(pack: Pack) -> str:
+    """Return the site's strategy map SVG with print colours (the site's CSS variables do not reach it)."""
+    svg = strategy_map_svg(pack.strategy_map)
+    if "xmlns=" not in svg.split(">", 1)[0]:  # inline in the site's HTML; a standalone image needs it
+        svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
+    style = (TEMPLATES / "strategy-map.css").read_text(encoding="utf-8")
+    head_end = svg.index(">") + 1
+    return f"{svg[:head_end]}<style>{style}</style>{svg[head_end:]}"
 
 
 @cache

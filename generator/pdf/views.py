@@ -8,6 +8,7 @@ from typing import Any
 from markupsafe import Markup
 
 from generator.results import Status
+from generator.strategymap import StrategyMap
 
 
 @dataclass(frozen=True, slots=True)
@@ -55,6 +56,7 @@ class KpiView:
 class ObjectiveView:
     """An objective with its KPIs."""
 
+    id: str
     name: str
     owner: str
     rating: Rating
@@ -195,6 +197,7 @@ class Pack:
     no_data: tuple[KpiView, ...]
     perspectives: tuple[PerspectiveView, ...]
     map_links: tuple[MapLink, ...]
+    strategy_map: StrategyMap
     charted: tuple[KpiView, ...]
     initiatives: tuple[InitiativeView, ...]
     children: tuple[ChildView, ...]
