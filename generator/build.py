@@ -11,6 +11,7 @@ import functools
 import http.server
 import importlib
 import logging
+import os
 import re
 import shutil
 import tempfile
@@ -166,8 +167,9 @@ def write_config(user_config: Path, target: Path, docs: Path, site: Path, nav: l
     """Write the MkDocs config: the user's settings, our nav first, our assets, strict mode."""
     cfg = read_user_config(user_config)
     cfg.update(
-        docs_dir=str(docs.resolve()),
-        site_dir=str(site.resolve()),
+        # Relative to the config file: Zensical wants docs_dir inside the project folder
+        docs_dir=os.path.relpath(docs.resolve(), target.parent.resolve()),
+        site_dir=os.path.relpath(site.resolve(), target.parent.resolve()),
         nav=nav + list(cfg.get("nav") or []),
         use_directory_urls=False,  # links to page.html work over file://
         strict=True,

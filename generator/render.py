@@ -61,7 +61,7 @@ def slug(text: str) -> str:
     """Return a safe URL path segment: lower-case ASCII letters, digits, '-' and '_' only."""
     ascii_text = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode().lower()
     cleaned = _SLUG_JUNK.sub("-", ascii_text).strip("-_")
-    if cleaned == text:
+    if cleaned and cleaned == text:
         return cleaned
     # Anything changed gets a digest, so two ids can never share a slug ('A' vs 'a').
     return f"{cleaned or 'x'}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"

@@ -14,10 +14,10 @@ from dataclasses import dataclass
 WIDTH = 960
 LABEL_WIDTH = 150  # left column with the perspective names
 PER_ROW = 4  # boxes per row inside a band
-BOX_HEIGHT = 78
+BOX_HEIGHT = 92
 GAP = 18
 PAD = 14
-CHAR_WIDTH = 7.4  # average width of a 13 px character, for wrapping labels
+CHAR_WIDTH = 8.4  # average width of a 16 px character, for wrapping labels
 
 
 @dataclass(frozen=True, slots=True)
@@ -108,7 +108,7 @@ def _place_boxes(members: Sequence[MapObjective], top: float, href: Callable[[st
     for index, obj in enumerate(members):
         row, col = divmod(index, PER_ROW)
         in_row = min(PER_ROW, len(members) - row * PER_ROW)
-        width = min(200.0, (area - GAP * (in_row + 1)) / in_row)
+        width = min(210.0, (area - GAP * (in_row + 1)) / in_row)
         start = LABEL_WIDTH + (area - in_row * width - (in_row - 1) * GAP) / 2
         x = start + col * (width + GAP)
         y = top + GAP + row * (BOX_HEIGHT + GAP)
@@ -119,7 +119,7 @@ def _place_boxes(members: Sequence[MapObjective], top: float, href: Callable[[st
     return boxes
 
 
-def wrap_label(text: str, width: float, max_lines: int = 2) -> tuple[str, ...]:
+def wrap_label(text: str, width: float, max_lines: int = 3) -> tuple[str, ...]:
     """Wrap a label to fit a box `width` pixels wide, ending with an ellipsis when cut."""
     chars = max(8, int((width - 16) / CHAR_WIDTH))
     lines = textwrap.wrap(text, chars) or [""]

@@ -33,7 +33,7 @@ def shoot(page: Page, url: str, target: Path, scheme: str) -> None:
     page.evaluate(f"document.body.setAttribute('data-md-color-scheme', '{scheme}')")
     page.evaluate("window.scrollTo(0, document.body.scrollHeight); window.scrollTo(0, 0)")
     page.wait_for_timeout(600)
-    page.screenshot(path=str(target), full_page=True)
+    page.screenshot(path=str(target))
 
 
 def main(site: Path, out: Path) -> None:
