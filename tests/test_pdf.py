@@ -1,0 +1,160 @@
+"""PDF board packs: build the example's packs once, then read them back with poppler."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.export import export_rows
+from generator.formatting import format_score, format_target, format_value
+from generator.pdf import PackResult, render_packs
+from generator.pdf.context import build_pack
+from generator.pdf.render import render_document
+from generator.pipeline import make_report
+from generator.results import Report, Status
+
+pytestmark = pytest.mark.pdf
+ROOT = Path(__file__).resolve().parents[1]
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+SECTIONS = [
+    "Cover",
+    "Contents",
+    "Executive summary",
+    "Exceptions: red and amber KPIs",
+    "Scorecard",
+    "Strategy map",
+    "KPI trends",
+    "Initiatives",
+    "Unit summaries",
+    "Appendix: data tables",
+]
+
+
+@pytest.fixture(scope="session")
+def report() -> Report:
+    report, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    return report
+
+
+@pytest.fixture(scope="session")
+def packs(report: Report, tmp_path_factory: pytest.TempPathFactory) -> dict[str, PackResult]:
+    """Every unit's pack of the example, written by two processes."""
+    results = render_packs(report, tmp_path_factory.mktemp("packs"), depth=2)
+    return {r.unit: r for r in results}
+
+
+def pdf_text(path: Path, first: int | None = None) -> str:
+    command = ["pdftotext", *(["-f", str(first)] if first else []), str(path), "-"]
+    text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
+    return re.sub(r"\s+", " ", text)
+
+
+def pdf_info(path: Path) -> dict[str, str]:
+    out = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
+    return {k.strip(): v.strip() for k, v in (line.split(":", 1) for line in out.splitlines() if ":" in line)}
+
+
+def test_one_pack_per_unit_named_by_period_and_unit(report: Report, packs: dict[str, PackResult]) -> None:
+    assert list(packs) == list(report.scorecard.units)
+    for unit_id, result in packs.items():
+        assert result.path.name == f"{report.period}-{unit_id}.pdf"
+        assert result.path.stat().st_size > 10_000
+
+
+def test_names_period_and_export_numbers_appear(report: Report, packs: dict[str, PackResult]) -> None:
+    sc = report.scorecard
+    for unit_id, result in packs.items():
+        text = pdf_text(result.path)
+        missing = [s for s in expected_strings(report, unit_id) if s not in text]
+        assert not missing, f"{result.path.name} lacks {missing[:10]}"
+        assert sc.units[unit_id].name in text and sc.organization.name in text
+
+
+def expected_strings(report: Report, unit_id: str) -> list[str]:
+    """Return what the pack must show: the period and every export number of the unit."""
+    sc = report.scorecard
+    wanted = [str(report.period), report.period.label(sc.organization.fiscal_year_start)]
+    for row in export_rows(report):
+        if row["unit"] != unit_id:
+            continue
+        wanted.append(format_score(row["score"]))
+        if row["level"] == "kpi":
+            kpi = sc.kpi(unit_id, row["kpi"])
+            target = tuple(row["target"]) if isinstance(row["target"], list) else row["target"]
+            wanted += [row["name"], format_value(kpi, row["actual"]), format_target(kpi, target)]
+    return wanted
+
+
+def test_every_red_kpi_is_in_the_exceptions(report: Report, packs: dict[str, PackResult]) -> None:
+    for unit_id, result in packs.items():
+        text = pdf_text(result.path, first=3)  # after the contents page, which names the section too
+        start = text.index("Exceptions: red and amber KPIs")
+        section = text[start : text.index("KPIs without data", start)]
+        for (unit, kpi_id), kpi in report.current.kpis.items():
+            if unit == unit_id and kpi.status in (Status.RED, Status.AMBER):
+                name = report.scorecard.kpi(unit, kpi_id).name
+                assert name in section, f"{name} ({kpi.status}) missing from exceptions of {unit_id}"
+
+
+def test_page_count_metadata_and_embedded_fonts(report: Report, packs: dict[str, PackResult]) -> None:
+    for result in packs.values():
+        info = pdf_info(result.path)
+        assert int(info["Pages"]) == result.pages >= 9
+        assert info["Author"] == report.scorecard.organization.name
+        assert info["Title"].endswith(f"board pack {report.period}")
+        assert info["Page size"].endswith("(A4)")
+    fonts = subprocess.run(["pdffonts", str(packs["it"].path)], check=True, capture_output=True, text=True).stdout
+    rows = fonts.splitlines()[2:]
+    assert rows and all(row.split()[-5] == "yes" for row in rows), fonts  # the "emb" column
+    assert any("DejaVu" in row or "Liberation" in row for row in rows)
+
+
+def test_bookmarks_cover_every_section_and_child(report: Report) -> None:
+    pack = build_pack(report, "it", 2, dt.date(2026, 10, 15))
+    blank = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
+    document = render_document(pack, dict.fromkeys(pack.charts, blank))
+    top = [label for label, *_ in document.make_bookmark_tree()]
+    assert top == SECTIONS
+    children = {label for label, *_, kids, _state in _flatten(document.make_bookmark_tree())}
+    assert {c.name for c in pack.children} <= children
+    assert {f"{k.rating.word}: {k.name}" for k in pack.exceptions} <= children
+
+
+def _flatten(tree: list) -> list:  # type: ignore[type-arg]
+    return [node for item in tree for node in [item, *_flatten(item[2])]]
+
+
+def test_summary_fits_one_page(packs: dict[str, PackResult]) -> None:
+    for result in packs.values():
+        contents = pdf_text(result.path, first=2)
+        pages = re.search(r"Executive summary \.*\s*(\d+) Exceptions: red and amber KPIs \.*\s*(\d+)", contents)
+        assert pages and int(pages[2]) - int(pages[1]) == 1, result.path.name
+
+
+def test_cli_writes_a_pack(tmp_path: Path) -> None:
+    args = ["pdf", "--content", str(MINIMAL / "content"), "--measures", str(MINIMAL / "measures")]
+    result = CliRunner().invoke(main, [*args, "--unit", "root", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    assert (tmp_path / "2026-Q2-root.pdf").is_file()
+    assert re.search(r"Wrote .*2026-Q2-root\.pdf: \d+ pages in [\d.]+ s", result.output)
+
+
+@pytest.mark.parametrize(
+    ("unit", "message"),
+    [
+        ("team_a", "error: unknown unit 'team_a' (did you mean 'team-a'?)\n"),
+        ("zzz", "error: unknown unit 'zzz' (known units: root, team-a, team-b)\n"),
+    ],
+)
+def test_cli_unknown_unit_exits_2(unit: str, message: str, tmp_path: Path) -> None:
+    args = ["pdf", "--content", str(MINIMAL / "content"), "--measures", str(MINIMAL / "measures")]
+    result = CliRunner().invoke(main, [*args, "--unit", unit, "--out", str(tmp_path)])
+    assert result.exit_code == 2
+    assert result.output.endswith(message)
+    assert not list(tmp_path.iterdir())
