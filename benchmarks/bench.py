@@ -90,6 +90,9 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--seed", type=int, default=1, help="Seed of the synthetic organisations.")
     parser.add_argument("--profile", type=int, default=12, help="Profile the large size's core stages (top N).")
     parser.add_argument("--no-build", dest="build", action="store_false", help="Time the core stages only.")
+    parser.add_argument(
+        "--pack-limit", type=int, default=20, help="Write about N packs per size in the pool, extrapolated (0: all)."
+    )
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="Skip the PDF pack timings.")
     parser.add_argument("--no-browser", dest="browser", action="store_false", help="Skip the Chromium chart timing.")
     parser.add_argument("--no-zensical", dest="zensical", action="store_false", help="Skip `zensical build`.")

@@ -125,6 +125,7 @@ def _site(results: Sequence[SizeResult]) -> str:
         _row("shared JS + CSS (not counted per page)", results, lambda r: f"{r.build['shared_kb']:.0f} KB"),
         _row("search index", results, lambda r: f"{r.build['search_kb']:.0f} KB"),
         _row("unit page charts drawn in Chromium", results, lambda r: r.build["browser"]),
+        _row("its details page (KPI charts)", results, lambda r: r.build["browser_details"]),
     ]
     return _table(_columns(results), rows, "## The site\n")
 
@@ -147,7 +148,6 @@ def _packs(results: Sequence[SizeResult]) -> str:
         _row("one unit's pack, first (cold)", results, lambda r: f"{r.build['pack_first']:.2f} s"),
         _row("one unit's pack, next ones (median)", results, lambda r: f"{r.build['pack_next']:.2f} s"),
         _row("every unit's pack (all cores)", results, lambda r: r.build["packs_all"]),
-        _row("`scorecard build` with packs", results, lambda r: r.build["build_with_pdf"]),
     ]
     return _table(_columns(results), rows, "## PDF packs\n")
 
@@ -172,7 +172,13 @@ def _checks(large: SizeResult, results: Sequence[SizeResult]) -> list[tuple[str,
     if linear := _linearity(results):
         checks.append(("growth linear in KPIs", linear[0], linear[1]))
     if "browser_seconds" in b and b["browser_seconds"] is not None:
-        checks.append(("a unit page's charts drawn < 2 s", f"{b['browser_seconds']:.2f} s", b["browser_seconds"] < 2))
+        checks.append(
+            (
+                "a unit page's charts all drawn, scrolling, < 2 s",
+                f"{b['browser_seconds']:.2f} s",
+                b["browser_seconds"] < 2,
+            )
+        )
     if "pack_next" in b:
         checks.append(("one unit's pack < 3 s after the first", f"{b['pack_next']:.2f} s", b["pack_next"] < 3))
     if "packs_all_cpu" in b:

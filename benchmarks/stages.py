@@ -12,6 +12,7 @@ import io
 import json
 import pstats
 import resource
+import shutil
 import sys
 import time
 from collections.abc import Callable
@@ -78,13 +79,49 @@ def time_core(folder: Path, profile_top: int = 0) -> dict[str, Any]:
     }
 
 
+def time_build(folder: Path, config: Path, work: Path) -> dict[str, Any]:
+    """Run the steps of `build_site` one by one, as it does them, and time each.
+
+    `build_site` reports only its total, so the steps are called here in its order:
+    make_report (load, validate, compute), render (pages, assets, config), MkDocs, link check.
+    """
+    from generator.build import check_links, copy_assets, run_mkdocs, write_config, write_pages
+    from generator.render import RenderOptions, site_nav
+
+    watch, site = Stopwatch(), work / "site"
+    raw = watch.run("load", lambda: load_input(folder / "content", folder / "measures"))
+    scorecard, warnings = watch.run("validate", lambda: validate_input(raw))
+    report = watch.run("compute", lambda: compute_report(scorecard, choose_period(scorecard, None)))
+    watch.run("period warnings", lambda: period_warnings(report))
+    docs = work / "docs"
+    shutil.rmtree(work, ignore_errors=True)
+    docs.mkdir(parents=True)
+    pages = watch.run("render", lambda: write_pages(report, docs, RenderOptions(packs=False)))
+    watch.run(
+        "assets and config",
+        lambda: (copy_assets(docs), write_config(config, work / "mkdocs.yml", docs, site, site_nav(report))),
+    )
+    watch.run("mkdocs", lambda: run_mkdocs(work / "mkdocs.yml"))
+    watch.run("link check", lambda: check_links(site))
+    return {
+        "seconds": watch.seconds,
+        "pages": len(pages),
+        "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
+    }
+
+
 def main() -> None:
     """Print the stage timings of one tree as JSON."""
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("folder", type=Path)
     parser.add_argument("--profile", type=int, default=0, help="Also profile each stage; keep the N hottest functions.")
+    parser.add_argument("--build", type=Path, metavar="WORK", help="Time the build's steps instead, working in WORK.")
+    parser.add_argument("--config", type=Path, default=Path("mkdocs.yml"), help="mkdocs.yml for --build.")
     args = parser.parse_args()
-    json.dump(time_core(args.folder, args.profile), sys.stdout)
+    if args.build:
+        json.dump(time_build(args.folder, args.config, args.build), sys.stdout)
+    else:
+        json.dump(time_core(args.folder, args.profile), sys.stdout)
 
 
 if __name__ == "__main__":
