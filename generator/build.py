@@ -59,6 +59,7 @@ def build_site(
     config: Path = Path("mkdocs.yml"),
     work: Path = Path("build"),
     pdf: bool = True,
+    site_url: str | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site for a period into `out`; on any failure the previous `out` is left as it was."""
@@ -77,7 +78,7 @@ def build_site(
     # Derive the MkDocs config from the user's mkdocs.yml, adding the generated nav and assets
     staging = _staging_folder(out)
     try:
-        mkdocs_yml = write_config(config, work / "mkdocs.yml", docs, staging / "site", site_nav(report))
+        mkdocs_yml = write_config(config, work / "mkdocs.yml", docs, staging / "site", site_nav(report), site_url)
         # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
         say(f"Running MkDocs on {len(pages)} pages")
         run_mkdocs(mkdocs_yml)
@@ -163,7 +164,9 @@ def read_user_config(config: Path) -> dict[str, Any]:
     return data
 
 
-def write_config(user_config: Path, target: Path, docs: Path, site: Path, nav: list[Any]) -> Path:
+def write_config(
+    user_config: Path, target: Path, docs: Path, site: Path, nav: list[Any], site_url: str | None = None
+) -> Path:
     """Write the MkDocs config: the user's settings, our nav first, our assets, strict mode."""
     cfg = read_user_config(user_config)
     cfg.update(
@@ -176,6 +179,8 @@ def write_config(user_config: Path, target: Path, docs: Path, site: Path, nav: l
         extra_css=[f"{ASSETS}/extra.css", *cfg.get("extra_css", [])],
         extra_javascript=[f"{ASSETS}/plotly.min.js", f"{ASSETS}/charts.js", *cfg.get("extra_javascript", [])],
     )
+    # mkdocs-material's instant navigation works only where site_url matches the address served
+    cfg["site_url"] = site_url or cfg.get("site_url") or "http://localhost:8000/"
     theme = cfg.get("theme")
     if isinstance(theme, dict) and theme.get("custom_dir"):
         theme["custom_dir"] = str((user_config.parent / theme["custom_dir"]).resolve())

@@ -170,14 +170,15 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
     return command
 
 
-def _build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool) -> None:
+def _build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool,
+           site_url: str | None = None) -> None:
     from rich.console import Console
 
     from generator.build import build_site
 
     console = Console(stderr=True)
     with console.status("Building the site") as status:
-        result = build_site(content, measures, out, period=period, config=config, pdf=pdf,
+        result = build_site(content, measures, out, period=period, config=config, pdf=pdf, site_url=site_url,
                             progress=lambda step: status.update(f"{step}..."))
     _print_problems(result.warnings)
     for note in result.notes:
@@ -215,8 +216,8 @@ def serve(content: Path, measures: Path, period: str | None, out: Path, config: 
     from generator.build import latest_change, serve_folder
     from generator.render import TEMPLATES
 
-    watched = [content, measures, config, TEMPLATES]
-    _build(content, measures, period, out, config, pdf)
+    watched, url = [content, measures, config, TEMPLATES], f"http://127.0.0.1:{port}/"
+    _build(content, measures, period, out, config, pdf, url)
     server = serve_folder(out, "127.0.0.1", port)
     click.echo(f"Serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop).")
     seen = latest_change(watched)
@@ -225,6 +226,6 @@ def serve(content: Path, measures: Path, period: str | None, out: Path, config: 
         if latest_change(watched) > seen:
             seen = latest_change(watched)
             try:
-                _build(content, measures, period, out, config, pdf)
+                _build(content, measures, period, out, config, pdf, url)
             except ScorecardError as exc:  # keep serving the last good site
                 click.secho(f"error: {exc}", fg="red", err=True)

@@ -385,9 +385,10 @@ def site_nav(report: Report) -> list[Any]:
 
 
 def _unit_nav(sc: Scorecard, unit: Unit) -> dict[str, list[Any]]:
-    entries: list[Any] = [unit_page(unit.id), {"Objectives & KPIs": details_page(unit.id)},
+    entries: list[Any] = [unit_page(unit.id), {"Objectives &amp; KPIs": details_page(unit.id)},
                           {"Strategy map": map_page(unit.id)}]
-    return {unit.name: entries + [_unit_nav(sc, child) for child in sc.children(unit.id)]}
+    # MkDocs themes print nav titles unescaped: escape names here
+    return {html.escape(unit.name): entries + [_unit_nav(sc, child) for child in sc.children(unit.id)]}
 
 
 def _unit_link(ctx: Context, source: str, unit_id: str) -> Link:

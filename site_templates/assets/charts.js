@@ -76,8 +76,15 @@
     document.querySelectorAll(".sp-chart:not([data-rendered])").forEach(draw);
   }
 
-  if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(scan); }
-  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", scan); } else { scan(); }
+  function label() {  /* the theme's search dialog has no accessible name */
+    var dialog = document.querySelector(".md-search[role=dialog]");
+    if (dialog && !dialog.hasAttribute("aria-label")) { dialog.setAttribute("aria-label", "Search"); }
+  }
+
+  function start() { label(); scan(); }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(start); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
   window.addEventListener("beforeprint", openForPrint);
   new MutationObserver(function (changes) {
     if (changes.some(function (c) { return c.attributeName === "data-md-color-scheme"; })) { redrawAll(); }

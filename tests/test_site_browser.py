@@ -1,0 +1,159 @@
+"""The built site in real Chromium (Debian's, through Playwright): charts, navigation, file://, escaping."""
+
+from __future__ import annotations
+
+import functools
+import http.server
+import shutil
+import socket
+import threading
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from generator.build import build_site
+
+pytestmark = pytest.mark.browser
+playwright_api = pytest.importorskip("playwright.sync_api")
+
+ROOT = Path(__file__).resolve().parent.parent
+MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run"]
+EVIL = "<script>window.__pwned = 1</script>"
+
+
+@pytest.fixture(scope="session")
+def port() -> int:
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return int(probe.getsockname()[1])
+
+
+@pytest.fixture(scope="session")
+def example_site(tmp_path_factory: pytest.TempPathFactory, port: int) -> Path:
+    """The example, built once; site_url is the test server's, as instant navigation needs."""
+    tmp = tmp_path_factory.mktemp("browser-example")
+    build_site(ROOT / "content", ROOT / "measures", tmp / "site", config=ROOT / "mkdocs.yml", work=tmp / "b",
+               pdf=False, site_url=f"http://127.0.0.1:{port}/")
+    return tmp / "site"
+
+
+@pytest.fixture(scope="session")
+def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The minimal fixture with a script in a KPI name, a unit name and the commentary."""
+    tmp = tmp_path_factory.mktemp("browser-evil")
+    shutil.copytree(MINIMAL, tmp / "input")
+    root = tmp / "input" / "content" / "units" / "root.yaml"
+    root.write_text(root.read_text(encoding="utf-8").replace("name: Income", f"name: '{EVIL}'")
+                    .replace("name: Root Unit", f"name: '{EVIL}'"), encoding="utf-8")
+    comment = tmp / "input" / "content" / "commentary" / "2026-Q2" / "root.md"
+    comment.write_text(comment.read_text(encoding="utf-8") + f"\n{EVIL}\n", encoding="utf-8")
+    build_site(tmp / "input" / "content", tmp / "input" / "measures", tmp / "site", config=ROOT / "mkdocs.yml",
+               work=tmp / "b", pdf=False)
+    return tmp / "site"
+
+
+class _QuietHandler(http.server.SimpleHTTPRequestHandler):
+    def log_message(self, *args: object) -> None:
+        pass
+
+
+@pytest.fixture(scope="session")
+def server(example_site: Path, port: int) -> Iterator[str]:
+    handler = functools.partial(_QuietHandler, directory=str(example_site))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", port), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{httpd.server_port}"
+    httpd.shutdown()
+    httpd.server_close()
+
+
+@pytest.fixture(scope="session")
+def browser() -> Iterator[object]:
+    if not Path(CHROMIUM).exists():
+        pytest.skip("Debian chromium is not installed")
+    with playwright_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield browser
+        browser.close()
+
+
+@pytest.fixture
+def page(browser: object) -> Iterator[object]:
+    context = browser.new_context(viewport={"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    page = context.new_page()
+    page.errors = []
+    page.on("console", lambda msg: page.errors.append(msg.text) if msg.type == "error" else None)
+    page.on("pageerror", lambda exc: page.errors.append(str(exc)))
+    yield page
+    context.close()
+
+
+def _draw_all_charts(page: object) -> int:
+    """Scroll every chart into view (they draw lazily) and wait until each has its SVG."""
+    charts = page.locator(".sp-chart")  # type: ignore[attr-defined]
+    for i in range(charts.count()):
+        charts.nth(i).scroll_into_view_if_needed()
+        charts.nth(i).locator("svg.main-svg").first.wait_for(timeout=10_000)
+    return int(charts.count())
+
+
+UNITS = ["university", "it", "it-service-desk", "desk-medical"]  # every level of the example
+
+
+@pytest.mark.parametrize("path", ["index.html", *[f"units/{u}/index.html" for u in UNITS],
+                                  "units/it/details.html", "units/it/map.html", "changes.html", "quality.html"])
+def test_page_loads_without_console_errors_and_draws_every_chart(server: str, page: object, path: str) -> None:
+    page.goto(f"{server}/{path}")  # type: ignore[attr-defined]
+    _draw_all_charts(page)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_unit_pages_have_charts_and_the_map_has_boxes(server: str, page: object) -> None:
+    page.goto(f"{server}/units/it/index.html")  # type: ignore[attr-defined]
+    assert _draw_all_charts(page) >= 1
+    page.goto(f"{server}/units/it/map.html")  # type: ignore[attr-defined]
+    assert page.locator("svg.sp-map a.sp-box").count() >= 4  # type: ignore[attr-defined]
+
+
+def test_click_navigation_with_instant_loading(server: str, page: object) -> None:
+    page.goto(f"{server}/index.html")  # type: ignore[attr-defined]
+    page.evaluate("window.__same_document = true")  # type: ignore[attr-defined]
+    page.locator(".sp-tree a", has_text="IT Services").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/units/it/index.html")  # type: ignore[attr-defined]
+    _draw_all_charts(page)
+    assert page.evaluate("window.__same_document === true")  # type: ignore[attr-defined]  # no full reload
+    page.locator("a.md-button", has_text="Objectives").click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/units/it/details.html")  # type: ignore[attr-defined]
+    page.locator(".sp-chart").first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
+    page.locator(".sp-chart svg.main-svg").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_site_works_over_file_urls(example_site: Path, page: object) -> None:
+    page.goto((example_site / "index.html").as_uri())  # type: ignore[attr-defined]
+    page.locator(".sp-tree a", has_text="IT Services").first.click()  # type: ignore[attr-defined]
+    page.wait_for_url("**/units/it/index.html")  # type: ignore[attr-defined]
+    assert _draw_all_charts(page) >= 1
+    assert [e for e in page.errors if "search" not in e.lower()] == []  # type: ignore[attr-defined]
+
+
+def test_injected_script_does_not_run(evil_site: Path, page: object) -> None:
+    for path in ["index.html", "units/root/index.html", "units/root/details.html", "units/root/map.html"]:
+        page.goto((evil_site / path).as_uri())  # type: ignore[attr-defined]
+        _draw_all_charts(page)
+        assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+    assert EVIL in page.locator("article").inner_text()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", ["index.html", "units/it/index.html", "units/it/details.html", "units/it/map.html"])
+def test_no_serious_accessibility_violations(server: str, page: object, path: str) -> None:
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page.goto(f"{server}/{path}")  # type: ignore[attr-defined]
+    _draw_all_charts(page)
+    results = axe_module.Axe().run(page)
+    serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+    assert serious == [], [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
