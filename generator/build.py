@@ -82,10 +82,10 @@ def build_site(
         # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
         say(f"Running MkDocs on {len(pages)} pages")
         run_mkdocs(mkdocs_yml)
-        # Check local links in the HTML, including those in raw HTML that MkDocs does not see
-        check_links(staging / "site")
         # Write the PDF board packs into the staged site
         packs = _write_packs(pdf_module, report, staging / "site" / "packs", say)
+        # Check local links in the HTML, including those in raw HTML that MkDocs does not see
+        check_links(staging / "site")
         # Swap the new site into place: only now is the previous site replaced
         say("Publishing")
         swap_folder(staging / "site", out, staging / "previous")
