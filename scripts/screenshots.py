@@ -6,6 +6,7 @@ Uses Debian's Chromium (/usr/bin/chromium); never downloads a browser.
 
 from __future__ import annotations
 
+import re
 import sys
 from pathlib import Path
 
@@ -22,7 +23,9 @@ def main_pages(site: Path) -> dict[str, Path]:
              "initiatives": site / "initiatives.html"}
     for unit in sorted((site / "units").iterdir()):
         pages.setdefault(f"unit-{unit.name}", unit / "index.html")
-    first = sorted((site / "units").iterdir())[0]
+    # The root unit is the first the home page's org tree links to
+    root = re.search(r'href="units/([^/"]+)/index.html"', (site / "index.html").read_text(encoding="utf-8"))
+    first = site / "units" / (root[1] if root else sorted(p.name for p in (site / "units").iterdir())[0])
     pages.update({"details": first / "details.html", "map": first / "map.html"})
     return pages
 
