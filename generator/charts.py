@@ -62,7 +62,7 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
                 "hoverinfo": "skip",
             }
         )
-    shapes = [shape for i, r in enumerate(history) for shape in _bands(kpi, r, i, low, high)]
+    shapes = [shape for first, last, r in _runs(history) for shape in _bands(kpi, r, first, last, low, high)]
     return {
         "data": traces,
         "layout": {
@@ -102,8 +102,22 @@ def _y_range(history: Sequence[KpiResult]) -> tuple[float, float]:
     return low - pad, high + pad
 
 
-def _bands(kpi: Kpi, r: KpiResult, index: int, low: float, high: float) -> list[dict[str, Any]]:
-    """Return the band rectangles of one quarter (targets may change between quarters)."""
+def _runs(history: Sequence[KpiResult]) -> list[tuple[int, int, KpiResult]]:
+    """Group consecutive quarters with the same target and red flag: one set of bands each.
+
+    Three rectangles per quarter would weigh ~20 KB per chart at 20 quarters; targets rarely change.
+    """
+    runs: list[tuple[int, int, KpiResult]] = []
+    for i, r in enumerate(history):
+        if runs and (runs[-1][2].target, runs[-1][2].red_flag) == (r.target, r.red_flag):
+            runs[-1] = (runs[-1][0], i, runs[-1][2])
+        else:
+            runs.append((i, i, r))
+    return runs
+
+
+def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: float) -> list[dict[str, Any]]:
+    """Return the band rectangles behind quarters first..last, which share r's target and red flag."""
     target, red = r.target, r.red_flag
     if target is None or red is None:
         return []
@@ -124,8 +138,8 @@ def _bands(kpi: Kpi, r: KpiResult, index: int, low: float, high: float) -> list[
             "type": "rect",
             "xref": "x",
             "yref": "y",
-            "x0": index - 0.5,
-            "x1": index + 0.5,
+            "x0": first - 0.5,
+            "x1": last + 0.5,
             "y0": y0,
             "y1": y1,
             "fillcolor": _BAND_FILL[status],

@@ -1,0 +1,47 @@
+"""Chart specs: valid Plotly figures, bands behind actual vs target, light enough to embed by the thousand."""
+
+from __future__ import annotations
+
+import json
+
+import plotly.graph_objects as go
+
+from generator.charts import heatmap_figure, sparkline_points, trend_figure
+from tests.conftest import FIXTURES, report_for
+
+
+def _figure(unit: str, kpi: str) -> dict:
+    report = report_for(FIXTURES / "minimal", "2026-Q2")
+    return trend_figure(report.scorecard.kpi(unit, kpi), report.kpi_history(unit, kpi))
+
+
+def test_trend_figure_is_valid_plotly() -> None:
+    figure = _figure("root", "income")
+    go.Figure(figure)  # raises on any unknown property
+    assert [t["name"] for t in figure["data"]] == ["Actual", "Target"]
+    assert figure["data"][0]["text"] == ["90 EUR", "105 EUR"]
+
+
+def test_quarters_sharing_a_target_share_one_set_of_bands() -> None:
+    shapes = _figure("root", "income")["layout"]["shapes"]
+    assert len(shapes) == 3  # red, amber, green across both quarters
+    assert {(s["x0"], s["x1"]) for s in shapes} == {(-0.5, 1.5)}
+
+
+def test_a_target_change_starts_new_bands() -> None:
+    shapes = _figure("root", "satisfaction")["layout"]["shapes"]  # target 80 in Q1, 85 from Q2
+    assert sorted({(s["x0"], s["x1"]) for s in shapes}) == [(-0.5, 0.5), (0.5, 1.5)]
+
+
+def test_trend_figure_stays_small() -> None:
+    assert len(json.dumps(_figure("team-a", "cost_per_ticket"))) < 3000
+
+
+def test_heatmap_is_valid_plotly() -> None:
+    go.Figure(heatmap_figure(["A", "B"], ["x", "y"], [[1.0, None], [9.0, 5.0]], [["1.0", "–"], ["9.0", "5.0"]]))
+
+
+def test_sparkline_skips_gaps_and_needs_two_points() -> None:
+    assert sparkline_points([1.0]) == ""
+    points = sparkline_points([1.0, None, 3.0], width=80, height=20)
+    assert points == "0.0,18.0 80.0,2.0"
