@@ -10,7 +10,6 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from generator.formatting import format_value
 from generator.model import Kpi
 from generator.results import KpiResult, Status
 
@@ -34,7 +33,8 @@ TARGET_COLOR = "#444c56"
 def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] | None = None) -> dict[str, Any]:
     """Return actual vs target across quarters, with red/amber/green bands behind."""
     x = list(labels or [str(r.period) for r in history])
-    actual = [_number(r.actual) for r in history]
+    digits = kpi.decimals + 1  # one more than shown: enough for the line, far fewer bytes
+    actual = [_rounded(_number(r.actual), digits) for r in history]
     low, high = _y_range(history)
     traces: list[dict[str, Any]] = [
         {
@@ -45,11 +45,10 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
             "y": actual,
             "line": {"color": ACTUAL_COLOR, "width": 2.5},
             "marker": {"size": 7},
-            "text": [format_value(kpi, r.actual) for r in history],
-            "hovertemplate": "%{x}: %{text}<extra>Actual</extra>",
+            "hovertemplate": f"%{{x}}: %{{y:,.{kpi.decimals}f}}{_unit_suffix(kpi)}<extra>Actual</extra>",
         },
     ]
-    target_line = [_target_mid(r.target) for r in history]
+    target_line = [_rounded(_target_mid(r.target), digits) for r in history]
     if any(t is not None for t in target_line):
         traces.append(
             {
@@ -75,6 +74,15 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
             "legend": {"orientation": "h", "y": -0.22, "x": 0},
         },
     }
+
+
+def _rounded(value: float | None, digits: int) -> float | None:
+    return None if value is None else round(value, digits)
+
+
+def _unit_suffix(kpi: Kpi) -> str:
+    unit = kpi.unit.replace("<", "").replace(">", "").replace("%{", "")  # hover text takes a little HTML
+    return unit if unit in ("", "%") else f" {unit}"
 
 
 def _number(value: float | str | None) -> float | None:

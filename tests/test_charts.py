@@ -19,7 +19,8 @@ def test_trend_figure_is_valid_plotly() -> None:
     figure = _figure("root", "income")
     go.Figure(figure)  # raises on any unknown property
     assert [t["name"] for t in figure["data"]] == ["Actual", "Target"]
-    assert figure["data"][0]["text"] == ["90 EUR", "105 EUR"]
+    assert figure["data"][0]["y"] == [90, 105]
+    assert figure["data"][0]["hovertemplate"] == "%{x}: %{y:,.0f} EUR<extra>Actual</extra>"
 
 
 def test_quarters_sharing_a_target_share_one_set_of_bands() -> None:
