@@ -1,0 +1,100 @@
+"""Render the site's Markdown pages from Jinja2 templates in `site_templates/site/`.
+
+Python prepares typed page contexts (`views`); templates lay them out. Every user text is
+escaped by Jinja's autoescape; Markdown fields (mission, commentary) are escaped too and then
+handed to Markdown (`text`), so `<script>` in a name or comment shows as text.
+
+Page structure (a few pages per unit, never one per KPI: MkDocs costs ~10 ms a page):
+  index.md                     home: mission, vision, overall status, org tree, what changed
+  units/<unit>/index.md        the unit's scorecard, children heatmap, initiatives, commentary
+  units/<unit>/details.md      objective and KPI detail as sections (#obj-<id>, #kpi-<id>)
+  units/<unit>/map.md          the strategy map
+  changes.md, initiatives.md, quality.md
+
+Modules: `paths` (slugs, page paths, links), `text` (escaping), `views` (template context),
+`context` (Jinja environment, options, per-build indexes), `sections` (parts several pages
+show), `pages/` (one module per page family).
+"""
+
+from __future__ import annotations
+
+import html
+from typing import Any
+
+from generator.model import Scorecard, Unit
+from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment, period_end
+from generator.render.pages.details import render_details
+from generator.render.pages.map import render_map, strategy_map_svg
+from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
+from generator.render.pages.unit import render_unit
+from generator.render.paths import details_page, link, map_page, slug, unit_page
+from generator.render.sections import SPARK_QUARTERS, milestone_state
+from generator.render.text import figure_attribute, inline_text, markdown_text, plotly_label
+from generator.render.views import Page, Site, StatusView, status_view
+from generator.results import Report
+
+__all__ = [
+    "SPARK_QUARTERS",
+    "TABLE_LIMIT",
+    "TEMPLATES",
+    "Context",
+    "Page",
+    "RenderOptions",
+    "Site",
+    "StatusView",
+    "details_page",
+    "figure_attribute",
+    "inline_text",
+    "link",
+    "make_context",
+    "make_environment",
+    "map_page",
+    "markdown_text",
+    "milestone_state",
+    "period_end",
+    "plotly_label",
+    "render_changes",
+    "render_details",
+    "render_home",
+    "render_initiatives",
+    "render_map",
+    "render_quality",
+    "render_site",
+    "render_unit",
+    "site_nav",
+    "slug",
+    "status_view",
+    "strategy_map_svg",
+    "unit_page",
+]
+
+
+def render_site(report: Report, options: RenderOptions | None = None) -> list[Page]:
+    """Render every page of the site."""
+    ctx = make_context(report, options or RenderOptions())
+    pages = [render_home(ctx), render_changes(ctx), render_initiatives(ctx), render_quality(ctx)]
+    for unit in ctx.sc.units.values():
+        pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
+    return pages
+
+
+def site_nav(report: Report) -> list[Any]:
+    """Return the MkDocs nav: home, the org tree (each unit a section), then site-wide pages."""
+    sc = report.scorecard
+    return [
+        {"Home": "index.md"},
+        _unit_nav(sc, sc.root),
+        {"What changed": "changes.md"},
+        {"Initiatives": "initiatives.md"},
+        {"Data quality": "quality.md"},
+    ]
+
+
+def _unit_nav(sc: Scorecard, unit: Unit) -> dict[str, list[Any]]:
+    entries: list[Any] = [
+        unit_page(unit.id),
+        {"Objectives &amp; KPIs": details_page(unit.id)},
+        {"Strategy map": map_page(unit.id)},
+    ]
+    # MkDocs themes print nav titles unescaped: escape names here
+    return {html.escape(unit.name): entries + [_unit_nav(sc, child) for child in sc.children(unit.id)]}

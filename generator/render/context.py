@@ -1,0 +1,129 @@
+"""The Jinja environment, render options and the per-build context every page builder shares."""
+
+from __future__ import annotations
+
+import calendar
+import datetime as dt
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+import jinja2
+
+from generator.compute import supporting_objectives
+from generator.formatting import format_value
+from generator.model import Objective, Scorecard
+from generator.periods import quarter_months
+from generator.render.paths import details_page, link, slug, unit_page
+from generator.render.text import inline_text, markdown_text
+from generator.render.views import Link, Site, status_view
+from generator.results import Report
+
+TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
+
+
+@dataclass
+class RenderOptions:
+    """Choices the build makes for rendering."""
+
+    packs: bool = False  # link each unit page to its PDF pack
+    templates: Path = TEMPLATES
+    _env: jinja2.Environment | None = field(default=None, repr=False)
+
+
+# --- Environment ------------------------------------------------------------------------------
+
+
+def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
+    """Return the Jinja2 environment: autoescape on for every template, undefined is an error."""
+    env = jinja2.Environment(
+        loader=jinja2.FileSystemLoader(templates / "site"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+        keep_trailing_newline=True,
+    )
+    env.filters.update(md=markdown_text, inline=inline_text)
+    return env
+
+
+def render_template(options: RenderOptions, template: str, **context: Any) -> str:
+    """Render a template of `site_templates/site/`, creating the environment on first use."""
+    if options._env is None:
+        options._env = make_environment(options.templates)
+    return options._env.get_template(template).render(**context)
+
+
+# --- What every page builder shares -----------------------------------------------------------
+
+
+@dataclass
+class Context:
+    """The report plus indexes computed once per build."""
+
+    report: Report
+    options: RenderOptions
+    site: Site
+    period_end: dt.date
+    supporters: dict[tuple[str, str], list[tuple[str, str]]]
+    objectives: dict[tuple[str, str], Objective]
+
+    @property
+    def sc(self) -> Scorecard:
+        """Return the scorecard."""
+        return self.report.scorecard
+
+
+def make_context(report: Report, options: RenderOptions) -> Context:
+    """Index the report for rendering."""
+    sc = report.scorecard
+    end = period_end(report)
+    site = Site(
+        sc.organization.name,
+        str(report.period),
+        report.period.label(sc.organization.fiscal_year_start),
+        f"{end:%d %b %Y}",
+    )
+    objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
+    return Context(report, options, site, end, supporting_objectives(sc), objectives)
+
+
+def period_end(report: Report) -> dt.date:
+    """Return the last day of the reporting period (milestones are judged against it, not today)."""
+    year, month = quarter_months(report.period, report.scorecard.organization.fiscal_year_start)[1]
+    return dt.date(year, month, calendar.monthrange(year, month)[1])
+
+
+# --- Links with status, shown on several pages ------------------------------------------------
+
+
+def unit_link(ctx: Context, source: str, unit_id: str) -> Link:
+    """Return a link to a unit's page with its status."""
+    result = ctx.report.current.units[unit_id]
+    return Link(ctx.sc.units[unit_id].name, link(source, unit_page(unit_id)), status_view(result.status, result.score))
+
+
+def objective_link(ctx: Context, source: str, unit_id: str, objective_id: str) -> Link:
+    """Return a link to an objective's section with its status; the note names its unit."""
+    result = ctx.report.current.objectives[(unit_id, objective_id)]
+    name = ctx.objectives[(unit_id, objective_id)].name
+    href = link(source, details_page(unit_id), f"obj-{slug(objective_id)}")
+    return Link(name, href, status_view(result.status, result.score), ctx.sc.units[unit_id].name)
+
+
+def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
+    """Return a link to a KPI's section, named after its unit; the note is its value."""
+    result = ctx.report.current.kpis[(unit_id, kpi_id)]
+    href = link(source, details_page(unit_id), f"kpi-{slug(kpi_id)}")
+    return Link(
+        ctx.sc.units[unit_id].name,
+        href,
+        status_view(result.status, result.score),
+        format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
+    )
+
+
+def as_number(value: float | str | None) -> float | None:
+    """Return a numeric value as a float, else None (charts skip text values)."""
+    return float(value) if isinstance(value, int | float) else None

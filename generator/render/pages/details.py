@@ -1,0 +1,131 @@
+"""A unit's details page: one section per objective and KPI, with charts and data tables."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from markupsafe import Markup
+
+from generator.charts import trend_figure
+from generator.formatting import format_target, format_value
+from generator.model import Kpi, Objective, Unit
+from generator.render.context import Context, as_number, kpi_link, objective_link, render_template
+from generator.render.paths import details_page, link, map_page, slug, unit_page
+from generator.render.sections import comment_views, kpi_row
+from generator.render.text import figure_attribute
+from generator.render.views import CommentView, KpiRow, Link, Page, StatusView, status_view
+from generator.results import KpiResult
+
+
+@dataclass(frozen=True, slots=True)
+class DataRow:
+    """One quarter of a KPI's data table (the chart's text alternative)."""
+
+    period: str
+    actual: str
+    target: str
+    status: StatusView
+    ytd: str
+    note: str
+
+
+@dataclass(frozen=True, slots=True)
+class KpiDetail:
+    """A KPI section: chart, data table, definition and commentary."""
+
+    anchor: str
+    kpi: Kpi
+    row: KpiRow
+    ytd: str
+    polarity: str
+    red_flag: str
+    figure: Markup
+    table: tuple[DataRow, ...]
+    rollup_from: tuple[Link, ...]
+    comments: tuple[CommentView, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class ObjectiveDetail:
+    """An objective section: its KPIs, the cascade both ways, drivers, initiatives."""
+
+    anchor: str
+    objective: Objective
+    perspective: str
+    status: StatusView
+    supports: tuple[Link, ...]
+    supported_by: tuple[Link, ...]
+    drives: tuple[Link, ...]
+    driven_by: tuple[Link, ...]
+    initiatives: tuple[str, ...]
+    comments: tuple[CommentView, ...]
+    kpis: tuple[KpiDetail, ...]
+
+
+_POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "range": "Best inside the target band"}
+
+
+def render_details(ctx: Context, unit: Unit) -> Page:
+    """Render a unit's objectives and KPIs in detail, one section each (anchors obj-<id>, kpi-<id>)."""
+    path = details_page(unit.id)
+    objectives = [_objective_detail(ctx, path, unit, o) for o in unit.objectives]
+    text = render_template(
+        ctx.options,
+        "details.md",
+        site=ctx.site,
+        unit=unit,
+        objectives=objectives,
+        unit_href=link(path, unit_page(unit.id)),
+        map_href=link(path, map_page(unit.id)),
+    )
+    return Page(path, f"{unit.name}: objectives and KPIs", text)
+
+
+def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective) -> ObjectiveDetail:
+    result = ctx.report.current.objectives[(unit.id, objective.id)]
+    perspective = next((p.name for p in ctx.sc.perspectives(unit.id) if p.id == objective.perspective), "")
+    supports = [tuple(ref.partition("/")[::2]) for ref in objective.supports]
+    drivers = [o.id for o in unit.objectives if objective.id in o.drives]
+    return ObjectiveDetail(
+        f"obj-{slug(objective.id)}",
+        objective,
+        perspective,
+        status_view(result.status, result.score),
+        tuple(objective_link(ctx, path, u, o) for u, o in supports if (u, o) in ctx.objectives),
+        tuple(objective_link(ctx, path, u, o) for u, o in ctx.supporters.get((unit.id, objective.id), [])),
+        tuple(objective_link(ctx, path, unit.id, o) for o in objective.drives),
+        tuple(objective_link(ctx, path, unit.id, o) for o in drivers),
+        tuple(i.name for i in unit.initiatives if objective.id in i.objectives),
+        tuple(comment_views(ctx, unit, ("objective", objective.id))),
+        tuple(_kpi_detail(ctx, path, unit, k) for k in objective.kpis),
+    )
+
+
+def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
+    history = ctx.report.kpi_history(unit.id, kpi.id)
+    current = history[-1]
+    figure = trend_figure(kpi, history) if any(as_number(h.actual) is not None for h in history) else {}
+    children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
+    return KpiDetail(
+        f"kpi-{slug(kpi.id)}",
+        kpi,
+        kpi_row(ctx, path, unit.id, kpi),
+        format_value(kpi, current.ytd),
+        _POLARITY[kpi.polarity],
+        format_target(kpi, current.red_flag),
+        figure_attribute(figure) if figure else Markup(""),
+        tuple(_data_row(kpi, r) for r in reversed(history)),
+        tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
+        tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
+    )
+
+
+def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
+    return DataRow(
+        str(r.period),
+        format_value(kpi, r.actual),
+        format_target(kpi, r.target),
+        status_view(r.status, r.score),
+        format_value(kpi, r.ytd),
+        r.note,
+    )

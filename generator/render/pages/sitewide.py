@@ -1,0 +1,158 @@
+"""Site-wide pages: home, what changed, initiatives and data quality."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.model import Kpi, Unit
+from generator.render.context import Context, kpi_link, render_template, unit_link
+from generator.render.paths import link, map_page
+from generator.render.sections import changes_view, status_counts, timeline_view
+from generator.render.views import InitiativeView, Link, Page, StatusView, status_view
+
+TABLE_LIMIT = 300  # rows per site-wide table; keeps pages far under 400 KB at 9,000 KPIs
+
+
+# --- Home ---------------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class TreeNode:
+    """A unit in the org tree with its status and children."""
+
+    link: Link
+    children: tuple[TreeNode, ...]
+
+
+def render_home(ctx: Context) -> Page:
+    """Render the home page: mission, vision, overall status, perspectives, org tree, changes."""
+    path, root = "index.md", ctx.sc.root
+    result = ctx.report.current.units[root.id]
+    org = ctx.sc.organization
+    text = render_template(
+        ctx.options,
+        "home.md",
+        site=ctx.site,
+        org=org,
+        root=unit_link(ctx, path, root.id),
+        status=status_view(result.status, result.score),
+        counts=status_counts(result.counts),
+        perspectives=_perspective_cards(ctx, root.id),
+        tree=_tree(ctx, path, root),
+        changes=changes_view(ctx, path, None, limit=5),
+        links=_home_links(ctx, path),
+    )
+    return Page(path, org.name, text)
+
+
+def _home_links(ctx: Context, path: str) -> dict[str, str]:
+    root = ctx.sc.root.id
+    return {
+        "changes": link(path, "changes.md"),
+        "quality": link(path, "quality.md"),
+        "initiatives": link(path, "initiatives.md"),
+        "map": link(path, map_page(root)),
+    }
+
+
+def _perspective_cards(ctx: Context, unit_id: str) -> list[tuple[str, StatusView]]:
+    results = ctx.report.current.perspectives
+    return [
+        (p.name, status_view(results[(unit_id, p.id)].status, results[(unit_id, p.id)].score))
+        for p in ctx.sc.perspectives(unit_id)
+    ]
+
+
+def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
+    children = tuple(_tree(ctx, source, child) for child in ctx.sc.children(unit.id))
+    return TreeNode(unit_link(ctx, source, unit.id), children)
+
+
+# --- What changed -----------------------------------------------------------------------------
+
+
+def render_changes(ctx: Context) -> Page:
+    """Render what changed since the previous quarter across the organisation."""
+    path = "changes.md"
+    text = render_template(ctx.options, "changes.md", site=ctx.site, changes=changes_view(ctx, path, None, TABLE_LIMIT))
+    return Page(path, "What changed", text)
+
+
+# --- Initiatives ------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeSummary:
+    """One initiative as a row of the site-wide initiatives table."""
+
+    unit: Link
+    view: InitiativeView
+
+
+def render_initiatives(ctx: Context) -> Page:
+    """Render every initiative in one table (timelines are on the unit pages)."""
+    path, rows = "initiatives.md", []
+    for unit in ctx.sc.units.values():
+        timeline = timeline_view(ctx, path, unit)
+        for view in timeline.initiatives if timeline else ():
+            rows.append(InitiativeSummary(unit_link(ctx, path, unit.id), view))
+    text = render_template(
+        ctx.options, "initiatives.md", site=ctx.site, rows=rows[:TABLE_LIMIT], hidden=max(0, len(rows) - TABLE_LIMIT)
+    )
+    return Page(path, "Initiatives", text)
+
+
+# --- Data quality -----------------------------------------------------------------------------
+
+
+@dataclass(frozen=True, slots=True)
+class QualityRow:
+    """A KPI with a data-quality problem."""
+
+    unit: str
+    kpi: Link
+    owner: str
+    problems: tuple[str, ...]
+
+
+def render_quality(ctx: Context) -> Page:
+    """Render missing and stale measures and KPIs without owners, by unit and by owner."""
+    path = "quality.md"
+    rows = [
+        row
+        for unit in ctx.sc.units.values()
+        for o in unit.objectives
+        for k in o.kpis
+        if (row := _quality_row(ctx, path, unit, k)) is not None
+    ]
+    owners: dict[str, int] = {}
+    for row in rows:
+        owners[row.owner or "(no owner)"] = owners.get(row.owner or "(no owner)", 0) + 1
+    by_unit: dict[str, int] = {}
+    for row in rows:
+        by_unit[row.unit] = by_unit.get(row.unit, 0) + 1
+    text = render_template(
+        ctx.options,
+        "quality.md",
+        site=ctx.site,
+        rows=rows[:TABLE_LIMIT],
+        hidden=max(0, len(rows) - TABLE_LIMIT),
+        owners=sorted(owners.items(), key=lambda i: -i[1]),
+        units=sorted(by_unit.items(), key=lambda i: -i[1]),
+    )
+    return Page(path, "Data quality", text)
+
+
+def _quality_row(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> QualityRow | None:
+    r = ctx.report.current.kpis[(unit.id, kpi.id)]
+    problems = []
+    if r.actual is None and not kpi.formula and not kpi.rollup:
+        problems.append(f"missing for {ctx.site.period}" + (f" (latest {r.latest_period})" if r.latest_period else ""))
+    elif r.stale:
+        problems.append(f"stale: latest value {r.latest_period}" if r.latest_period else "stale")
+    if not kpi.owner:
+        problems.append("no owner")
+    if not problems:
+        return None
+    link_ = kpi_link(ctx, path, unit.id, kpi.id)
+    return QualityRow(unit.name, Link(kpi.name, link_.href, link_.status), kpi.owner, tuple(problems))
