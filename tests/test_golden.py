@@ -8,6 +8,7 @@ import os
 from pathlib import Path
 
 from generator.export import export_rows, write_csv, write_json
+from generator.render import RenderOptions, make_context, render_details, render_unit
 from tests.conftest import FIXTURES, report_for
 
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -34,3 +35,11 @@ def test_export_json_matches_golden() -> None:
     stream = io.StringIO()
     write_json(export_rows(report_for(FIXTURES / "minimal", "2026-Q1")), stream)
     assert_golden("export-minimal-2026-Q1.json", stream.getvalue())
+
+
+def test_unit_and_details_pages_match_golden() -> None:
+    report = report_for(FIXTURES / "minimal", "2026-Q2")
+    ctx = make_context(report, RenderOptions())
+    root = report.scorecard.root
+    assert_golden("unit-root.md", render_unit(ctx, root).text)
+    assert_golden("details-root.md", render_details(ctx, root).text)
