@@ -211,21 +211,34 @@ def serve(content: Path, measures: Path, period: str | None, out: Path, config: 
     Example:
       scorecard serve --no-pdf --port 8000
     """
-    import time
-
     from generator.build import latest_change, serve_folder
     from generator.render import TEMPLATES
 
     watched, url = [content, measures, config, TEMPLATES], f"http://127.0.0.1:{port}/"
+    seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
     _build(content, measures, period, out, config, pdf, url)
     server = serve_folder(out, "127.0.0.1", port)
     click.echo(f"Serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop).")
-    seen = latest_change(watched)
+    try:
+        _rebuild_on_change(watched, seen, lambda: _build(content, measures, period, out, config, pdf, url))
+    except KeyboardInterrupt:  # Ctrl+C is how a preview ends: no traceback, exit 0
+        click.echo("Stopped.")
+    finally:
+        server.shutdown()
+        server.server_close()
+
+
+def _rebuild_on_change(watched: list[Path], seen: float, rebuild: Callable[[], None]) -> None:
+    """Poll the watched files every second and rebuild after any change, until interrupted."""
+    import time
+
+    from generator.build import latest_change
+
     while True:
         time.sleep(1)
         if latest_change(watched) > seen:
             seen = latest_change(watched)
             try:
-                _build(content, measures, period, out, config, pdf, url)
+                rebuild()
             except ScorecardError as exc:  # keep serving the last good site
                 click.secho(f"error: {exc}", fg="red", err=True)
