@@ -219,8 +219,12 @@ def run_mkdocs(config_file: Path) -> None:
 
 def check_links(site: Path) -> None:
     """Raise BuildError naming every local link or asset in the HTML that points nowhere."""
-    broken = [f"{page.relative_to(site)}: {target}" for page in sorted(site.rglob("*.html"))
-              for target in _local_links(page) if not (page.parent / target).exists()]
+    broken = [
+        f"{page.relative_to(site)}: {target}"
+        for page in sorted(site.rglob("*.html"))
+        for target in _local_links(page)
+        if not (page.parent / target).exists()
+    ]
     if broken:
         listed = "\n  ".join(broken[:20]) + (f"\n  ... and {len(broken) - 20} more" if len(broken) > 20 else "")
         raise BuildError(f"{len(broken)} broken link(s), the previous site is unchanged:\n  {listed}")
@@ -255,6 +259,11 @@ class _QuietHandler(http.server.SimpleHTTPRequestHandler):
 
 def latest_change(paths: Iterable[Path]) -> float:
     """Return the newest modification time of any file under the given paths."""
-    times = [p.stat().st_mtime for path in paths if path.exists()
-             for p in ([path] if path.is_file() else path.rglob("*")) if p.is_file()]
+    times = [
+        p.stat().st_mtime
+        for path in paths
+        if path.exists()
+        for p in ([path] if path.is_file() else path.rglob("*"))
+        if p.is_file()
+    ]
     return max(times, default=0.0)

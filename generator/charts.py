@@ -180,7 +180,7 @@ def heatmap_figure(
                 "type": "heatmap",
                 "x": list(columns),
                 "y": list(rows),
-                "z": [list(r) for r in scores],
+                "z": [[None if v is None else round(v, 2) for v in r] for r in scores],
                 "zmin": 0,
                 "zmax": 10,
                 "colorscale": scale,

@@ -119,9 +119,7 @@ def export(content: Path, measures: Path, period: str | None, fmt: str, output: 
 @click.option(
     "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Levels of children's summaries."
 )
-@click.option(
-    "--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True
-)
+@click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True)
 def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...], depth: int, out: Path) -> None:
     """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
 
@@ -138,7 +136,9 @@ def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...
     results = render_packs(report, out, list(units) or None, depth)
     for result in results:
         click.echo(f"Wrote {result.path}: {result.pages} pages in {result.seconds:.1f} s")
-    click.echo(f"{len(results)} pack{'s' if len(results) != 1 else ''} for {report.period} in {time.perf_counter() - start:.1f} s.")
+    click.echo(
+        f"{len(results)} pack{'s' if len(results) != 1 else ''} for {report.period} in {time.perf_counter() - start:.1f} s."
+    )
 
 
 @main.command()
@@ -158,28 +158,51 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options `build` and `serve` share."""
     options = [
         click.option("--period", help="Quarter to publish, YYYY-Qn (default: latest with data)."),
-        click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("site"),
-                     show_default=True, help="Folder of the built site (replaced only when the build succeeds)."),
-        click.option("--config", type=click.Path(path_type=Path, dir_okay=False), default=Path("mkdocs.yml"),
-                     show_default=True, help="Your MkDocs settings; the build adds the generated pages and nav."),
-        click.option("--pdf/--no-pdf", default=True, show_default=True,
-                     help="Also write a PDF board pack per unit into <out>/packs/."),
+        click.option(
+            "--out",
+            type=click.Path(path_type=Path, file_okay=False),
+            default=Path("site"),
+            show_default=True,
+            help="Folder of the built site (replaced only when the build succeeds).",
+        ),
+        click.option(
+            "--config",
+            type=click.Path(path_type=Path, dir_okay=False),
+            default=Path("mkdocs.yml"),
+            show_default=True,
+            help="Your MkDocs settings; the build adds the generated pages and nav.",
+        ),
+        click.option(
+            "--pdf/--no-pdf",
+            default=True,
+            show_default=True,
+            help="Also write a PDF board pack per unit into <out>/packs/.",
+        ),
     ]
     for option in reversed(options):
         command = option(command)
     return command
 
 
-def _build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool,
-           site_url: str | None = None) -> None:
+def _build(
+    content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool, site_url: str | None = None
+) -> None:
     from rich.console import Console
 
     from generator.build import build_site
 
     console = Console(stderr=True)
     with console.status("Building the site") as status:
-        result = build_site(content, measures, out, period=period, config=config, pdf=pdf, site_url=site_url,
-                            progress=lambda step: status.update(f"{step}..."))
+        result = build_site(
+            content,
+            measures,
+            out,
+            period=period,
+            config=config,
+            pdf=pdf,
+            site_url=site_url,
+            progress=lambda step: status.update(f"{step}..."),
+        )
     _print_problems(result.warnings)
     for note in result.notes:
         click.secho(note, fg="yellow", err=True)

@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 import csv
+import io
 import json
 from typing import IO, Any
 
 from generator.formatting import round_score, round_value
 from generator.model import Kpi
-from generator.results import Report
+from generator.results import KpiResult, Report
 
 COLUMNS = (
     "level",
@@ -125,6 +126,26 @@ def write_csv(rows: list[dict[str, Any]], stream: IO[str]) -> None:
     writer.writeheader()
     for row in rows:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
+
+
+CSV_DATA_HEADER = "quarter,actual,target,red_flag,year_to_date,status,score,note"
+
+
+def kpi_numbers(kpi: Kpi, r: KpiResult) -> list[Any]:
+    """Return actual, target, red flag and year-to-date rounded as everywhere else."""
+    return [
+        round_value(r.actual, kpi.decimals),
+        _band(r.target, kpi.decimals),
+        _band(r.red_flag, kpi.decimals),
+        round_value(r.ytd, kpi.decimals),
+    ]
+
+
+def csv_line(values: list[Any]) -> str:
+    """Return one spreadsheet-safe CSV line (no line end)."""
+    stream = io.StringIO()
+    csv.writer(stream, lineterminator="").writerow([_csv_cell(v) for v in values])
+    return stream.getvalue()
 
 
 def _csv_cell(value: Any) -> Any:

@@ -96,9 +96,7 @@ def layout_strategy_map(
         boxes += _place_boxes(members, y, href)
         y += height
     placed = {b.id: b for b in boxes}
-    arrows = [
-        _arrow(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed
-    ]
+    arrows = [_arrow(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed]
     return StrategyMap(WIDTH, y, LABEL_WIDTH, tuple(bands), tuple(boxes), tuple(arrows))
 
 
@@ -113,8 +111,18 @@ def _place_boxes(members: Sequence[MapObjective], top: float, href: Callable[[st
         x = start + col * (width + GAP)
         y = top + GAP + row * (BOX_HEIGHT + GAP)
         boxes.append(
-            MapBox(obj.id, wrap_label(obj.name, width), obj.status, obj.status_text, obj.score_text,
-                   href(obj.id), x, y, width, BOX_HEIGHT)
+            MapBox(
+                obj.id,
+                wrap_label(obj.name, width),
+                obj.status,
+                obj.status_text,
+                obj.score_text,
+                href(obj.id),
+                x,
+                y,
+                width,
+                BOX_HEIGHT,
+            )
         )
     return boxes
 
@@ -135,8 +143,8 @@ def _arrow(source: MapBox, target: MapBox) -> MapArrow:
     tx, ty = target.x + target.w / 2, target.y + target.h / 2
     if abs(sy - ty) < 1:
         direction = 1 if tx > sx else -1
-        return MapArrow(source.id, target.id, sx + direction * source.w / 2, sy,
-                        tx - direction * (target.w / 2 + 4), ty)
+        return MapArrow(
+            source.id, target.id, sx + direction * source.w / 2, sy, tx - direction * (target.w / 2 + 4), ty
+        )
     direction = 1 if ty > sy else -1
-    return MapArrow(source.id, target.id, sx, sy + direction * source.h / 2,
-                    tx, ty - direction * (target.h / 2 + 4))
+    return MapArrow(source.id, target.id, sx, sy + direction * source.h / 2, tx, ty - direction * (target.h / 2 + 4))

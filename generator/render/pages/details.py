@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.charts import trend_figure
-from generator.formatting import format_target, format_value
+from generator.export import CSV_DATA_HEADER, csv_line, kpi_numbers
+from generator.formatting import format_target, format_value, round_score
 from generator.model import Kpi, Objective, Unit
 from generator.render.context import Context, as_number, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -27,6 +28,7 @@ class DataRow:
     status: StatusView
     ytd: str
     note: str
+    csv: str  # the same quarter as a CSV line of numbers, for the download link
 
 
 @dataclass(frozen=True, slots=True)
@@ -77,6 +79,7 @@ def render_details(ctx: Context, unit: Unit) -> Page:
         objectives=objectives,
         unit_href=link(path, unit_page(unit.id)),
         map_href=link(path, map_page(unit.id)),
+        csv_header=CSV_DATA_HEADER,
     )
     return Page(path, f"{unit.name}: objectives and KPIs", text)
 
@@ -128,4 +131,5 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         status_view(r.status, r.score),
         format_value(kpi, r.ytd),
         r.note,
+        csv_line([str(r.period), *kpi_numbers(kpi, r), r.status.value, round_score(r.score), r.note]),
     )

@@ -40,7 +40,11 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
 
 
 def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
-    links = {"details": link(path, details_page(unit.id)), "map": link(path, map_page(unit.id))}
+    links = {
+        "details": link(path, details_page(unit.id)),
+        "map": link(path, map_page(unit.id)),
+        "changes": link(path, "changes.md"),
+    }
     if ctx.options.packs:
         links["pack"] = link(path, f"packs/{ctx.site.period}-{slug(unit.id)}.pdf")
     return links
@@ -89,7 +93,7 @@ def _kpi_heatmap(ctx: Context, source: str, units: Sequence[Unit]) -> Heatmap:
     ]
     name = ctx.sc.templates[units[0].template or ""].name
     caption = (
-        f"Units sharing the “{name}” scorecard, ranked by overall score; each cell shows the KPI's value and status."
+        f"Units sharing one scorecard ({name}), ranked by overall score; each cell shows the KPI's value and status."
     )
     return _heatmap_view(ctx, source, units, [k.name for k in shared], cells, texts, caption)
 
