@@ -26,6 +26,7 @@ import plotly
 import yaml
 
 from generator.errors import BuildError, Problem, UsageError
+from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import make_report
 from generator.render import TEMPLATES, Page, RenderOptions, render_site, site_nav
 from generator.results import Report
@@ -209,7 +210,9 @@ def run_mkdocs(config_file: Path) -> None:
     collector, logger = _Collector(), logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        build(load_config(str(config_file)))
+        config = load_config(str(config_file))
+        config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
+        build(config)
     except MkDocsException as exc:
         details = "\n  ".join(collector.messages) or str(exc)
         raise BuildError(f"MkDocs failed, the previous site is unchanged:\n  {details}") from exc

@@ -37,3 +37,11 @@ def figure_attribute(figure: dict[str, Any]) -> Markup:
 def plotly_label(text: str) -> str:
     """Escape a label for Plotly, which reads a few HTML tags and entities in its text."""
     return html.escape(text, quote=False)
+
+
+RAW_OPEN, RAW_CLOSE = "<!--sp-raw-->", "<!--/sp-raw-->"
+
+
+def raw_block(html: str) -> Markup:
+    """Mark a pure-HTML block that Markdown need not parse (see generator/mkdocs_stash.py)."""
+    return Markup(f"\n{RAW_OPEN}\n{str(html).strip()}\n{RAW_CLOSE}\n")
