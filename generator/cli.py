@@ -264,4 +264,5 @@ def _rebuild_on_change(watched: list[Path], seen: float, rebuild: Callable[[], N
             try:
                 rebuild()
             except ScorecardError as exc:  # keep serving the last good site
-                click.secho(f"error: {exc}", fg="red", err=True)
+                _print_problems(exc.problems if isinstance(exc, DataError) else [])
+                click.secho(f"error: {exc}; still serving the last good site.", fg="red", err=True)
