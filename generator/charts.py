@@ -193,10 +193,10 @@ def heatmap_figure(
             }
         ],
         "layout": {
-            "height": 90 + 34 * len(rows),
-            "margin": {"l": 180, "r": 12, "t": 90, "b": 12},
-            "xaxis": {"side": "top", "tickangle": -30, "fixedrange": True},
-            "yaxis": {"autorange": "reversed", "fixedrange": True},
+            "height": 150 + 34 * len(rows),
+            "margin": {"l": 12, "r": 60, "t": 12, "b": 12},  # automargin grows them to fit the labels
+            "xaxis": {"side": "top", "tickangle": -30, "fixedrange": True, "automargin": True},
+            "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True},
         },
     }
 
