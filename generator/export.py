@@ -128,23 +128,16 @@ def write_csv(rows: list[dict[str, Any]], stream: IO[str]) -> None:
         writer.writerow({k: _csv_cell(v) for k, v in row.items()})
 
 
-CSV_DATA_HEADER = "quarter,actual,target,red_flag,year_to_date,status,score,note"
-
-
-def kpi_numbers(kpi: Kpi, r: KpiResult) -> list[Any]:
-    """Return actual, target, red flag and year-to-date rounded as everywhere else."""
-    return [
-        round_value(r.actual, kpi.decimals),
-        _band(r.target, kpi.decimals),
-        _band(r.red_flag, kpi.decimals),
-        round_value(r.ytd, kpi.decimals),
-    ]
-
-
-def csv_line(values: list[Any]) -> str:
-    """Return one spreadsheet-safe CSV line (no line end)."""
+def kpi_csv(kpi: Kpi, history: list[KpiResult]) -> str:
+    """Return a KPI's quarters as spreadsheet-safe CSV, numbers rounded as everywhere else."""
     stream = io.StringIO()
-    csv.writer(stream, lineterminator="").writerow([_csv_cell(v) for v in values])
+    writer = csv.writer(stream, lineterminator="\n")
+    writer.writerow(["quarter", "actual", "target", "red_flag", "year_to_date", "status", "score", "note"])
+    for r in history:
+        numbers = [round_value(r.actual, kpi.decimals), _band(r.target, kpi.decimals)]
+        numbers += [_band(r.red_flag, kpi.decimals), round_value(r.ytd, kpi.decimals)]
+        row = [str(r.period), *numbers, r.status.value, round_score(r.score), r.note]
+        writer.writerow([_csv_cell(v) for v in row])
     return stream.getvalue()
 
 

@@ -6,6 +6,7 @@ from July 2025 to June 2026); with the default January start it is the calendar 
 
 from __future__ import annotations
 
+import functools
 import re
 from dataclasses import dataclass
 from typing import NamedTuple
@@ -73,6 +74,7 @@ class RawPeriod:
         return str(self.year)
 
 
+@functools.lru_cache(maxsize=4096)  # a large org has 240,000 rows but only a few dozen distinct periods
 def parse_raw_period(text: str) -> RawPeriod | None:
     """Parse YYYY-Qn, YYYY-MM or YYYY; return None when the text is none of them."""
     text = text.strip()
@@ -102,6 +104,7 @@ def month_to_quarter(year: int, month: int, fiscal_year_start: int = 1) -> Perio
     return Period(fiscal_year, offset // 3 + 1)
 
 
+@functools.lru_cache(maxsize=4096)
 def fiscal_quarter(raw: RawPeriod, fiscal_year_start: int = 1) -> Period:
     """Return the quarter a measure counts in: its own, its month's, or the fourth of its year."""
     if raw.kind == "month":

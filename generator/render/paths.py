@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import posixpath
 import re
@@ -35,6 +36,7 @@ def map_page(unit_id: str) -> str:
     return f"units/{slug(unit_id)}/map.md"
 
 
+@functools.lru_cache(maxsize=65536)  # a large site asks for the same few thousand links many times
 def link(source: str, target: str, anchor: str = "") -> str:
     """Return a relative link from one page to another's HTML (works over file://)."""
     html_target = target[:-3] + ".html" if target.endswith(".md") else target

@@ -7,8 +7,8 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.charts import trend_figure
-from generator.export import CSV_DATA_HEADER, csv_line, kpi_numbers
-from generator.formatting import format_target, format_value, round_score
+from generator.export import kpi_csv
+from generator.formatting import format_target, format_value
 from generator.model import Kpi, Objective, Unit
 from generator.render.context import Context, as_number, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -28,7 +28,9 @@ class DataRow:
     status: StatusView
     ytd: str
     note: str
-    csv: str  # the same quarter as a CSV line of numbers, for the download link
+
+
+TABLE_QUARTERS = 8  # rows in a KPI's data table; the chart and the CSV download have every quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -42,7 +44,9 @@ class KpiDetail:
     polarity: str
     red_flag: str
     figure: Markup
-    table: tuple[DataRow, ...]
+    table: tuple[DataRow, ...]  # the latest quarters, newest first
+    quarters: int  # quarters in the CSV download (all of them)
+    csv: str  # every quarter, oldest first, as CSV text
     rollup_from: tuple[Link, ...]
     comments: tuple[CommentView, ...]
 
@@ -79,7 +83,6 @@ def render_details(ctx: Context, unit: Unit) -> Page:
         objectives=objectives,
         unit_href=link(path, unit_page(unit.id)),
         map_href=link(path, map_page(unit.id)),
-        csv_header=CSV_DATA_HEADER,
     )
     return Page(path, f"{unit.name}: objectives and KPIs", text)
 
@@ -117,7 +120,9 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         _POLARITY[kpi.polarity],
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(kpi, r) for r in reversed(history)),
+        tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
+        len(history),
+        kpi_csv(kpi, history),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )
@@ -131,5 +136,4 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         status_view(r.status, r.score),
         format_value(kpi, r.ytd),
         r.note,
-        csv_line([str(r.period), *kpi_numbers(kpi, r), r.status.value, round_score(r.score), r.note]),
     )
