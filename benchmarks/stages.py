@@ -22,7 +22,7 @@ from typing import Any
 from generator.compute import compute_report
 from generator.export import export_rows, write_csv
 from generator.load import load_input
-from generator.pipeline import choose_period, period_warnings
+from generator.pipeline import bulk_allocation, choose_period, period_warnings
 from generator.validate import validate_input
 
 
@@ -61,9 +61,10 @@ def _top(profiler: cProfile.Profile, count: int) -> str:
 def time_core(folder: Path, profile_top: int = 0) -> dict[str, Any]:
     """Load, validate, compute and export `folder`; return timings, peak memory and counts."""
     watch = Stopwatch(profile_top)
-    raw = watch.run("load", lambda: load_input(folder / "content", folder / "measures"))
-    scorecard, warnings = watch.run("validate", lambda: validate_input(raw))
-    report = watch.run("compute", lambda: compute_report(scorecard, choose_period(scorecard, None)))
+    with bulk_allocation():  # as make_report does in the CLI
+        raw = watch.run("load", lambda: load_input(folder / "content", folder / "measures"))
+        scorecard, warnings = watch.run("validate", lambda: validate_input(raw))
+        report = watch.run("compute", lambda: compute_report(scorecard, choose_period(scorecard, None)))
     warnings += period_warnings(report)
     watch.run("export", lambda: write_csv(export_rows(report), io.StringIO()))
     return {
@@ -89,9 +90,10 @@ def time_build(folder: Path, config: Path, work: Path) -> dict[str, Any]:
     from generator.render import RenderOptions, site_nav
 
     watch, site = Stopwatch(), work / "site"
-    raw = watch.run("load", lambda: load_input(folder / "content", folder / "measures"))
-    scorecard, warnings = watch.run("validate", lambda: validate_input(raw))
-    report = watch.run("compute", lambda: compute_report(scorecard, choose_period(scorecard, None)))
+    with bulk_allocation():  # as make_report does in build_site
+        raw = watch.run("load", lambda: load_input(folder / "content", folder / "measures"))
+        scorecard, warnings = watch.run("validate", lambda: validate_input(raw))
+        report = watch.run("compute", lambda: compute_report(scorecard, choose_period(scorecard, None)))
     watch.run("period warnings", lambda: period_warnings(report))
     docs = work / "docs"
     shutil.rmtree(work, ignore_errors=True)
