@@ -68,3 +68,12 @@ def test_export_writes_csv_to_a_file(tmp_path: Path) -> None:
     code, _, err = run("export", "--period", "2026-Q1", "--format", "csv", "-o", str(target), *MINIMAL)
     assert code == 0 and f"Wrote 20 rows for 2026-Q1 to {target}." in err
     assert target.read_text().splitlines()[0].startswith("level,unit,perspective,objective,kpi,name,period")
+
+
+@pytest.mark.parametrize("example", [".", "examples/agency"])
+def test_bundled_examples_pass_check(example: str) -> None:
+    from tests.conftest import ROOT
+
+    base = ROOT / example
+    code, out, _ = run("check", "--content", str(base / "content"), "--measures", str(base / "measures"))
+    assert code == 0 and out.startswith("OK: ")
