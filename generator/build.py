@@ -131,6 +131,9 @@ def _staging_folder(out: Path) -> Path:
 def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page]:
     """Render every page and write it under `docs`; return the pages."""
     pages = render_site(report, options)
+    if clashes := sorted(page.path for page in pages if (docs / page.path).exists()):
+        names = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
+        raise UsageError(f"your pages use paths the build generates: {names} (rename them in your docs_dir)")
     for page in pages:
         target = docs / page.path
         target.parent.mkdir(parents=True, exist_ok=True)

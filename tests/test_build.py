@@ -109,3 +109,14 @@ def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
     assert result.exit_code == 0, result.output
     assert "Built" in result.output and "13 pages" in result.output
     shutil.rmtree(tmp_path / "site")
+
+
+def test_a_user_page_clashing_with_a_generated_page_is_refused(tmp_path: Path) -> None:
+    from generator.build import write_pages
+    from generator.errors import UsageError
+    from generator.render import RenderOptions
+    from tests.conftest import FIXTURES, report_for
+
+    (tmp_path / "changes.md").write_text("# Mine\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="your pages use paths the build generates: changes.md"):
+        write_pages(report_for(FIXTURES / "minimal", "2026-Q2"), tmp_path, RenderOptions())
