@@ -128,6 +128,9 @@ def test_click_navigation_with_instant_loading(server: str, page: object) -> Non
     assert page.evaluate("window.__same_document === true")  # type: ignore[attr-defined]  # no full reload
     page.locator("a.md-button", has_text="Objectives").click()  # type: ignore[attr-defined]
     page.wait_for_url("**/units/it/details.html")  # type: ignore[attr-defined]
+    # The URL changes before instant navigation swaps the content in: wait for the new page itself.
+    page.locator(".sp-kpi-head").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    page.wait_for_load_state("networkidle")  # type: ignore[attr-defined]
     page.locator(".sp-chart").first.scroll_into_view_if_needed()  # type: ignore[attr-defined]
     page.locator(".sp-chart svg.main-svg").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
     assert page.errors == []  # type: ignore[attr-defined]
