@@ -124,6 +124,7 @@ def test_click_navigation_with_instant_loading(server: str, page: object) -> Non
     page.evaluate("window.__same_document = true")  # type: ignore[attr-defined]
     page.locator(".sp-tree a", has_text="IT Services").first.click()  # type: ignore[attr-defined]
     page.wait_for_url("**/units/it/index.html")  # type: ignore[attr-defined]
+    page.locator(".sp-breadcrumb").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]  # the unit page is in
     _draw_all_charts(page)
     assert page.evaluate("window.__same_document === true")  # type: ignore[attr-defined]  # no full reload
     page.locator("a.md-button", has_text="Objectives").click()  # type: ignore[attr-defined]
