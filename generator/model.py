@@ -349,10 +349,12 @@ class Scorecard:
                 return unit.perspectives
         return self.organization.perspectives
 
-    @property
-    def root_location(self) -> Location:
-        """Return where the root unit is defined (a fallback location for messages)."""
-        return self.locations.get(("unit", self.root.id), Location("content/units"))
+    def where(self, unit_id: str, *key: str) -> Location:
+        """Return where a unit's objective, KPI, ... is defined: its own file, else its template's."""
+        for owner in (("unit", unit_id), ("template", self.units[unit_id].template or "")):
+            if (location := self.locations.get((*owner, *key))) is not None:
+                return location
+        return self.locations.get(("unit", unit_id), Location(f"units/{unit_id}.yaml"))
 
     def kpi(self, unit_id: str, kpi_id: str) -> Kpi:
         """Return a unit's KPI by id."""

@@ -70,16 +70,10 @@ def period_warnings(report: Report) -> list[Problem]:
     for (unit_id, kpi_id), result in report.current.kpis.items():
         kpi = sc.kpi(unit_id, kpi_id)
         if result.actual is None and not kpi.formula and not kpi.rollup:
-            template = sc.units[unit_id].template or ""
-            where = (
-                sc.locations.get(("unit", unit_id, "kpi", kpi_id))
-                or sc.locations.get(("template", template, "kpi", kpi_id))  # a KPI the unit takes from a template
-                or sc.locations.get(("unit", unit_id))
-            )
             latest = f" (latest value: {result.latest_period})" if result.latest_period else ""
             warnings.append(
                 Problem(
-                    where or sc.root_location,
+                    sc.where(unit_id, "kpi", kpi_id),
                     f"kpi '{kpi_id}' of unit '{unit_id}' has no value for {report.period}{latest}",
                     "warning",
                 )

@@ -77,3 +77,10 @@ def test_bundled_examples_pass_check(example: str) -> None:
     base = ROOT / example
     code, out, _ = run("check", "--content", str(base / "content"), "--measures", str(base / "measures"))
     assert code == 0 and out.startswith("OK: ")
+
+
+def test_warning_for_a_templated_kpi_points_at_the_template() -> None:
+    code, _, err = run("check", "--period", "2026-Q1", *MINIMAL)
+    template = FIXTURES / "minimal/content/templates/team.yaml"
+    assert code == 0
+    assert f"{template}:9: warning: kpi 'total_tickets' of unit 'team-b' has no value for 2026-Q1" in err

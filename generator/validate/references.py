@@ -4,6 +4,7 @@ Also the data-quality warnings that `scorecard check` prints after the errors.""
 
 from __future__ import annotations
 
+import functools
 import re
 from typing import Any
 
@@ -23,20 +24,10 @@ from generator.periods import parse_quarter
 
 def check_units(sc: Scorecard, problems: list[Problem], broken: set[str]) -> None:
     for unit in sc.units.values():
-        where = _where_in(sc, unit)
+        where = functools.partial(sc.where, unit.id)
         _check_objectives(sc, unit, where, problems, broken)
         _check_kpis(sc, unit, where, problems)
         _check_initiatives(sc, unit, where, problems)
-
-
-def _where_in(sc: Scorecard, unit: Unit) -> Any:
-    def where(*key: str) -> Location:
-        for owner in (("unit", unit.id), ("template", unit.template or "")):
-            if (loc := sc.locations.get((*owner, *key))) is not None:
-                return loc
-        return sc.locations.get(("unit", unit.id), Location(f"units/{unit.id}.yaml"))
-
-    return where
 
 
 def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], broken: set[str]) -> None:
@@ -224,7 +215,7 @@ def data_quality_warnings(sc: Scorecard) -> list[Problem]:
     measured = {(m.unit, m.kpi) for m in sc.measures if m.value is not None}
     warnings: list[Problem] = []
     for unit in sc.units.values():
-        where = _where_in(sc, unit)
+        where = functools.partial(sc.where, unit.id)
         if not unit.objectives:
             warnings.append(Problem(where(), f"unit '{unit.id}' has no objectives", "warning"))
         for obj in unit.objectives:
