@@ -11,7 +11,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Kpi
-from generator.results import KpiResult, Status
+from generator.results import KpiResult, Status, as_number
 
 # Status colours: chosen for >= 4.5:1 contrast of white text on them and of them on white.
 STATUS_COLORS = {
@@ -34,7 +34,7 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
     """Return actual vs target across quarters, with red/amber/green bands behind."""
     x = list(labels or [str(r.period) for r in history])
     digits = kpi.decimals + 1  # one more than shown: enough for the line, far fewer bytes
-    actual = [_rounded(_number(r.actual), digits) for r in history]
+    actual = [_rounded(as_number(r.actual), digits) for r in history]
     low, high = _y_range(history)
     traces: list[dict[str, Any]] = [
         {
@@ -83,10 +83,6 @@ def _rounded(value: float | None, digits: int) -> float | None:
 def _unit_suffix(kpi: Kpi) -> str:
     unit = kpi.unit.replace("<", "").replace(">", "").replace("%{", "")  # hover text takes a little HTML
     return unit if unit in ("", "%") else f" {unit}"
-
-
-def _number(value: float | str | None) -> float | None:
-    return float(value) if isinstance(value, int | float) else None
 
 
 def _target_mid(target: float | tuple[float, float] | None) -> float | None:

@@ -16,6 +16,11 @@ GREEN_SCORE = 20 / 3
 RED_SCORE = 10 / 3
 
 
+def as_number(value: float | str | None) -> float | None:
+    """Return a KPI value as a float; None when missing or categorical (text)."""
+    return float(value) if isinstance(value, int | float) else None
+
+
 class Status(StrEnum):
     """Status of a KPI, objective, perspective or unit."""
 

@@ -13,6 +13,7 @@ from dataclasses import dataclass, field
 from generator.formula import parse_formula
 from generator.model import Kpi, Measure, Scorecard
 from generator.periods import Period, month_index
+from generator.results import as_number
 from generator.scoring import (
     aggregate,
 )
@@ -159,14 +160,10 @@ def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series
     inputs = {name: series.get((unit_id, name), Series()) for name in formula.names}
     result = Series()
     for p in periods:
-        value = formula.evaluate({n: _number(s.values.get(p)) for n, s in inputs.items()})
+        value = formula.evaluate({n: as_number(s.values.get(p)) for n, s in inputs.items()})
         if value is not None:
             result.values[p], result.labels[p] = value, str(p)
         ytd = formula.evaluate({n: s.ytd.get(p) for n, s in inputs.items()})
         if ytd is not None:
             result.ytd[p] = ytd
     return result
-
-
-def _number(value: Value | None) -> float | None:
-    return float(value) if isinstance(value, int | float) else None

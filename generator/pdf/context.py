@@ -40,7 +40,7 @@ from generator.pdf.views import (
     Summary,
 )
 from generator.periods import quarter_months
-from generator.results import Change, KpiResult, Report, Status
+from generator.results import Change, KpiResult, Report, Status, as_number
 from generator.strategymap import MapObjective, StrategyMap, layout_strategy_map
 
 HISTORY_QUARTERS = 8  # quarters in charts and appendix tables: two years fit a portrait page
@@ -136,7 +136,7 @@ def _score_key(kpi: KpiView) -> float:
 
 
 def _has_numbers(history: list[KpiResult]) -> bool:
-    return any(isinstance(r.actual, int | float) for r in _recent(history))
+    return any(as_number(r.actual) is not None for r in _recent(history))
 
 
 def _recent(items: Any) -> Any:

@@ -122,8 +122,3 @@ def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
         status_view(result.status, result.score),
         format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
     )
-
-
-def as_number(value: float | str | None) -> float | None:
-    """Return a numeric value as a float, else None (charts skip text values)."""
-    return float(value) if isinstance(value, int | float) else None

@@ -10,7 +10,7 @@ from generator.charts import sparkline_points
 from generator.compute import compute_changes
 from generator.formatting import TREND_ARROWS, TREND_WORDS, format_number, format_target, format_value
 from generator.model import Initiative, Kpi, Unit
-from generator.render.context import Context, as_number, objective_link
+from generator.render.context import Context, objective_link
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import markdown_text
 from generator.render.views import (
@@ -24,7 +24,7 @@ from generator.render.views import (
     Timeline,
     status_view,
 )
-from generator.results import Change, Status
+from generator.results import Change, Status, as_number
 
 SPARK_QUARTERS = 8
 

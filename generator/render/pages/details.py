@@ -10,12 +10,12 @@ from generator.charts import trend_figure
 from generator.export import kpi_csv
 from generator.formatting import format_target, format_value
 from generator.model import Kpi, Objective, Unit
-from generator.render.context import Context, as_number, kpi_link, objective_link, render_template
+from generator.render.context import Context, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
 from generator.render.sections import comment_views, kpi_row
 from generator.render.text import figure_attribute
 from generator.render.views import CommentView, KpiRow, Link, Page, StatusView, status_view
-from generator.results import KpiResult
+from generator.results import KpiResult, as_number
 
 
 @dataclass(frozen=True, slots=True)
