@@ -24,7 +24,7 @@ _FORMAT_FOR = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
 
 
 def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
-    kpis = {(u.id, k.id): k for u in sc.units.values() for o in u.objectives for k in o.kpis}
+    kpis = sc.kpi_index()
     seen: dict[tuple[str, str, str], Location] = {}
     for row in rows:
         if row.cells["unit"] in broken:

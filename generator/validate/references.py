@@ -18,6 +18,7 @@ from generator.model import (
     Unit,
 )
 from generator.periods import parse_quarter
+from generator.results import GREEN_SCORE, RED_SCORE
 
 # --- Cross references inside units ---------------------------------------------------------
 
@@ -132,7 +133,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) 
 def _check_kpi(sc: Scorecard, unit: Unit, kpi: Kpi, where: Location, problems: list[Problem]) -> None:
     if kpi.rollup is not None:
         children = sc.children(unit.id)
-        if not any(k.id == kpi.id for c in children for o in c.objectives for k in o.kpis):
+        if not any((c.id, kpi.id) in sc.kpi_index() for c in children):
             problems.append(
                 Problem(
                     where,
@@ -140,7 +141,7 @@ def _check_kpi(sc: Scorecard, unit: Unit, kpi: Kpi, where: Location, problems: l
                 )
             )
         weight = kpi.rollup_weight
-        if weight and not any(k.id == weight for c in children for o in c.objectives for k in o.kpis):
+        if weight and not any((c.id, weight) in sc.kpi_index() for c in children):
             message = f"kpi '{kpi.id}': rollup_weight '{weight}' is not a KPI of any child unit of '{unit.id}'"
             problems.append(Problem(where, message))
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
@@ -169,7 +170,7 @@ def _red_flag_problem(polarity: str, target: Any, red_flag: Any) -> str:
     return ""
 
 
-_BANDS = {"green": (20 / 3, 10.0), "amber": (10 / 3, 20 / 3 - 1e-9), "red": (0.0, 10 / 3 - 1e-9)}
+_BANDS = {"green": (GREEN_SCORE, 10.0), "amber": (RED_SCORE, GREEN_SCORE - 1e-9), "red": (0.0, RED_SCORE - 1e-9)}
 
 
 def _check_levels(kpi: Kpi, where: Location, problems: list[Problem]) -> None:
