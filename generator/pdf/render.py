@@ -23,9 +23,10 @@ from generator.pdf.context import build_pack
 from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
 from generator.render import strategy_map_svg
+from generator.resources import TEMPLATES as SITE_TEMPLATES
 from generator.results import Report
 
-TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "pdf"
+TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
 _log = logging.getLogger(__name__)
 

@@ -17,9 +17,8 @@ from generator.periods import quarter_months
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import inline_text, markdown_text, raw_block
 from generator.render.views import Link, Site, status_view
+from generator.resources import TEMPLATES
 from generator.results import Report
-
-TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates"
 
 
 @dataclass
