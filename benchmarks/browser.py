@@ -21,7 +21,6 @@ from playwright.sync_api import sync_playwright
 
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
-CHARTS = ".sp-chart[data-figure]"
 _IN_VIEW_DRAWN = """() => {
   const charts = [...document.querySelectorAll('.sp-chart[data-figure]')];
   const onScreen = charts.filter(c => c.getBoundingClientRect().top < innerHeight);
