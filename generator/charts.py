@@ -13,14 +13,6 @@ from typing import Any
 from generator.model import Kpi
 from generator.results import KpiResult, Status, as_number
 
-# Status colours: chosen for >= 4.5:1 contrast of white text on them and of them on white.
-STATUS_COLORS = {
-    Status.GREEN: "#1a7f37",
-    Status.AMBER: "#9a6700",
-    Status.RED: "#c62828",
-    Status.NO_DATA: "#6e7781",
-    Status.NOT_RATED: "#57606a",
-}
 _BAND_FILL = {
     Status.GREEN: "rgba(26,127,55,0.13)",
     Status.AMBER: "rgba(191,135,0,0.16)",
