@@ -181,11 +181,3 @@ class Report:
     def kpi_history(self, unit: str, kpi: str) -> list[KpiResult]:
         """Return the KPI's results for every quarter, oldest first."""
         return [self.by_period[p].kpis[(unit, kpi)] for p in self.periods]
-
-    def unit_history(self, unit: str) -> list[UnitResult]:
-        """Return the unit's results for every quarter, oldest first."""
-        return [self.by_period[p].units[unit] for p in self.periods]
-
-    def objective_history(self, unit: str, objective: str) -> list[ObjectiveResult]:
-        """Return the objective's results for every quarter, oldest first."""
-        return [self.by_period[p].objectives[(unit, objective)] for p in self.periods]
