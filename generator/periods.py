@@ -44,10 +44,6 @@ class Period(NamedTuple):
         """Return the quarter before this one."""
         return self.shift(-1)
 
-    def first_of_year(self) -> Period:
-        """Return the first quarter of this quarter's fiscal year."""
-        return Period(self.year, 1)
-
     def label(self, fiscal_year_start: int = 1) -> str:
         """Return a reader's label, e.g. 'Q2 FY2026 (Oct-Dec 2025)'."""
         first, last = quarter_months(self, fiscal_year_start)
