@@ -108,7 +108,7 @@ def fiscal_quarter(raw: RawPeriod, fiscal_year_start: int = 1) -> Period:
     return Period(raw.year, raw.number or 4)
 
 
-def month_index(year: int, month: int, fiscal_year_start: int = 1) -> int:
+def month_index(month: int, fiscal_year_start: int = 1) -> int:
     """Return the month's position (0-11) within its fiscal year."""
     return (month - fiscal_year_start) % 12
 

@@ -88,7 +88,7 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     for m in measures:
         raw, quarter = m.raw_period, m.quarter
-        position = month_index(raw.year, raw.number, fiscal_start) if raw.kind == "month" else 0
+        position = month_index(raw.number, fiscal_start) if raw.kind == "month" else 0
         if m.target is not None:
             series.targets[quarter] = m.target
         if m.note:
