@@ -77,7 +77,6 @@ class StrategyMap:
 
     width: float
     height: float
-    label_width: float
     bands: tuple[MapBand, ...]
     boxes: tuple[MapBox, ...]
     arrows: tuple[MapArrow, ...]
@@ -97,7 +96,7 @@ def layout_strategy_map(
         y += height
     placed = {b.id: b for b in boxes}
     arrows = [_arrow(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed]
-    return StrategyMap(WIDTH, y, LABEL_WIDTH, tuple(bands), tuple(boxes), tuple(arrows))
+    return StrategyMap(WIDTH, y, tuple(bands), tuple(boxes), tuple(arrows))
 
 
 def _place_boxes(members: Sequence[MapObjective], top: float, href: Callable[[str], str]) -> list[MapBox]:
