@@ -1,6 +1,6 @@
 """The one data model: scorecard definitions (YAML) and measures (CSV).
 
-Every field carries a one-line description; `docs/format.md` is generated from them
+Every field carries a one-line description; `FORMAT.md` is generated from them
 (`scorecard schema`), so the schema and its reference cannot drift apart.
 """
 
