@@ -30,7 +30,6 @@ KpiId = Annotated[
         description="lower-case letters, digits and '_', starting with a letter (usable in formulas)",
     ),
 ]
-Number = float
 Band = tuple[float, float]
 TargetValue = float | Band
 Polarity = Literal["higher", "lower", "range"]
