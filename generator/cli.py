@@ -147,7 +147,7 @@ def schema() -> None:
 
     \b
     Example:
-      scorecard schema > docs/format.md
+      scorecard schema > FORMAT.md
     """
     from generator.reference import format_reference
 
