@@ -1,6 +1,6 @@
 """Plotly chart specs to SVG through kaleido, with one Chromium kept open across charts and packs.
 
-kaleido starts Chromium in 2-3 s, then exports a figure in 0.15-0.3 s (NOTES.md); so each
+kaleido starts Chromium in 2-3 s, then exports a figure in 0.15-0.3 s (measured, kaleido 1.x); so each
 process opens one session and reuses it, and a pack's charts go through it as one figure
 (`sprite`).
 """
