@@ -75,7 +75,7 @@ def test_rebuild_replaces_the_site_and_adds_user_pages(tmp_path: Path) -> None:
 
 
 @pytest.mark.slow
-def test_same_config_and_docs_build_with_zensical(example_site: Path, tmp_path: Path) -> None:
+def test_same_config_and_docs_build_with_zensical(example_site: Path) -> None:
     zensical = Path(sys.executable).parent / "zensical"
     if not zensical.exists():
         pytest.skip("zensical is not installed")
