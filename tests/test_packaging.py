@@ -56,10 +56,11 @@ def test_every_package_the_generator_imports_is_declared_and_nothing_else() -> N
     assert declared - imported == DECLARED_NOT_IMPORTED
 
 
-def test_every_package_the_tests_import_is_declared() -> None:
+@pytest.mark.parametrize("folder", ["tests", "scripts", "benchmarks", "examples"])
+def test_every_package_the_tests_and_scripts_import_is_declared(folder: str) -> None:
     project = PYPROJECT["project"]
     declared = {_name(r) for r in project["dependencies"] + project["optional-dependencies"]["test"]}
-    assert sorted(_imported_distributions(ROOT / "tests") - declared) == []
+    assert sorted(_imported_distributions(ROOT / folder) - declared) == []
 
 
 def test_templates_are_the_checkouts_own_folder_in_an_editable_install() -> None:
