@@ -39,7 +39,12 @@ def test_trend_figure_stays_small() -> None:
 
 
 def test_heatmap_is_valid_plotly() -> None:
-    go.Figure(heatmap_figure(["A", "B"], ["x", "y"], [[1.0, None], [9.0, 5.0]], [["1.0", "–"], ["9.0", "5.0"]]))
+    figure = heatmap_figure(["A", "B"], ["x", "y"], [[1.234, None], [9.0, 5.0]], [["1.2", "–"], ["9.0", "5.0"]])
+    go.Figure(figure)  # raises on any unknown property
+    (trace,) = figure["data"]
+    assert (trace["y"], trace["x"]) == (["A", "B"], ["x", "y"])
+    assert trace["z"] == [[1.23, None], [9.0, 5.0]] and (trace["zmin"], trace["zmax"]) == (0, 10)
+    assert trace["text"] == [["1.2", "–"], ["9.0", "5.0"]]
 
 
 def test_sparkline_skips_gaps_and_needs_two_points() -> None:
