@@ -21,9 +21,8 @@ from generator.resources import TEMPLATES
 from tests.conftest import ROOT
 
 PYPROJECT = tomllib.loads((ROOT / "pyproject.toml").read_text(encoding="utf-8"))
-# Declared but imported by no module, on purpose: the theme is named in mkdocs.yml, and pandas
-# is the product's planned table engine for the exports of later issues.
-DECLARED_NOT_IMPORTED = {"mkdocs-material", "pandas"}
+# Declared but imported by no module, on purpose: the theme is named in mkdocs.yml.
+DECLARED_NOT_IMPORTED = {"mkdocs-material"}
 
 
 def _name(requirement: str) -> str:
