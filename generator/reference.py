@@ -6,6 +6,7 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
 from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from generator.model import (
@@ -97,8 +98,8 @@ def _type_name(annotation: Any) -> str:
         return annotation.__name__
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
-    if origin is typing.Annotated:
-        return "id"
+    if origin is typing.Annotated:  # ids carry a pattern (a FieldInfo); numbers and dates their base type
+        return "id" if args[0] is str and any(isinstance(m, FieldInfo) for m in args[1:]) else _type_name(args[0])
     if args:
         inner = [_type_name(a) for a in args if a is not type(None) and a is not Ellipsis]
         if origin in (tuple, list) and len(args) == 2 and args[1] is Ellipsis:
