@@ -7,6 +7,7 @@ Every field carries a one-line description; `docs/format.md` is generated from t
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
@@ -24,6 +25,20 @@ RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev i
 # No measure comes near 1e100, and under it every sum, weighted roll-up and score stays finite
 # (1e100 squared is far below the float limit of 1.8e308); formula results are held to it too.
 MAX_MAGNITUDE = 1e100
+MAX_MAGNITUDE_TEXT = "1e100"
+# Levels below the root unit. Pages, navigation, the org tree and packs nest one level per unit
+# (Jinja and MkDocs recurse; the site still built 120 levels deep, not 300); real organisations
+# have about ten.
+MAX_DEPTH = 50
+
+
+def number_problem(value: float) -> str:
+    """Return why a number cannot be used (not finite, too large), or an empty string."""
+    if not math.isfinite(value):
+        return "is not a finite number (expected a number such as 42 or 97.5)"
+    if abs(value) > MAX_MAGNITUDE:
+        return f"is out of range (numbers are at most {MAX_MAGNITUDE_TEXT} in size)"
+    return ""
 
 
 def _not_reserved(value: str) -> str:

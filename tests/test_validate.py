@@ -52,7 +52,7 @@ CASES = {
     ),
     "duplicate kpi id": (
         {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: satisfaction", "      - id: income")},
-        "content/units/root.yaml:28: error: kpi 'income': duplicate KPI id in unit 'root' (ids are unique per unit: measures name unit and KPI)",
+        "content/units/root.yaml:28: error: kpi 'income': duplicate KPI id (ids are unique per unit: measures name unit and KPI)",
     ),
     "parent cycle": (
         {

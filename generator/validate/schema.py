@@ -18,6 +18,7 @@ from generator.model import (
     MAX_MAGNITUDE,
     Location,
     Organization,
+    number_problem,
 )
 
 # --- Schema --------------------------------------------------------------------------------
@@ -151,13 +152,15 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...], label:
         return f"{at}{'key ' if is_key else ''}{value!r} is not a valid {what} (expected {rule})"
     if kind in _NUMBER_MESSAGES:
         return at + _NUMBER_MESSAGES[kind].format(value=value)
-    if kind in ("less_than_equal", "greater_than_equal") and MAX_MAGNITUDE in map(abs, err["ctx"].values()):
-        return f"{at}{value!r} is out of range (numbers are at most {MAX_MAGNITUDE:g} in size)"
+    if kind == "greater_than_equal" and err["ctx"]["ge"] == 0:
+        return f"{at}{value!r} is negative (expected 0 or more)"
+    out_of_range = kind in ("less_than_equal", "greater_than_equal") and MAX_MAGNITUDE in map(abs, err["ctx"].values())
+    if kind == "finite_number" or out_of_range:
+        return f"{at}{value!r} {number_problem(value)}"
     return f"{at}{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})"
 
 
 _NUMBER_MESSAGES = {
-    "finite_number": "{value!r} is not a finite number (expected a number such as 42 or 97.5)",
     "float_type": "{value!r} is not a number (expected a number such as 42 or 97.5, without quotes)",
     "int_type": "{value!r} is not a whole number (expected e.g. 1, without quotes)",
     "tuple_type": "expected a list (got {value!r})",
