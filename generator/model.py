@@ -34,7 +34,7 @@ MAX_DEPTH = 50
 
 def number_problem(value: float) -> str:
     """Return why a number cannot be used (not finite, too large), or an empty string."""
-    if not math.isfinite(value):
+    if isinstance(value, float) and not math.isfinite(value):
         return "is not a finite number (expected a number such as 42 or 97.5)"
     if abs(value) > MAX_MAGNITUDE:
         return f"is out of range (numbers are at most {MAX_MAGNITUDE_TEXT} in size)"
