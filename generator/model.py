@@ -99,6 +99,16 @@ class Perspective(_Schema):
     description: str = Field("", description="What the perspective asks.")
 
 
+def _unique_ids(items: tuple[Perspective, ...]) -> tuple[Perspective, ...]:
+    ids = [item.id for item in items]
+    if twice := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ValueError(f"duplicate perspective id {', '.join(repr(i) for i in twice)}")
+    return items
+
+
+# At least one, each once: objectives name them, and each counts once in the unit score.
+Perspectives = Annotated[tuple[Perspective, ...], Field(min_length=1), AfterValidator(_unique_ids)]
+
 DEFAULT_PERSPECTIVES = (
     Perspective(id="financial", name="Financial", description="How do we look to those who fund us?"),
     Perspective(id="customer", name="Customer", description="How do those we serve see us?"),
@@ -116,7 +126,7 @@ class Organization(_Schema):
     fiscal_year_start: Count = Field(
         1, ge=1, le=12, description="Month (1-12) the fiscal year starts; FY is named by its end year."
     )
-    perspectives: tuple[Perspective, ...] = Field(
+    perspectives: Perspectives = Field(
         DEFAULT_PERSPECTIVES,
         description="Perspectives, top (financial) to bottom (learning); default the classic four.",
     )
@@ -293,7 +303,7 @@ class Unit(_Schema):
     parent: Id | None = Field(None, description="Id of the parent unit; the root has none.")
     owner: str = Field("", description="Head of the unit.")
     mission: str = Field("", description="The unit's mission (Markdown).")
-    perspectives: tuple[Perspective, ...] | None = Field(
+    perspectives: Perspectives | None = Field(
         None, description="Replace the organisation's perspectives for this unit and its descendants (e.g. IT BSC)."
     )
     template: Id | None = Field(None, description="Id of a shared scorecard in content/templates/.")
@@ -390,10 +400,18 @@ class Scorecard:
 
     def perspectives(self, unit_id: str) -> tuple[Perspective, ...]:
         """Return the perspectives in force for a unit (its own, an ancestor's, or the org's)."""
-        for unit in [self.units[unit_id], *self.ancestors(unit_id)]:
-            if unit.perspectives:
-                return unit.perspectives
-        return self.organization.perspectives
+        if "_perspectives" not in self.__dict__:
+            object.__setattr__(self, "_perspectives", {})
+        known: dict[str, tuple[Perspective, ...] | None] = self.__dict__["_perspectives"]
+        chain: dict[str, None] = {}  # ordered, and a cycle of parents ends the walk
+        current = unit_id
+        while current in self.units and current not in known and current not in chain:
+            chain[current] = None
+            current = self.units[current].parent or ""
+        inherited = known.get(current)
+        for uid in reversed(chain):  # each unit's answer is kept: the whole tree costs one walk
+            inherited = known[uid] = self.units[uid].perspectives or inherited
+        return known[unit_id] or self.organization.perspectives
 
     def where(self, unit_id: str, *key: str) -> Location:
         """Return where a unit's objective, KPI, ... is defined: its own file, else its template's."""

@@ -5,6 +5,7 @@ Every problem is collected with its file and line; the caller fails once with al
 
 from __future__ import annotations
 
+from collections import Counter
 from collections.abc import Callable
 from pathlib import Path
 
@@ -37,6 +38,11 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     # A unit whose template is broken lacks its KPIs: its measures and roll-ups are not re-reported.
     broken |= {uid for uid, (u, _) in units.items() if u.template in broken and u.template not in templates}
     ordered = order_tree(units, problems, broken)
+    if not raw.units and not raw.unreadable and raw.organization is not None:
+        folder = Path(raw.organization.path).parent / "units"
+        problems.append(
+            Problem(Location(str(folder)), "no units (expected one YAML file per unit, the root without a `parent`)")
+        )
     # Units cut off the tree (below a broken file or in a cycle) are still checked inside.
     outside = {uid: unit for uid, (unit, _) in units.items() if uid not in ordered}
     every = Scorecard(organization, {**ordered, **outside}, {k: t for k, (t, _) in templates.items()}, (), {}, index)
@@ -56,8 +62,8 @@ def _locator(index: dict[tuple[str, ...], Location], unit_id: str, default: Loca
 
 
 def _duplicated(docs: list[RawDocument]) -> set[str]:
-    ids = [str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data]
-    return {i for i in ids if ids.count(i) > 1}
+    counts = Counter(str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data)
+    return {i for i, n in counts.items() if n > 1}
 
 
 def _ids(docs: list[RawDocument]) -> set[str]:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from generator.errors import Problem
@@ -60,8 +61,8 @@ def _duplicate_kpis(sc: Scorecard) -> set[tuple[str, str]]:
     """Return (unit, KPI id) pairs defined twice in a unit: which of the two a row means is unknown."""
     result = set()
     for unit in sc.units.values():
-        ids = [k.id for o in unit.objectives for k in o.kpis]
-        result |= {(unit.id, i) for i in ids if ids.count(i) > 1}
+        counts = Counter(k.id for o in unit.objectives for k in o.kpis)
+        result |= {(unit.id, i) for i, n in counts.items() if n > 1}
     return result
 
 

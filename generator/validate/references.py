@@ -108,7 +108,7 @@ def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Prob
                     )
                 )
     if cycle := _find_cycle({o.id: [d for d in o.drives if d in ids] for o in unit.objectives}):
-        problems.append(Problem(where(cycle[0]), f"objective '{cycle[0]}': cycle in `drives` ({' -> '.join(cycle)})"))
+        problems.append(Problem(where(cycle[0]), f"objective '{cycle[0]}': cycle in `drives` ({_path(cycle)})"))
 
 
 def _support_problem(sc: Scorecard, unit: Unit, ref: str) -> str:
@@ -123,6 +123,13 @@ def _support_problem(sc: Scorecard, unit: Unit, ref: str) -> str:
     if obj_id not in objectives:
         return f"unit '{unit_id}' has no objective '{obj_id}'{_hint(obj_id, objectives)}"
     return ""
+
+
+def _path(cycle: list[str], shown: int = 8) -> str:
+    """Return "a -> b -> a", or for a long cycle its start and end around "..." and its length."""
+    if len(cycle) <= shown + 1:
+        return " -> ".join(cycle)
+    return " -> ".join([*cycle[: shown - 1], "...", *cycle[-2:]]) + f" ({len(cycle) - 1} in all)"
 
 
 def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
@@ -183,7 +190,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
             )
         graph[kpi.id] = sorted(names & kpis.keys())
     if cycle := _find_cycle(graph):
-        problems.append(Problem(where("kpi", cycle[0]), f"kpi '{cycle[0]}': circular formula ({' -> '.join(cycle)})"))
+        problems.append(Problem(where("kpi", cycle[0]), f"kpi '{cycle[0]}': circular formula ({_path(cycle)})"))
 
 
 def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Location, str]:

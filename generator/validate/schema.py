@@ -152,6 +152,8 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...], label:
         return f"{at}{'key ' if is_key else ''}{value!r} is not a valid {what} (expected {rule})"
     if kind in _NUMBER_MESSAGES:
         return at + _NUMBER_MESSAGES[kind].format(value=value)
+    if kind == "too_short":
+        return f"{at}expected at least {err['ctx']['min_length']} item (got {value!r})"
     if kind == "greater_than_equal" and err["ctx"]["ge"] == 0:
         return f"{at}{value!r} is negative (expected 0 or more)"
     out_of_range = kind in ("less_than_equal", "greater_than_equal") and MAX_MAGNITUDE in map(abs, err["ctx"].values())

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections import defaultdict
-from collections.abc import Callable
+from collections.abc import Callable, Iterable
 from typing import Any
 
 from pydantic import ValidationError
@@ -105,11 +105,10 @@ def order_tree(located: dict[str, tuple[Unit, Location]], problems: list[Problem
     for unit_id, depth in ordered.items():
         if depth == MAX_DEPTH + 1:  # the first unit too deep on its branch; those below follow from it
             problems.append(Problem(_unit_where(units[unit_id]), _too_deep(units, unit_id)))
-    for unit in units.values():
-        if unit.id not in ordered and unit.parent in units:
-            problems.append(
-                Problem(_unit_where(unit), f"unit '{unit.id}': cycle in `parent` ({_cycle(unit.id, units)})")
-            )
+    for cycle in _cycles(units, ordered.keys()):
+        problems.append(
+            Problem(_unit_where(units[cycle[0]]), f"unit '{cycle[0]}': cycle in `parent` ({_chain(cycle)})")
+        )
     return {uid: units[uid] for uid in ordered}
 
 
@@ -139,9 +138,25 @@ def _too_deep(units: dict[str, Unit], unit_id: str) -> str:
     )
 
 
-def _cycle(start: str, units: dict[str, Unit]) -> str:
-    chain, current = [start], units[start].parent
-    while current is not None and current in units and current not in chain:
-        chain.append(current)
-        current = units[current].parent
-    return " -> ".join([*chain, current or ""])
+def _cycles(units: dict[str, Unit], reached: Iterable[str]) -> list[list[str]]:
+    """Return each cycle of `parent` links once, starting at its smallest id (units below one are not cycles)."""
+    seen, cycles = set(reached), []
+    for start in sorted(units):
+        chain: list[str] = []
+        current: str | None = start
+        while current is not None and current in units and current not in seen:
+            seen.add(current)
+            chain.append(current)
+            current = units[current].parent
+        if current in chain:  # the walk closed on itself: from there on, a cycle
+            cycle = chain[chain.index(current) :]
+            first = cycle.index(min(cycle))
+            cycles.append(cycle[first:] + cycle[:first])
+    return cycles
+
+
+def _chain(cycle: list[str], shown: int = 8) -> str:
+    """Return "a -> b -> a", or for a long cycle "a -> b -> ... -> z -> a (2000 units)"."""
+    if len(cycle) <= shown:
+        return " -> ".join([*cycle, cycle[0]])
+    return " -> ".join([*cycle[: shown - 1], "...", cycle[-1], cycle[0]]) + f" ({len(cycle)} units)"
