@@ -189,13 +189,21 @@ class Kpi(_Schema):
     )
     weight: NonNegative = Field(1.0, description="Weight in the objective score (default 1).")
     formula: str | None = Field(
-        None, description="Arithmetic over other KPI ids of the unit (+ - * / parentheses): calculated KPI."
+        None,
+        description=(
+            "Arithmetic over other KPI ids of the unit (+ - * / parentheses): calculated KPI. A quarter where it "
+            f"divides by zero or exceeds {MAX_MAGNITUDE_TEXT} has no value, with a warning."
+        ),
     )
     rollup: Rollup | None = Field(
         None, description="Compute from the same KPI id in the child units: sum, average, min or max."
     )
     rollup_weight: KpiId | None = Field(
-        None, description="With `rollup: average`: weight each child by its value of this KPI (e.g. ticket volume)."
+        None,
+        description=(
+            "With `rollup: average`: weight each child by its value of this KPI (e.g. ticket volume); "
+            "its values must be 0 or more."
+        ),
     )
     levels: tuple[Level, ...] | None = Field(None, description="Categorical KPIs: ordered levels, best first.")
 
@@ -300,7 +308,9 @@ class Unit(_Schema):
 
     id: Id = Field(description="Identifier, unique across the organisation.")
     name: str = Field(description="Name shown to readers.")
-    parent: Id | None = Field(None, description="Id of the parent unit; the root has none.")
+    parent: Id | None = Field(
+        None, description=f"Id of the parent unit; the root has none. At most {MAX_DEPTH} levels below the root."
+    )
     owner: str = Field("", description="Head of the unit.")
     mission: str = Field("", description="The unit's mission (Markdown).")
     perspectives: Perspectives | None = Field(

@@ -9,9 +9,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import build_site
 from generator.cli import main
 from generator.errors import DataError
 from generator.load import load_input
+from generator.model import MAX_DEPTH
 from generator.validate import validate_input
 from tests.conftest import FIXTURES, Tree, load_tree
 
@@ -527,3 +529,17 @@ def test_a_broken_template_does_not_cascade_into_measures_errors(tree: Tree) -> 
     assert errors == [
         "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower' or 'range')"
     ]
+
+
+@pytest.mark.slow
+def test_a_hierarchy_at_the_depth_limit_builds_a_site(tree: Tree, tmp_path: Path) -> None:
+    """The bound leaves room: pages, navigation and the org tree nest one level per unit."""
+    project = tree()
+    _chain(project, MAX_DEPTH)
+    (tmp_path / "pages").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Deep\ndocs_dir: pages\ntheme: {name: material}\n", encoding="utf-8")
+    build_site(
+        project / "content", project / "measures", tmp_path / "site", config=config, work=tmp_path / "b", pdf=False
+    )
+    assert (tmp_path / "site" / "units" / f"u{MAX_DEPTH - 1}" / "index.html").is_file()
