@@ -320,6 +320,43 @@ CASES = {
         {"content__units__root.yaml": None, "content__units__team-a.yaml": None, "content__units__team-b.yaml": None},
         "content/units: error: no units (expected one YAML file per unit, the root without a `parent`)",
     ),
+    "formula over a categorical kpi": (
+        {
+            "content__templates__team.yaml": _edit(TEAM_YAML, "cost / total_tickets", "cost / audit")
+            + "      - {id: audit, name: Audit, owner: Cy, type: categorical, levels: [{name: ok, status: green}]}\n"
+        },
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': formula needs numbers, but 'audit' is categorical",
+    ),
+    "roll-up weighted by a categorical kpi": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                "        rollup: sum\n        target: 50",
+                "        rollup: sum\n        target: 50\n      - {id: cost, name: Cost, owner: Ada, rollup: average, rollup_weight: audit}",
+            ),
+            "content__templates__team.yaml": TEAM_YAML
+            + "      - {id: audit, name: Audit, owner: Cy, type: categorical, levels: [{name: ok, status: green}]}\n",
+        },
+        "content/units/root.yaml:23: error: kpi 'cost': rollup_weight needs numbers, but 'audit' is categorical in units 'team-a' and 'team-b'",
+    ),
+    "text written as a number": (
+        {"content__units__team-b.yaml": "id: team-b\nname: 2024\nparent: root\ntemplate: team\n"},
+        'content/units/team-b.yaml:2: error: name: 2024 is not text (write it in quotes: "2024")',
+    ),
+    "a list where text is expected": (
+        {"content__units__team-b.yaml": "id: team-b\nname: Team B\nowner: [Ada, Bo]\nparent: root\ntemplate: team\n"},
+        "content/units/team-b.yaml:3: error: owner: expected text (got ['Ada', 'Bo'])",
+    ),
+    "null where a list is expected": (
+        {"content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ntemplate: team\ninitiatives: ~\n"},
+        "content/units/team-b.yaml:5: error: initiatives: expected a list (got None)",
+    ),
+    "an override that is no mapping": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  cost: 5\n"
+        },
+        "content/units/team-a.yaml:6: error: overrides 'cost': expected a mapping of `key: value` (got 5)",
+    ),
     # --- Commentary front matter ------------------------------------------------------------------
     "front matter that does not parse": (
         {"content__commentary__2026-Q2__root.md": '---\nauthor: Ada\ntitle: "Q2\n---\n## Summary\nText.\n'},

@@ -188,6 +188,10 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
                     f"kpi '{kpi.id}': formula refers to unknown KPI '{name}'{_hint(name, kpis)}",
                 )
             )
+        for name in sorted(n for n in names & kpis.keys() if kpis[n].type == "categorical"):
+            problems.append(
+                Problem(where("kpi", kpi.id), f"kpi '{kpi.id}': formula needs numbers, but '{name}' is categorical")
+            )
         graph[kpi.id] = sorted(names & kpis.keys())
     if cycle := _find_cycle(graph):
         problems.append(Problem(where("kpi", cycle[0]), f"kpi '{cycle[0]}': circular formula ({_path(cycle)})"))
@@ -207,11 +211,17 @@ def _check_rollup(
     children = sc.children(unit.id)
     if kpi.rollup is None or any(c.id in broken for c in children):
         return  # a broken child's KPIs are unknown: the broken file is reported instead
-    if not any((c.id, kpi.id) in sc.kpi_index() for c in children):
+    index = sc.kpi_index()
+    if not any((c.id, kpi.id) in index for c in children):
         problems.append(Problem(where, f"kpi '{kpi.id}': rollup '{kpi.rollup}' but no child unit has a KPI '{kpi.id}'"))
     weight = kpi.rollup_weight
-    if weight and not any((c.id, weight) in sc.kpi_index() for c in children):
+    if weight and not any((c.id, weight) in index for c in children):
         problems.append(Problem(where, f"kpi '{kpi.id}': rollup_weight '{weight}' is not a KPI of any child unit"))
+    for field, kpi_id in (("rollup", kpi.id), ("rollup_weight", weight)):
+        texts = [c.id for c in children if (k := index.get((c.id, kpi_id or ""))) and k.type == "categorical"]
+        if texts:
+            message = f"kpi '{kpi.id}': {field} needs numbers, but '{kpi_id}' is categorical in {_names('unit', texts)}"
+            problems.append(Problem(where, message))
 
 
 def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import difflib
 import re
 import typing
@@ -150,8 +151,12 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...], label:
     if kind == "string_pattern_mismatch":
         what, rule = ("KPI id", KPI_ID_RULE) if err["ctx"]["pattern"] == KPI_ID_PATTERN else ("id", ID_RULE)
         return f"{at}{'key ' if is_key else ''}{value!r} is not a valid {what} (expected {rule})"
-    if kind in _NUMBER_MESSAGES:
-        return at + _NUMBER_MESSAGES[kind].format(value=value)
+    if kind == "string_type" and isinstance(value, int | float | dt.date):  # YAML read `2024` as a number
+        return f'{at}{value!r} is not text (write it in quotes: "{value}")'
+    if kind == "string_type":
+        return f"{at}expected text (got {value!r})"
+    if kind in _TYPE_MESSAGES:
+        return at + _TYPE_MESSAGES[kind].format(value=value)
     if kind == "too_short":
         return f"{at}expected at least {err['ctx']['min_length']} item (got {value!r})"
     if kind == "greater_than_equal" and err["ctx"]["ge"] == 0:
@@ -162,13 +167,15 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...], label:
     return f"{at}{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})"
 
 
-_NUMBER_MESSAGES = {
+_TYPE_MESSAGES = {
     "float_type": "{value!r} is not a number (expected a number such as 42 or 97.5, without quotes)",
     "int_type": "{value!r} is not a whole number (expected e.g. 1, without quotes)",
     "tuple_type": "expected a list (got {value!r})",
     "list_type": "expected a list (got {value!r})",
     "dict_type": "expected a mapping of `key: value` (got {value!r})",
     "model_type": "expected a mapping of `key: value` (got {value!r})",
+    "bool_type": "expected true or false (got {value!r})",
+    "bool_parsing": "expected true or false (got {value!r})",
 }
 
 
