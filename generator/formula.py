@@ -71,7 +71,7 @@ def parse_formula(text: str) -> Formula:
         elif isinstance(node, ast.UnaryOp) and type(node.op) not in _UNARY:
             raise FormulaError("only + - * / and parentheses are allowed")
         elif isinstance(node, ast.Constant) and (problem := _constant_problem(node.value)):
-            raise FormulaError(f"{ast.get_source_segment(text.strip(), node) or node.value!r} {problem}")
+            raise FormulaError(f"{_written(text, node)} {problem}")
         elif not isinstance(
             node, ast.Name | ast.BinOp | ast.UnaryOp | ast.Constant | ast.expr_context | ast.operator | ast.unaryop
         ):
@@ -83,6 +83,13 @@ def _constant_problem(value: object) -> str:
     if isinstance(value, bool) or not isinstance(value, int | float):
         return "is not a number"
     return number_problem(value)  # 1e999, which Python reads as infinity, or beyond 1e100
+
+
+def _written(text: str, node: ast.Constant) -> str:
+    """Return a number as written ('1e999', not 'inf'), anything else as Python shows it."""
+    if isinstance(node.value, int | float) and (segment := ast.get_source_segment(text.strip(), node)):
+        return f"'{segment}'"
+    return repr(node.value)
 
 
 def _depth(tree: ast.expr) -> int:

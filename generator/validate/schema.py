@@ -151,20 +151,23 @@ def _schema_message(err: Any, cls: type[BaseModel], loc: tuple[Any, ...], label:
     if kind == "string_pattern_mismatch":
         what, rule = ("KPI id", KPI_ID_RULE) if err["ctx"]["pattern"] == KPI_ID_PATTERN else ("id", ID_RULE)
         return f"{at}{'key ' if is_key else ''}{value!r} is not a valid {what} (expected {rule})"
+    return at + _value_message(err, value)
+
+
+def _value_message(err: Any, value: Any) -> str:
+    """Say what is wrong with a value of the wrong type or size, in the user's words."""
+    kind, ctx = err["type"], err.get("ctx") or {}
     if kind == "string_type" and isinstance(value, int | float | dt.date):  # YAML read `2024` as a number
-        return f'{at}{value!r} is not text (write it in quotes: "{value}")'
-    if kind == "string_type":
-        return f"{at}expected text (got {value!r})"
+        return f'{value!r} is not text (write it in quotes: "{value}")'
     if kind in _TYPE_MESSAGES:
-        return at + _TYPE_MESSAGES[kind].format(value=value)
+        return _TYPE_MESSAGES[kind].format(value=value)
     if kind == "too_short":
-        return f"{at}expected at least {err['ctx']['min_length']} item (got {value!r})"
-    if kind == "greater_than_equal" and err["ctx"]["ge"] == 0:
-        return f"{at}{value!r} is negative (expected 0 or more)"
-    out_of_range = kind in ("less_than_equal", "greater_than_equal") and MAX_MAGNITUDE in map(abs, err["ctx"].values())
-    if kind == "finite_number" or out_of_range:
-        return f"{at}{value!r} {number_problem(value)}"
-    return f"{at}{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})"
+        return f"expected at least {ctx['min_length']} item (got {value!r})"
+    if kind == "greater_than_equal" and ctx["ge"] == 0:
+        return f"{value!r} is negative (expected 0 or more)"
+    if kind == "finite_number" or (kind.endswith("_equal") and MAX_MAGNITUDE in map(abs, ctx.values())):
+        return f"{value!r} {number_problem(value)}"
+    return f"{err['msg'][0].lower()}{err['msg'][1:]} (got {value!r})"
 
 
 _TYPE_MESSAGES = {
@@ -174,6 +177,7 @@ _TYPE_MESSAGES = {
     "list_type": "expected a list (got {value!r})",
     "dict_type": "expected a mapping of `key: value` (got {value!r})",
     "model_type": "expected a mapping of `key: value` (got {value!r})",
+    "string_type": "expected text (got {value!r})",
     "bool_type": "expected true or false (got {value!r})",
     "bool_parsing": "expected true or false (got {value!r})",
 }
