@@ -425,30 +425,30 @@ def test_cli_prints_errors_without_traceback_and_exits_1(tree: Tree) -> None:
 RESERVED = "is a reserved name on Windows file shares, where sites are published (con, prn, aux, nul, com0-com9, lpt0-lpt9); choose another id"
 ID_PLACES = {
     "unit": (
-        {"content__units__team-b.yaml": "id: {id}\nname: Team B\nparent: root\n"},
+        {"content__units__team-b.yaml": "id: NAME\nname: Team B\nparent: root\n"},
         "content/units/team-b.yaml:1: error: id: ",
     ),
     "kpi": (
-        {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: income", "      - id: {id}")},
-        "content/units/root.yaml:10: error: objective 'grow' kpi '{id}': id: ",
+        {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: income", "      - id: NAME")},
+        "content/units/root.yaml:10: error: objective 'grow' kpi 'NAME': id: ",
     ),
     "objective": (
-        {"content__units__root.yaml": _edit(ROOT_YAML, "  - id: grow", "  - id: {id}")},
-        "content/units/root.yaml:5: error: objective '{id}': id: ",
+        {"content__units__root.yaml": _edit(ROOT_YAML, "  - id: grow", "  - id: NAME")},
+        "content/units/root.yaml:5: error: objective 'NAME': id: ",
     ),
     "initiative": (
         {
-            "content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ninitiatives:\n  - {{id: {id}, name: I}}\n"
+            "content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ninitiatives:\n  - {id: NAME, name: I}\n"
         },
-        "content/units/team-b.yaml:5: error: initiative '{id}': id: ",
+        "content/units/team-b.yaml:5: error: initiative 'NAME': id: ",
     ),
     "template": (
-        {"content__templates__team.yaml": _edit(TEAM_YAML, "id: team", "id: {id}")},
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "id: team", "id: NAME")},
         "content/templates/team.yaml:1: error: id: ",
     ),
     "perspective": (
-        {"content__organization.yaml": "name: Org\nperspectives:\n  - {{id: {id}, name: P}}\n"},
-        "content/organization.yaml:3: error: perspective '{id}': id: ",
+        {"content__organization.yaml": "name: Org\nperspectives:\n  - {id: NAME, name: P}\n"},
+        "content/organization.yaml:3: error: perspective 'NAME': id: ",
     ),
 }
 
@@ -457,10 +457,8 @@ ID_PLACES = {
 @pytest.mark.parametrize("place", ID_PLACES)
 def test_windows_reserved_names_are_refused_as_ids(tree: Tree, place: str, name: str) -> None:
     files, prefix = ID_PLACES[place]
-    project = tree(
-        **{path: text.replace("{id}", name).replace("{{", "{").replace("}}", "}") for path, text in files.items()}
-    )
-    assert f"{prefix.format(id=name)}'{name}' {RESERVED}" in errors_of(project)
+    project = tree(**{path: text.replace("NAME", name) for path, text in files.items()})
+    assert f"{prefix.replace('NAME', name)}'{name}' {RESERVED}" in errors_of(project)
 
 
 def test_names_that_only_start_like_reserved_ones_are_fine(tree: Tree) -> None:

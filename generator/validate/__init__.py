@@ -29,7 +29,9 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     units = unique(check_models(raw.units, Unit, problems), "unit", problems)
     # Ids of files that failed the schema: references to them are not reported again.
     broken = _ids(raw.units + raw.templates) - units.keys() - templates.keys() | _duplicated(raw.units)
-    broken |= {Path(path).stem for path in raw.unreadable}  # units/<id>.yaml, by convention
+    valid = {where.path for _, where in units.values()}
+    failed = [*raw.unreadable, *(d.path for d in raw.units if d.path not in valid)]
+    broken |= {Path(path).stem for path in failed}  # units/<id>.yaml, by convention
     index = locations(raw)
     units = {
         uid: (apply_template(u, templates, _locator(index, uid, where), problems, broken), where)
