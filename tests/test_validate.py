@@ -578,3 +578,8 @@ def test_a_hierarchy_at_the_depth_limit_builds_a_site(tree: Tree, tmp_path: Path
         project / "content", project / "measures", tmp_path / "site", config=config, work=tmp_path / "b", pdf=False
     )
     assert (tmp_path / "site" / "units" / f"u{MAX_DEPTH - 1}" / "index.html").is_file()
+
+
+def test_a_unit_file_failing_the_schema_does_not_cascade_into_its_measures(tree: Tree) -> None:
+    errors = errors_of(tree(**{"content__units__team-b.yaml": "id: con\nname: Team B\nparent: root\ntemplate: team\n"}))
+    assert errors == [f"content/units/team-b.yaml:1: error: id: 'con' {RESERVED}"]
