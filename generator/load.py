@@ -203,13 +203,58 @@ def _csv_rows(path: str, reader: Any, header: list[str], problems: list[Problem]
 _FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
 
 
-def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
-    """Return (front matter, body, number of lines the front matter used)."""
+@dataclass
+class FrontMatter:
+    """The `---` block at the top of a commentary file, and the Markdown after it."""
+
+    values: dict[str, Any]
+    lines: dict[str, int]  # line of each key in the file
+    body: str
+    offset: int  # lines before the body
+
+
+class FrontMatterError(Exception):
+    """Front matter that is not `key: value` lines; `line` is the line in the file."""
+
+    def __init__(self, line: int, message: str) -> None:
+        super().__init__(message)
+        self.line = line
+
+
+def split_front_matter(text: str) -> FrontMatter:
+    """Split off the front matter; raise FrontMatterError when it is not `key: value` lines."""
     match = _FRONT_MATTER.match(text)
     if not match:
-        return {}, text, 0
+        return FrontMatter({}, {}, text, 0)
     try:
-        meta = yaml.safe_load(match[1]) or {}
-    except yaml.YAMLError:
-        meta = {}
-    return (meta if isinstance(meta, dict) else {}), text[match.end() :], match[0].count("\n")
+        lines = _flat_keys(match[1])  # before constructing: no nesting or aliases to expand
+        values = yaml.safe_load(match[1]) or {}
+    except yaml.YAMLError as exc:
+        problem = _yaml_problem("", exc)
+        raise FrontMatterError(problem.where.line + 1, f"front matter: {problem.message}") from None
+    except ValueError as exc:  # a timestamp that is no date, e.g. 2026-06-31
+        raise FrontMatterError(2, f"front matter: a date that does not exist ({exc})") from None
+    return FrontMatter(values, lines, text[match.end() :], match[0].count("\n"))
+
+
+def _flat_keys(text: str) -> dict[str, int]:
+    """Return the line of each key of a mapping of single values; raise FrontMatterError otherwise."""
+    lines: dict[str, int] = {}
+    depth, is_key = 0, True
+    for event in yaml.parse(text, Loader=yaml.SafeLoader):  # events come without recursion
+        line = event.start_mark.line + 2 if event.start_mark else 2  # the opening --- is line 1
+        if isinstance(event, yaml.MappingStartEvent) and depth == 0:
+            depth = 1
+        elif isinstance(event, yaml.CollectionStartEvent | yaml.AliasEvent) or (
+            isinstance(event, yaml.ScalarEvent) and depth == 0
+        ):
+            raise FrontMatterError(
+                line, "front matter: expected `key: value` lines with single values, e.g. `author: Dana Whitfield`"
+            )
+        elif isinstance(event, yaml.ScalarEvent):
+            if is_key and event.value in lines:
+                raise FrontMatterError(line, f"front matter: duplicate key '{event.value}'")
+            if is_key:
+                lines[event.value] = line
+            is_key = not is_key
+    return lines

@@ -7,31 +7,78 @@ Every field carries a one-line description; `FORMAT.md` is generated from them
 from __future__ import annotations
 
 import datetime as dt
+import math
 from dataclasses import dataclass, field
 from typing import Annotated, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from generator.periods import Period, RawPeriod
+from generator.periods import Period, RawPeriod, year_problem
+
+ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
+ID_RULE = "lower-case letters, digits, '-' and '_'"
+KPI_ID_PATTERN = r"^[a-z][a-z0-9_]*$"
+KPI_ID_RULE = "snake_case: lower-case letters, digits and '_', starting with a letter"
+# Sites are published to Windows file shares, where these names cannot be files or folders
+# (with or without an extension). Ids hold no '.', so only the bare name needs refusing.
+RESERVED_NAMES = frozenset({"con", "prn", "aux", "nul"} | {f"{dev}{n}" for dev in ("com", "lpt") for n in range(10)})
+# No measure comes near 1e100, and under it every sum, weighted roll-up and score stays finite
+# (1e100 squared is far below the float limit of 1.8e308); formula results are held to it too.
+MAX_MAGNITUDE = 1e100
+MAX_MAGNITUDE_TEXT = "1e100"
+# Levels below the root unit. Pages, navigation, the org tree and packs nest one level per unit
+# (Jinja and MkDocs recurse; the site still built 120 levels deep, not 300); real organisations
+# have about ten.
+MAX_DEPTH = 50
+
+
+def number_problem(value: float) -> str:
+    """Return why a number cannot be used (not finite, too large), or an empty string."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return "is not a finite number (expected a number such as 42 or 97.5)"
+    if abs(value) > MAX_MAGNITUDE:
+        return f"is out of range (numbers are at most {MAX_MAGNITUDE_TEXT} in size)"
+    return ""
+
+
+def _not_reserved(value: str) -> str:
+    if value in RESERVED_NAMES:
+        raise ValueError(
+            f"'{value}' is a reserved name on Windows file shares, where sites are published "
+            "(con, prn, aux, nul, com0-com9, lpt0-lpt9); choose another id"
+        )
+    return value
+
+
+def _plausible_year(value: dt.date) -> dt.date:
+    if problem := year_problem(value.year):
+        raise ValueError(problem)
+    return value
+
+
+def _year_as_text(value: object) -> object:
+    """Let a fiscal year be written unquoted as a mapping key (`2026: 80`)."""
+    return str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+
 
 Id = Annotated[
     str,
-    Field(
-        pattern=r"^[a-z0-9][a-z0-9_-]*$",
-        max_length=64,
-        description="lower-case letters, digits, '-' and '_'",
-    ),
+    Field(pattern=ID_PATTERN, max_length=64, description=ID_RULE),
+    AfterValidator(_not_reserved),
 ]
 KpiId = Annotated[
     str,
-    Field(
-        pattern=r"^[a-z][a-z0-9_]*$",
-        max_length=64,
-        description="lower-case letters, digits and '_', starting with a letter (usable in formulas)",
-    ),
+    Field(pattern=KPI_ID_PATTERN, max_length=64, description=KPI_ID_RULE + " (usable in formulas)"),
+    AfterValidator(_not_reserved),
 ]
-Band = tuple[float, float]
-TargetValue = float | Band
+# Strict: text ("80") and true/false are not numbers; an int is. Finite and at most 1e100 in size.
+Number = Annotated[float, Field(strict=True, allow_inf_nan=False, ge=-MAX_MAGNITUDE, le=MAX_MAGNITUDE)]
+NonNegative = Annotated[Number, Field(ge=0)]
+Count = Annotated[int, Field(strict=True)]
+Date = Annotated[dt.date, AfterValidator(_plausible_year)]
+Band = tuple[Number, Number]
+TargetValue = Number | Band
+TargetKey = Annotated[str, BeforeValidator(_year_as_text)]
 Polarity = Literal["higher", "lower", "range"]
 Frequency = Literal["monthly", "quarterly", "annual"]
 Aggregation = Literal["sum", "average", "last", "min", "max"]
@@ -48,9 +95,19 @@ class Perspective(_Schema):
 
     id: Id = Field(description="Identifier used by objectives' `perspective`.")
     name: str = Field(description="Name shown to readers.")
-    weight: float = Field(1.0, ge=0, description="Weight in the unit score (default 1).")
+    weight: NonNegative = Field(1.0, description="Weight in the unit score (default 1).")
     description: str = Field("", description="What the perspective asks.")
 
+
+def _unique_ids(items: tuple[Perspective, ...]) -> tuple[Perspective, ...]:
+    ids = [item.id for item in items]
+    if twice := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ValueError(f"duplicate perspective id {', '.join(repr(i) for i in twice)}")
+    return items
+
+
+# At least one, each once: objectives name them, and each counts once in the unit score.
+Perspectives = Annotated[tuple[Perspective, ...], Field(min_length=1), AfterValidator(_unique_ids)]
 
 DEFAULT_PERSPECTIVES = (
     Perspective(id="financial", name="Financial", description="How do we look to those who fund us?"),
@@ -66,14 +123,14 @@ class Organization(_Schema):
     name: str = Field(description="Organisation name, shown on every page and pack.")
     mission: str = Field("", description="Mission statement (Markdown).")
     vision: str = Field("", description="Vision statement (Markdown).")
-    fiscal_year_start: int = Field(
+    fiscal_year_start: Count = Field(
         1, ge=1, le=12, description="Month (1-12) the fiscal year starts; FY is named by its end year."
     )
-    perspectives: tuple[Perspective, ...] = Field(
+    perspectives: Perspectives = Field(
         DEFAULT_PERSPECTIVES,
         description="Perspectives, top (financial) to bottom (learning); default the classic four.",
     )
-    default_tolerance: float = Field(
+    default_tolerance: Number = Field(
         0.1,
         ge=0,
         le=10,
@@ -86,7 +143,7 @@ class Level(_Schema):
 
     name: str = Field(description="The value as written in measures, e.g. 'compliant'.")
     status: StatusName = Field(description="Status this level maps to: green, amber or red.")
-    score: float | None = Field(
+    score: Number | None = Field(
         None,
         ge=0,
         le=10,
@@ -101,14 +158,14 @@ class Kpi(_Schema):
     name: str = Field(description="Name shown to readers.")
     description: str = Field("", description="What is measured and how.")
     unit: str = Field("", description="Unit of measure: %, h, EUR, count, ...")
-    decimals: int = Field(1, ge=0, le=6, description="Decimals shown (default 1).")
+    decimals: Count = Field(1, ge=0, le=6, description="Decimals shown (default 1).")
     owner: str = Field("", description="Person accountable for the KPI.")
     source: str = Field("", description="Where the data comes from (system, report).")
     type: Literal["numeric", "categorical"] = Field(
         "numeric", description="numeric (default) or categorical (ordered `levels`)."
     )
     polarity: Polarity = Field("higher", description="higher (more is better), lower, or range (inside a band).")
-    target: TargetValue | dict[str, TargetValue] | None = Field(
+    target: TargetValue | dict[TargetKey, TargetValue] | None = Field(
         None,
         description=(
             "Number, [low, high] for range, or a mapping from period (YYYY-Qn) or fiscal year "
@@ -130,15 +187,23 @@ class Kpi(_Schema):
             "last (values that are already year-to-date, or stocks), min, max."
         ),
     )
-    weight: float = Field(1.0, ge=0, description="Weight in the objective score (default 1).")
+    weight: NonNegative = Field(1.0, description="Weight in the objective score (default 1).")
     formula: str | None = Field(
-        None, description="Arithmetic over other KPI ids of the unit (+ - * / parentheses): calculated KPI."
+        None,
+        description=(
+            "Arithmetic over other KPI ids of the unit (+ - * / parentheses): calculated KPI. A quarter where it "
+            f"divides by zero or exceeds {MAX_MAGNITUDE_TEXT} has no value, with a warning."
+        ),
     )
     rollup: Rollup | None = Field(
         None, description="Compute from the same KPI id in the child units: sum, average, min or max."
     )
     rollup_weight: KpiId | None = Field(
-        None, description="With `rollup: average`: weight each child by its value of this KPI (e.g. ticket volume)."
+        None,
+        description=(
+            "With `rollup: average`: weight each child by its value of this KPI (e.g. ticket volume); "
+            "its values must be 0 or more."
+        ),
     )
     levels: tuple[Level, ...] | None = Field(None, description="Categorical KPIs: ordered levels, best first.")
 
@@ -178,10 +243,10 @@ def _check_targets(polarity: str, target: object, red_flag: object) -> None:
 class KpiOverride(_Schema):
     """What a unit using a template may change in one of the template's KPIs."""
 
-    target: TargetValue | dict[str, TargetValue] | None = Field(None, description="Replacement target.")
+    target: TargetValue | dict[TargetKey, TargetValue] | None = Field(None, description="Replacement target.")
     red_flag: TargetValue | None = Field(None, description="Replacement red flag.")
     owner: str | None = Field(None, description="Replacement owner.")
-    weight: float | None = Field(None, ge=0, description="Replacement weight.")
+    weight: NonNegative | None = Field(None, description="Replacement weight.")
     description: str | None = Field(None, description="Replacement description.")
 
 
@@ -193,8 +258,8 @@ class Objective(_Schema):
     perspective: Id = Field(description="Id of the perspective it belongs to.")
     description: str = Field("", description="What success looks like.")
     owner: str = Field("", description="Person accountable for the objective.")
-    weight: float = Field(
-        1.0, ge=0, description="Weight in the perspective score, and in the parent objective it supports."
+    weight: NonNegative = Field(
+        1.0, description="Weight in the perspective score, and in the parent objective it supports."
     )
     supports: tuple[str, ...] = Field(
         (), description="Objectives of ancestor units it contributes to, as `unit-id/objective-id` (the cascade)."
@@ -210,7 +275,7 @@ class Milestone(_Schema):
     """A dated step of an initiative."""
 
     name: str = Field(description="What is delivered.")
-    due: dt.date = Field(description="Due date, YYYY-MM-DD.")
+    due: Date = Field(description="Due date, YYYY-MM-DD.")
     done: bool = Field(False, description="Whether it is delivered.")
 
 
@@ -222,10 +287,10 @@ class Initiative(_Schema):
     description: str = Field("", description="Scope in a sentence or two.")
     owner: str = Field("", description="Person accountable.")
     objectives: tuple[Id, ...] = Field((), description="Ids of the unit's objectives it advances.")
-    start: dt.date | None = Field(None, description="Start date, YYYY-MM-DD.")
-    end: dt.date | None = Field(None, description="Planned end date, YYYY-MM-DD.")
-    budget: float | None = Field(None, ge=0, description="Approved budget.")
-    spent: float | None = Field(None, ge=0, description="Spent to date.")
+    start: Date | None = Field(None, description="Start date, YYYY-MM-DD.")
+    end: Date | None = Field(None, description="Planned end date, YYYY-MM-DD.")
+    budget: NonNegative | None = Field(None, description="Approved budget.")
+    spent: NonNegative | None = Field(None, description="Spent to date.")
     milestones: tuple[Milestone, ...] = Field((), description="Milestones, in any order.")
 
 
@@ -243,10 +308,12 @@ class Unit(_Schema):
 
     id: Id = Field(description="Identifier, unique across the organisation.")
     name: str = Field(description="Name shown to readers.")
-    parent: Id | None = Field(None, description="Id of the parent unit; the root has none.")
+    parent: Id | None = Field(
+        None, description=f"Id of the parent unit; the root has none. At most {MAX_DEPTH} levels below the root."
+    )
     owner: str = Field("", description="Head of the unit.")
     mission: str = Field("", description="The unit's mission (Markdown).")
-    perspectives: tuple[Perspective, ...] | None = Field(
+    perspectives: Perspectives | None = Field(
         None, description="Replace the organisation's perspectives for this unit and its descendants (e.g. IT BSC)."
     )
     template: Id | None = Field(None, description="Id of a shared scorecard in content/templates/.")
@@ -343,10 +410,18 @@ class Scorecard:
 
     def perspectives(self, unit_id: str) -> tuple[Perspective, ...]:
         """Return the perspectives in force for a unit (its own, an ancestor's, or the org's)."""
-        for unit in [self.units[unit_id], *self.ancestors(unit_id)]:
-            if unit.perspectives:
-                return unit.perspectives
-        return self.organization.perspectives
+        if "_perspectives" not in self.__dict__:
+            object.__setattr__(self, "_perspectives", {})
+        known: dict[str, tuple[Perspective, ...] | None] = self.__dict__["_perspectives"]
+        chain: dict[str, None] = {}  # ordered, and a cycle of parents ends the walk
+        current = unit_id
+        while current in self.units and current not in known and current not in chain:
+            chain[current] = None
+            current = self.units[current].parent or ""
+        inherited = known.get(current)
+        for uid in reversed(chain):  # each unit's answer is kept: the whole tree costs one walk
+            inherited = known[uid] = self.units[uid].perspectives or inherited
+        return known[unit_id] or self.organization.perspectives
 
     def where(self, unit_id: str, *key: str) -> Location:
         """Return where a unit's objective, KPI, ... is defined: its own file, else its template's."""

@@ -16,6 +16,19 @@ _MONTH = re.compile(r"^(\d{4})-(0[1-9]|1[0-2])$")
 _YEAR = re.compile(r"^(\d{4})$")
 
 PERIOD_FORMATS = "YYYY-Qn (fiscal quarter), YYYY-MM (month) or YYYY (fiscal year)"
+# Years a scorecard can plausibly mention. Every quarter between the first and the last measure is
+# computed, so one mistyped year (9999-Q4) would otherwise cost thousands of empty quarters.
+MIN_YEAR, MAX_YEAR = 1900, 2200
+# Measures further than this from the median measured year are taken for typos (2206 for 2026):
+# even inside MIN_YEAR-MAX_YEAR, one stray year adds centuries of empty quarters to every build.
+MAX_YEARS_FROM_MEDIAN = 30
+
+
+def year_problem(year: int) -> str:
+    """Return why a year is implausible, or an empty string."""
+    if MIN_YEAR <= year <= MAX_YEAR:
+        return ""
+    return f"year {year} is outside {MIN_YEAR}-{MAX_YEAR}"
 
 
 class Period(NamedTuple):

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import gc
+from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -45,7 +46,7 @@ def make_report(content: Path, measures: Path, period: str | None) -> tuple[Repo
     with bulk_allocation():
         scorecard, warnings = load_scorecard(content, measures)
         report = compute_report(scorecard, choose_period(scorecard, period))
-    return report, warnings + period_warnings(report)
+    return report, warnings + period_warnings(report) + undefined_warnings(report)
 
 
 @contextmanager
@@ -79,3 +80,29 @@ def period_warnings(report: Report) -> list[Problem]:
                 )
             )
     return warnings
+
+
+def undefined_warnings(report: Report) -> list[Problem]:
+    """Return a warning for every calculated or rolled-up KPI whose computation had no value (x / 0)."""
+    found: dict[tuple[str, str, str], list[Period]] = defaultdict(list)
+    for period in report.periods:
+        for (unit_id, kpi_id), result in report.by_period[period].kpis.items():
+            if result.undefined:
+                found[(unit_id, kpi_id, result.undefined)].append(period)
+    return [
+        Problem(
+            report.scorecard.where(unit_id, "kpi", kpi_id),
+            f"kpi '{kpi_id}' of unit '{unit_id}' has no value for {_quarters(periods)}: {why}",
+            "warning",
+        )
+        for (unit_id, kpi_id, why), periods in found.items()
+    ]
+
+
+def _quarters(periods: list[Period], shown: int = 3) -> str:
+    """Return "2026-Q1", "2026-Q1 and 2026-Q2" or "2025-Q1, 2025-Q2, 2025-Q3 and 5 more"."""
+    names = [str(p) for p in periods[:shown]]
+    if len(periods) == 1:
+        return names[0]
+    rest = f"{len(periods) - shown} more" if len(periods) > shown else names.pop()
+    return f"{', '.join(names)} and {rest}"

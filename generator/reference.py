@@ -6,9 +6,13 @@ import typing
 from typing import Any
 
 from pydantic import BaseModel
+from pydantic.fields import FieldInfo
 
+from generator import formula
 from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from generator.model import (
+    MAX_DEPTH,
+    MAX_MAGNITUDE_TEXT,
     Initiative,
     Kpi,
     KpiOverride,
@@ -20,6 +24,7 @@ from generator.model import (
     Template,
     Unit,
 )
+from generator.periods import MAX_YEAR, MAX_YEARS_FROM_MEDIAN, MIN_YEAR
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Organization,
@@ -36,8 +41,10 @@ DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
 MEASURE_COLUMNS = {
     "unit": "Unit id.",
     "kpi": "KPI id within the unit.",
-    "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs) or YYYY (annual KPIs), in fiscal terms.",
-    "value": "The value; blank means missing. Categorical KPIs take a level name.",
+    "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs) or YYYY (annual KPIs), in fiscal terms; "
+    f"years {MIN_YEAR}-{MAX_YEAR}, within {MAX_YEARS_FROM_MEDIAN} years of the median year of all measures.",
+    "value": f"The value, a finite number at most {MAX_MAGNITUDE_TEXT} in size; blank means missing. "
+    "Categorical KPIs take a level name.",
     "target": "Optional: overrides the YAML target for this period (not for range KPIs); the red flag is the "
     "KPI's `red_flag`, or `default_tolerance` applied to this target.",
     "note": "Optional: a note shown beside the value.",
@@ -46,7 +53,16 @@ MEASURE_COLUMNS = {
 
 def format_reference() -> str:
     """Return the Markdown reference of every YAML field and CSV column."""
-    parts = [_INTRO]
+    parts = [
+        _INTRO.format(
+            max_magnitude=MAX_MAGNITUDE_TEXT,
+            min_year=MIN_YEAR,
+            max_year=MAX_YEAR,
+            max_depth=MAX_DEPTH,
+            formula_length=f"{formula.MAX_LENGTH:,}",
+            formula_depth=formula.MAX_DEPTH,
+        )
+    ]
     for model in DOCUMENTED_MODELS:
         parts.append(_model_section(model))
     parts.append(_measures_section())
@@ -97,8 +113,8 @@ def _type_name(annotation: Any) -> str:
         return annotation.__name__
     if origin is typing.Literal:
         return " \\| ".join(f"`{a}`" for a in args)
-    if origin is typing.Annotated:
-        return "id"
+    if origin is typing.Annotated:  # ids carry a pattern (a FieldInfo); numbers and dates their base type
+        return "id" if args[0] is str and any(isinstance(m, FieldInfo) for m in args[1:]) else _type_name(args[0])
     if args:
         inner = [_type_name(a) for a in args if a is not type(None) and a is not Ellipsis]
         if origin in (tuple, list) and len(args) == 2 and args[1] is Ellipsis:
@@ -125,7 +141,12 @@ Scorecard definitions are YAML files in `content/`:
 - `content/commentary/<YYYY-Qn>/<unit-id>.md`: commentary (see below).
 
 Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters, digits, `_`)
-so that formulas can name them. Unknown keys are errors, with the closest known key suggested.
+so that formulas can name them. No id may be a name that Windows file shares reserve (`con`, `prn`,
+`aux`, `nul`, `com0`-`com9`, `lpt0`-`lpt9`). Unknown keys are errors, with the closest known key suggested.
+
+Numbers are finite (no `.nan`, `.inf`), at most {max_magnitude} in size and written without quotes;
+weights are 0 or more. Years run {min_year}-{max_year}. Units nest at most {max_depth} levels below the root.
+Formulas are at most {formula_length} characters and {formula_depth} operations deep.
 
 ## Scoring rules
 
@@ -151,8 +172,9 @@ A KPI is stale when its latest value is older than the period it should report.
 ## Commentary
 
 `content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
-matter gives the `author`. Sections start with `## Summary` (the unit), `## Objective: <id>` or
-`## KPI: <id>`; inside a section, `### Analysis` and `### Actions` are what boards read.
+matter gives the `author` (its only key). Sections start with `## Summary` (the unit),
+`## Objective: <id>` or `## KPI: <id>`; inside a section, `### Analysis` and `### Actions` are what
+boards read.
 
 ```markdown
 ---

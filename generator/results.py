@@ -80,6 +80,7 @@ class KpiResult:
     stale: bool = False  # latest value older than the period reported
     months_reported: int | None = None  # monthly KPIs: months behind the quarter (1-3)
     note: str = ""
+    undefined: str = ""  # why a calculated or rolled-up KPI has no value although its inputs have
 
 
 @dataclass(frozen=True, slots=True)

@@ -2,10 +2,19 @@
 
 from __future__ import annotations
 
-import pytest
+import dataclasses
+import math
+import shutil
+from pathlib import Path
 
-from generator.compute import compute_changes, target_for
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+
+from generator.compute import compute_changes, compute_report, target_for
+from generator.model import MAX_MAGNITUDE, Scorecard
 from generator.periods import Period
+from generator.pipeline import make_report
 from generator.results import Status, Trend
 from tests.conftest import FIXTURES, Tree, load_tree, report_for
 
@@ -185,3 +194,119 @@ def test_rollup_average_weighted_by_a_volume_kpi(tree: Tree) -> None:
     result = report_for(tree(**{"content__units__root.yaml": root}), "2026-Q2").current
     # team-a: cost 9 over 8 tickets; team-b: cost 14 over 20 tickets
     assert result.kpis[("root", "cost")].actual == pytest.approx((9 * 8 + 14 * 20) / 28)
+
+
+# --- Computations without a value: never inf or nan, always a warning -----------------------------
+
+TEAM_YAML = (MINIMAL / "content/templates/team.yaml").read_text()
+ROOT_YAML = (MINIMAL / "content/units/root.yaml").read_text()
+TEAMS_CSV = (MINIMAL / "measures/teams.csv").read_text(encoding="utf-8-sig")
+
+
+def _warnings(project: Path) -> list[str]:
+    _, warnings = make_report(project / "content", project / "measures", None)
+    return [
+        str(w).replace(f"{project}/", "") for w in warnings if "has no value for" in w.message and ": its" in w.message
+    ]
+
+
+def test_division_by_zero_in_a_formula_is_no_data_with_a_warning(tree: Tree) -> None:
+    project = tree(
+        **{
+            "measures__teams.csv": TEAMS_CSV.replace(
+                " team-b , total_tickets , 2026-04 , 20 ", "team-b,total_tickets,2026-04,0"
+            )
+        }
+    )
+    kpi = report_for(project, "2026-Q2").current.kpis[("team-b", "cost_per_ticket")]
+    assert kpi.actual is None and kpi.status is Status.NO_DATA and kpi.score is None and kpi.ytd is None
+    assert _warnings(project) == [
+        "content/templates/team.yaml:22: warning: kpi 'cost_per_ticket' of unit 'team-b' has no value for 2026-Q2: its formula divides by zero"
+    ]
+
+
+def test_a_formula_overflowing_is_no_data_with_a_warning(tree: Tree) -> None:
+    project = tree(**{"content__templates__team.yaml": TEAM_YAML.replace("cost / total_tickets", "cost * 1e99 * 1e99")})
+    report = report_for(project, "2026-Q2")
+    assert report.current.kpis[("team-a", "cost_per_ticket")].actual is None
+    assert _warnings(project) == [
+        "content/templates/team.yaml:22: warning: kpi 'cost_per_ticket' of unit 'team-a' has no value for 2026-Q1 and 2026-Q2: its formula gives a number beyond 1e100 in size",
+        "content/templates/team.yaml:22: warning: kpi 'cost_per_ticket' of unit 'team-b' has no value for 2026-Q2: its formula gives a number beyond 1e100 in size",
+    ]
+
+
+WEIGHTED = ROOT_YAML.replace(
+    "        rollup: sum\n        target: 50",
+    "        rollup: sum\n        target: 50\n      - {id: cost, name: Cost, owner: Ada, rollup: average, rollup_weight: WEIGHT}",
+)
+
+
+def test_roll_up_weights_adding_up_to_zero_are_no_data_with_a_warning(tree: Tree) -> None:
+    zero = TEAMS_CSV.replace("team-a,total_tickets,2026-04,8", "team-a,total_tickets,2026-04,0")
+    zero = zero.replace(" team-b , total_tickets , 2026-04 , 20 ", "team-b,total_tickets,2026-04,0")
+    project = tree(
+        **{"content__units__root.yaml": WEIGHTED.replace("WEIGHT", "total_tickets"), "measures__teams.csv": zero}
+    )
+    assert report_for(project, "2026-Q2").current.kpis[("root", "cost")].actual is None
+    assert (
+        "content/units/root.yaml:23: warning: kpi 'cost' of unit 'root' has no value for 2026-Q2: its roll-up weighs the children by 'total_tickets', which adds up to 0"
+        in _warnings(project)
+    )
+
+
+def test_a_negative_calculated_roll_up_weight_is_no_data_with_a_warning(tree: Tree) -> None:
+    template = TEAM_YAML + "      - {id: surplus, name: Tickets above 10, owner: Cy, formula: total_tickets - 10}\n"
+    project = tree(
+        **{
+            "content__units__root.yaml": WEIGHTED.replace("WEIGHT", "surplus"),
+            "content__templates__team.yaml": template,
+        }
+    )
+    report = report_for(project, "2026-Q2")
+    assert report.current.kpis[("team-a", "surplus")].actual == -2  # 8 tickets
+    assert report.current.kpis[("root", "cost")].actual is None
+    assert report.by_period[Period(2026, 1)].kpis[("root", "cost")].actual == 11  # team-a alone, weight 22
+    assert _warnings(project) == [
+        "content/units/root.yaml:23: warning: kpi 'cost' of unit 'root' has no value for 2026-Q2: its roll-up weighs a child by a negative 'surplus'"
+    ]
+
+
+NUMBERS = st.floats(min_value=-MAX_MAGNITUDE, max_value=MAX_MAGNITUDE, allow_nan=False)
+EXTREMES = st.sampled_from([MAX_MAGNITUDE, -MAX_MAGNITUDE, 1e-300, -1e-300, 0.0, 5e-324])
+
+
+@pytest.fixture(scope="module")
+def weighted_scorecard(tmp_path_factory: pytest.TempPathFactory) -> Scorecard:
+    project = tmp_path_factory.mktemp("weighted")
+    shutil.copytree(MINIMAL, project, dirs_exist_ok=True)
+    (project / "content/units/root.yaml").write_text(WEIGHTED.replace("WEIGHT", "total_tickets"), encoding="utf-8")
+    return load_tree(project)
+
+
+@settings(max_examples=60, deadline=None)
+@given(data=st.data())
+def test_every_computed_number_is_finite_for_any_allowed_input(
+    weighted_scorecard: Scorecard, data: st.DataObject
+) -> None:
+    sc = weighted_scorecard
+    values = st.one_of(NUMBERS, EXTREMES)
+    measures = tuple(
+        dataclasses.replace(
+            m, value=data.draw(values) if m.value is not None else None, target=data.draw(st.one_of(st.none(), values))
+        )
+        for m in sc.measures
+    )
+    report = compute_report(dataclasses.replace(sc, measures=measures), Period(2026, 2))
+    for result in report.by_period.values():
+        for kpi in result.kpis.values():
+            numbers = [kpi.actual, kpi.ytd, kpi.score, kpi.previous, kpi.latest_value, kpi.target, kpi.red_flag]
+            assert all(math.isfinite(n) for n in _floats(numbers)), kpi
+        scores = [r.score for r in (*result.objectives.values(), *result.perspectives.values(), *result.units.values())]
+        assert all(math.isfinite(s) and 0 <= s <= 10 for s in _floats(scores))
+
+
+def _floats(values: list[object]) -> list[float]:
+    flat: list[object] = []
+    for value in values:
+        flat.extend(value if isinstance(value, tuple) else [value])
+    return [v for v in flat if isinstance(v, float | int)]

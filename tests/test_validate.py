@@ -9,8 +9,12 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from generator.build import build_site
 from generator.cli import main
 from generator.errors import DataError
+from generator.load import load_input
+from generator.model import MAX_DEPTH
+from generator.validate import validate_input
 from tests.conftest import FIXTURES, Tree, load_tree
 
 ROOT_YAML = (FIXTURES / "minimal/content/units/root.yaml").read_text()
@@ -52,7 +56,7 @@ CASES = {
     ),
     "duplicate kpi id": (
         {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: satisfaction", "      - id: income")},
-        "content/units/root.yaml:28: error: kpi 'income': duplicate KPI id in unit 'root' (ids are unique per unit: measures name unit and KPI)",
+        "content/units/root.yaml:28: error: kpi 'income': duplicate KPI id (ids are unique per unit: measures name unit and KPI)",
     ),
     "parent cycle": (
         {
@@ -147,6 +151,227 @@ CASES = {
         {"content__commentary__2026-Q2__root.md": "## KPI: incom\n### Analysis\nText.\n"},
         "content/commentary/2026-Q2/root.md:1: error: section 'KPI: incom': unit 'root' has no kpi 'incom' (did you mean 'income'?)",
     ),
+    # --- Numbers: finite, at most 1e100, never text or true/false ---------------------------------
+    "nan target": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "target: 100", "target: .nan")},
+        "content/units/root.yaml:16: error: objective 'grow' kpi 'income': target: nan is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "infinite red flag": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "red_flag: 80", "red_flag: -.inf")},
+        "content/units/root.yaml:17: error: objective 'grow' kpi 'income': red_flag: -inf is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "infinite target of a period": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": .inf')},
+        "content/units/root.yaml:33: error: objective 'happy' kpi 'satisfaction': target '2026-Q2': inf is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "nan in an overridden band": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  total_tickets: {target: [1, .nan]}\n"
+        },
+        "content/units/team-a.yaml:6: error: override 'total_tickets': target item 2: nan is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "infinite weight": (
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "weight: 0", "weight: .inf")},
+        "content/templates/team.yaml:21: error: objective 'deliver' kpi 'cost': weight: inf is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "infinite tolerance": (
+        {"content__organization.yaml": "name: Test Org\ndefault_tolerance: .inf\n"},
+        "content/organization.yaml:2: error: default_tolerance: inf is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "number beyond 1e100": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "red_flag: 80", "red_flag: -1.0e+200")},
+        "content/units/root.yaml:17: error: objective 'grow' kpi 'income': red_flag: -1e+200 is out of range (numbers are at most 1e100 in size)",
+    ),
+    "number written as text": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "target: 100", 'target: "100"')},
+        "content/units/root.yaml:16: error: objective 'grow' kpi 'income': target: '100' is not a number (expected a number such as 42 or 97.5, without quotes)",
+    ),
+    "yes as a number": (
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "weight: 0", "weight: yes")},
+        "content/templates/team.yaml:21: error: objective 'deliver' kpi 'cost': weight: True is not a number (expected a number such as 42 or 97.5, without quotes)",
+    ),
+    "negative weight": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML, "    owner: Ada\n    kpis:", "    owner: Ada\n    weight: -2\n    kpis:"
+            )
+        },
+        "content/units/root.yaml:9: error: objective 'grow': weight: -2 is negative (expected 0 or more)",
+    ),
+    "csv value inf": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,inf\n"},
+        "measures/extra.csv:2: error: value: 'inf' is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "csv value nan": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,nan\n"},
+        "measures/extra.csv:2: error: value: 'nan' is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "csv value overflowing to infinity": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,1e999\n"},
+        "measures/extra.csv:2: error: value: '1e999' is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "csv target Infinity": (
+        {"measures__extra.csv": "unit,kpi,period,value,target\nroot,income,2025-Q4,1,-Infinity\n"},
+        "measures/extra.csv:2: error: target: '-Infinity' is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "csv value beyond 1e100": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,2e100\n"},
+        "measures/extra.csv:2: error: value: '2e100' is out of range (numbers are at most 1e100 in size)",
+    ),
+    "negative value of a roll-up weight": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                "        rollup: sum\n        target: 50",
+                "        rollup: sum\n        target: 50\n      - {id: cost, name: Cost, owner: Ada, rollup: average, rollup_weight: total_tickets}",
+            ),
+            "measures__extra.csv": "unit,kpi,period,value\nteam-a,total_tickets,2026-05,-30\n",
+        },
+        "measures/extra.csv:2: error: value: -30 is negative, but kpi 'total_tickets' weighs the roll-up of kpi 'cost' in unit 'root' (weights are 0 or more)",
+    ),
+    # --- Years: 1900-2200, measures within 30 years of the median ---------------------------------
+    "year far in the future": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,9999-Q4,1\n"},
+        "measures/extra.csv:2: error: period: '9999-Q4' is implausible: year 9999 is outside 1900-2200",
+    ),
+    "year far from the other measures": (
+        {"measures__extra.csv": "unit,kpi,period,value\nroot,income,1990-Q4,1\n"},
+        "measures/extra.csv:2: error: period: '1990-Q4' is 36 years from the median year of the measures (2026); expected within 30 years of it (a typo?)",
+    ),
+    "target period year": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": 85, 9999: 90')},
+        "content/units/root.yaml:28: error: kpi 'satisfaction': target period '9999' is implausible: year 9999 is outside 1900-2200",
+    ),
+    "milestone year": (
+        {
+            "content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ntemplate: team\ninitiatives:\n"
+            "  - id: move\n    name: Move\n    milestones: [{name: Done, due: 9999-12-31}]\n"
+        },
+        "content/units/team-b.yaml:8: error: initiative 'move' milestone 'Done': due: year 9999 is outside 1900-2200",
+    ),
+    "commentary folder year": (
+        {"content__commentary__9999-Q1__root.md": "## Summary\nText.\n"},
+        "content/commentary/9999-Q1/root.md: error: commentary folder '9999-Q1' is implausible: year 9999 is outside 1900-2200",
+    ),
+    # --- Overrides: located in the unit file, never a traceback -----------------------------------
+    "override breaking the kpi": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  total_tickets: {target: [1, 2]}\n"
+        },
+        "content/units/team-a.yaml:6: error: override 'total_tickets': polarity 'higher' needs a single number, not [low, high]",
+    ),
+    "override red flag on the wrong side": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  cost: {red_flag: 5}\n"
+        },
+        "content/units/team-a.yaml:6: error: override 'cost': red_flag 5.0 is below target 10.0 (for polarity 'lower' it must be at or above)",
+    ),
+    "override unknown field": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  cost: {targt: 5}\n"
+        },
+        "content/units/team-a.yaml:6: error: override 'cost': unknown field 'targt' (did you mean 'target'?)",
+    ),
+    "override of an unknown kpi": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  total_ticket: {target: 5}\n"
+        },
+        "content/units/team-a.yaml:6: error: override 'total_ticket': template 'team' has no KPI 'total_ticket' (did you mean 'total_tickets'?)",
+    ),
+    "override key that is no kpi id": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  Total-Tickets: {target: 5}\n"
+        },
+        "content/units/team-a.yaml:6: error: overrides: key 'Total-Tickets' is not a valid KPI id (expected snake_case: lower-case letters, digits and '_', starting with a letter)",
+    ),
+    "kpi id rule": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: income", "      - id: Net-income")},
+        "content/units/root.yaml:10: error: objective 'grow' kpi 'Net-income': id: 'Net-income' is not a valid KPI id (expected snake_case: lower-case letters, digits and '_', starting with a letter)",
+    ),
+    "unit id rule": (
+        {"content__units__team-b.yaml": "id: Team B\nname: Team B\nparent: root\n"},
+        "content/units/team-b.yaml:1: error: id: 'Team B' is not a valid id (expected lower-case letters, digits, '-' and '_')",
+    ),
+    # --- Structure --------------------------------------------------------------------------------
+    "no perspectives": (
+        {"content__organization.yaml": "name: Test Org\nperspectives: []\n"},
+        "content/organization.yaml:2: error: perspectives: expected at least 1 item (got [])",
+    ),
+    "duplicate perspective": (
+        {
+            "content__organization.yaml": "name: Test Org\nperspectives:\n  - {id: financial, name: F}\n  - {id: financial, name: G}\n"
+        },
+        "content/organization.yaml:2: error: perspectives: duplicate perspective id 'financial'",
+    ),
+    "formula constant overflowing to infinity": (
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "cost / total_tickets", "cost * 1e999")},
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': formula 'cost * 1e999': '1e999' is not a finite number (expected a number such as 42 or 97.5)",
+    ),
+    "formula nested too deeply": (
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "cost / total_tickets", "cost" + "+cost" * 250)},
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': formula '"
+        + "cost"
+        + "+cost" * 250
+        + "': nests more than 200 operations",
+    ),
+    "no units": (
+        {"content__units__root.yaml": None, "content__units__team-a.yaml": None, "content__units__team-b.yaml": None},
+        "content/units: error: no units (expected one YAML file per unit, the root without a `parent`)",
+    ),
+    "formula over a categorical kpi": (
+        {
+            "content__templates__team.yaml": _edit(TEAM_YAML, "cost / total_tickets", "cost / audit")
+            + "      - {id: audit, name: Audit, owner: Cy, type: categorical, levels: [{name: ok, status: green}]}\n"
+        },
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': formula needs numbers, but 'audit' is categorical",
+    ),
+    "roll-up weighted by a categorical kpi": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                "        rollup: sum\n        target: 50",
+                "        rollup: sum\n        target: 50\n      - {id: cost, name: Cost, owner: Ada, rollup: average, rollup_weight: audit}",
+            ),
+            "content__templates__team.yaml": TEAM_YAML
+            + "      - {id: audit, name: Audit, owner: Cy, type: categorical, levels: [{name: ok, status: green}]}\n",
+        },
+        "content/units/root.yaml:23: error: kpi 'cost': rollup_weight needs numbers, but 'audit' is categorical in units 'team-a' and 'team-b'",
+    ),
+    "text written as a number": (
+        {"content__units__team-b.yaml": "id: team-b\nname: 2024\nparent: root\ntemplate: team\n"},
+        'content/units/team-b.yaml:2: error: name: 2024 is not text (write it in quotes: "2024")',
+    ),
+    "a list where text is expected": (
+        {"content__units__team-b.yaml": "id: team-b\nname: Team B\nowner: [Ada, Bo]\nparent: root\ntemplate: team\n"},
+        "content/units/team-b.yaml:3: error: owner: expected text (got ['Ada', 'Bo'])",
+    ),
+    "null where a list is expected": (
+        {"content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ntemplate: team\ninitiatives: ~\n"},
+        "content/units/team-b.yaml:5: error: initiatives: expected a list (got None)",
+    ),
+    "an override that is no mapping": (
+        {
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  cost: 5\n"
+        },
+        "content/units/team-a.yaml:6: error: overrides 'cost': expected a mapping of `key: value` (got 5)",
+    ),
+    # --- Commentary front matter ------------------------------------------------------------------
+    "front matter that does not parse": (
+        {"content__commentary__2026-Q2__root.md": '---\nauthor: Ada\ntitle: "Q2\n---\n## Summary\nText.\n'},
+        "content/commentary/2026-Q2/root.md:3: error: front matter: YAML syntax error: found unexpected end of stream (while scanning a quoted scalar)",
+    ),
+    "front matter that is a list": (
+        {"content__commentary__2026-Q2__root.md": "---\n- Ada\n---\n## Summary\nText.\n"},
+        "content/commentary/2026-Q2/root.md:2: error: front matter: expected `key: value` lines with single values, e.g. `author: Dana Whitfield`",
+    ),
+    "front matter with an unknown key": (
+        {"content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nautor: Bo\n---\n## Summary\nText.\n"},
+        "content/commentary/2026-Q2/root.md:3: error: front matter: unknown key 'autor' (did you mean 'author'?) (allowed: author)",
+    ),
+    "front matter author that is not text": (
+        {"content__commentary__2026-Q2__root.md": "---\nauthor: 42\n---\n## Summary\nText.\n"},
+        "content/commentary/2026-Q2/root.md:2: error: front matter: author: expected text (got 42)",
+    ),
 }
 
 
@@ -191,3 +416,168 @@ def test_cli_prints_errors_without_traceback_and_exits_1(tree: Tree) -> None:
     assert "content/units/team-b.yaml:3: error: YAML syntax error" in result.stderr
     assert "measures/extra.csv:2: error: value: '12O' is not a number" in result.stderr
     assert result.stderr.rstrip().endswith("2 errors in content or measures.")
+
+
+# --- Ids that Windows file shares cannot hold ---------------------------------------------------
+
+RESERVED = "is a reserved name on Windows file shares, where sites are published (con, prn, aux, nul, com0-com9, lpt0-lpt9); choose another id"
+ID_PLACES = {
+    "unit": (
+        {"content__units__team-b.yaml": "id: NAME\nname: Team B\nparent: root\n"},
+        "content/units/team-b.yaml:1: error: id: ",
+    ),
+    "kpi": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "      - id: income", "      - id: NAME")},
+        "content/units/root.yaml:10: error: objective 'grow' kpi 'NAME': id: ",
+    ),
+    "objective": (
+        {"content__units__root.yaml": _edit(ROOT_YAML, "  - id: grow", "  - id: NAME")},
+        "content/units/root.yaml:5: error: objective 'NAME': id: ",
+    ),
+    "initiative": (
+        {
+            "content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ninitiatives:\n  - {id: NAME, name: I}\n"
+        },
+        "content/units/team-b.yaml:5: error: initiative 'NAME': id: ",
+    ),
+    "template": (
+        {"content__templates__team.yaml": _edit(TEAM_YAML, "id: team", "id: NAME")},
+        "content/templates/team.yaml:1: error: id: ",
+    ),
+    "perspective": (
+        {"content__organization.yaml": "name: Org\nperspectives:\n  - {id: NAME, name: P}\n"},
+        "content/organization.yaml:3: error: perspective 'NAME': id: ",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", ["con", "prn", "aux", "nul", "com0", "com9", "lpt1", "lpt9"])
+@pytest.mark.parametrize("place", ID_PLACES)
+def test_windows_reserved_names_are_refused_as_ids(tree: Tree, place: str, name: str) -> None:
+    files, prefix = ID_PLACES[place]
+    project = tree(**{path: text.replace("NAME", name) for path, text in files.items()})
+    assert f"{prefix.replace('NAME', name)}'{name}' {RESERVED}" in errors_of(project)
+
+
+def test_names_that_only_start_like_reserved_ones_are_fine(tree: Tree) -> None:
+    project = tree(**{"content__units__console.yaml": "id: console\nname: Console\nparent: root\n"})
+    assert "console" in load_tree(project).units
+
+
+# --- Hierarchies: deep, cyclic ------------------------------------------------------------------
+
+
+def _chain(project: Path, length: int, first_parent: str = "root") -> None:
+    parent = first_parent
+    for i in range(length):
+        (project / f"content/units/u{i}.yaml").write_text(f"id: u{i}\nname: U{i}\nparent: {parent}\n", encoding="utf-8")
+        parent = f"u{i}"
+
+
+def test_a_unit_deeper_than_50_levels_is_an_error_once_per_branch(tree: Tree) -> None:
+    project = tree()
+    _chain(project, 2000)  # deep enough to overflow any recursion over the tree
+    assert errors_of(project) == [
+        "content/units/u50.yaml:1: error: unit 'u50': 51 levels below the root (below 'u49'); at most 50 are allowed "
+        "(pages, navigation and packs nest one level per unit)"
+    ]
+
+
+def test_a_unit_50_levels_deep_is_fine(tree: Tree) -> None:
+    project = tree()
+    _chain(project, 50)
+    assert load_tree(project).depth("u49") == 50
+
+
+def test_a_long_cycle_is_reported_once_and_shortened(tree: Tree) -> None:
+    project = tree()
+    _chain(project, 2000, first_parent="u1999")
+    (project / "content/units/below.yaml").write_text("id: below\nname: B\nparent: u7\n", encoding="utf-8")
+    assert errors_of(project) == [
+        "content/units/u0.yaml:1: error: unit 'u0': cycle in `parent` "
+        "(u0 -> u1999 -> u1998 -> u1997 -> u1996 -> u1995 -> u1994 -> ... -> u1 -> u0 (2000 units))"
+    ]
+
+
+def test_drives_and_formulas_in_long_chains_are_checked_without_recursion(tree: Tree) -> None:
+    kpis = "".join(f"      - {{id: k{i}, name: K, owner: x, formula: k{i + 1} + 1}}\n" for i in range(3000))
+    drives = "".join(f"  - {{id: o{i}, name: O, perspective: financial, drives: [o{i + 1}]}}\n" for i in range(3000))
+    unit = (
+        "id: chain\nname: Chain\nparent: root\nobjectives:\n  - id: o\n    name: O\n    perspective: financial\n"
+        f"    kpis:\n{kpis}      - {{id: k3000, name: K, owner: x, formula: k0 * 2}}\n"
+        f"{drives}  - {{id: o3000, name: O, perspective: financial, drives: [o0]}}\n"
+    )
+    assert errors_of(tree(**{"content__units__chain.yaml": unit})) == [
+        "content/units/chain.yaml:9: error: kpi 'k0': circular formula "
+        "(k0 -> k1 -> k2 -> k3 -> k4 -> k5 -> k6 -> ... -> k3000 -> k0 (3001 in all))",
+        "content/units/chain.yaml:3010: error: objective 'o0': cycle in `drives` "
+        "(o0 -> o1 -> o2 -> o3 -> o4 -> o5 -> o6 -> ... -> o3000 -> o0 (3001 in all))",
+    ]
+
+
+# --- Templates: a mistake reported once, at its line ----------------------------------------------
+
+
+def _many_units(count: int) -> dict[str, str]:
+    return {f"content__units__t{i}.yaml": f"id: t{i}\nname: T{i}\nparent: root\ntemplate: team\n" for i in range(count)}
+
+
+def test_a_template_mistake_is_reported_once_not_per_unit(tree: Tree) -> None:
+    template = TEAM_YAML + "      - {id: cost, name: Cost again, owner: Cy}\n"
+    errors = errors_of(tree(**_many_units(40), **{"content__templates__team.yaml": template}))
+    assert errors == [
+        "content/templates/team.yaml:28: error: kpi 'cost': duplicate KPI id (ids are unique per unit: measures name unit and KPI)"
+    ]
+
+
+def test_a_template_problem_of_some_units_names_them(tree: Tree) -> None:
+    template = _edit(TEAM_YAML, "        weight: 0", "        weight: 0\n        rollup: sum")
+    files = {
+        **_many_units(5),
+        "content__templates__team.yaml": template,
+        "measures__teams.csv": "unit,kpi,period,value\n",
+    }
+    files["content__units__sub.yaml"] = "id: sub\nname: Sub\nparent: t0\ntemplate: team\n"  # t0 has a child with 'cost'
+    errors = errors_of(tree(**files))
+    assert errors == [
+        "content/templates/team.yaml:15: error: kpi 'cost': rollup 'sum' but no child unit has a KPI 'cost' "
+        "(in units 'sub', 't1', 't2' and 4 more)"
+    ]
+
+
+def test_template_warnings_are_reported_once(tree: Tree) -> None:
+    files = {**_many_units(30), "content__templates__team.yaml": TEAM_YAML.replace("        owner: Cy\n", "")}
+    project = tree(**files)
+    _, warnings = validate_input(load_input(project / "content", project / "measures"))
+    no_owner = [w for w in warnings if "has no owner" in w.message]
+    assert [f"{w.where.line}: {w.message}" for w in no_owner] == [
+        "9: kpi 'total_tickets' has no owner",
+        "14: kpi 'cost' has no owner",
+        "20: kpi 'cost_per_ticket' has no owner",
+    ]
+
+
+def test_a_broken_template_does_not_cascade_into_measures_errors(tree: Tree) -> None:
+    errors = errors_of(tree(**{"content__templates__team.yaml": _edit(TEAM_YAML, "polarity: lower", "polarity: down")}))
+    assert errors == [
+        "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower' or 'range')"
+    ]
+
+
+@pytest.mark.slow
+def test_a_hierarchy_at_the_depth_limit_builds_a_site(tree: Tree, tmp_path: Path) -> None:
+    """The bound leaves room: pages, navigation and the org tree nest one level per unit."""
+    project = tree()
+    _chain(project, MAX_DEPTH)
+    (tmp_path / "pages").mkdir()
+    config = tmp_path / "mkdocs.yml"
+    config.write_text("site_name: Deep\ndocs_dir: pages\ntheme: {name: material}\n", encoding="utf-8")
+    build_site(
+        project / "content", project / "measures", tmp_path / "site", config=config, work=tmp_path / "b", pdf=False
+    )
+    assert (tmp_path / "site" / "units" / f"u{MAX_DEPTH - 1}" / "index.html").is_file()
+
+
+def test_a_unit_file_failing_the_schema_does_not_cascade_into_its_measures(tree: Tree) -> None:
+    errors = errors_of(tree(**{"content__units__team-b.yaml": "id: con\nname: Team B\nparent: root\ntemplate: team\n"}))
+    assert errors == [f"content/units/team-b.yaml:1: error: id: 'con' {RESERVED}"]

@@ -80,6 +80,7 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         stale=stale,
         months_reported=series.months.get(period),
         note=series.notes.get(period, ""),
+        undefined=series.undefined.get(_reading_quarter(kpi, period), ""),
     )
 
 

@@ -5,12 +5,13 @@ Pure: no I/O, no clock."""
 from __future__ import annotations
 
 import bisect
+import contextlib
 import math
 from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 
-from generator.formula import parse_formula
+from generator.formula import UndefinedError, parse_formula
 from generator.model import Kpi, Measure, Scorecard
 from generator.periods import Period, month_index
 from generator.results import as_number
@@ -31,6 +32,7 @@ class Series:
     labels: dict[Period, str] = field(default_factory=dict)  # period the value was read for
     targets: dict[Period, float] = field(default_factory=dict)  # CSV overrides
     notes: dict[Period, str] = field(default_factory=dict)
+    undefined: dict[Period, str] = field(default_factory=dict)  # why a calculated value has none
     _sorted: list[Period] | None = field(default=None, repr=False)
 
     def latest(self, period: Period) -> tuple[Period, Value] | None:
@@ -66,20 +68,24 @@ def _kpis_by_unit(sc: Scorecard) -> dict[str, list[Kpi]]:
 
 
 def _in_formula_order(kpis: list[Kpi]) -> list[Kpi]:
-    """Order KPIs so a formula's inputs come before it (validation ruled out cycles)."""
+    """Order KPIs so a formula's inputs come before it (validation ruled out cycles).
+
+    Iterative, so a chain of thousands of formulas cannot exhaust the call stack.
+    """
     by_id = {k.id: k for k in kpis}
     ordered: dict[str, Kpi] = {}
-
-    def visit(kpi: Kpi) -> None:
-        if kpi.id in ordered:
-            return
-        for name in sorted(parse_formula(kpi.formula).names) if kpi.formula else []:
-            if name in by_id:
-                visit(by_id[name])
-        ordered[kpi.id] = kpi
-
-    for kpi in kpis:
-        visit(kpi)
+    for first in kpis:
+        stack = [(first, False)]
+        while stack:
+            kpi, inputs_done = stack.pop()
+            if kpi.id in ordered:
+                continue
+            if inputs_done:
+                ordered[kpi.id] = kpi
+                continue
+            stack.append((kpi, True))
+            names = sorted(parse_formula(kpi.formula).names, reverse=True) if kpi.formula else []
+            stack.extend((by_id[n], False) for n in names if n in by_id and n not in ordered)
     return list(ordered.values())
 
 
@@ -134,24 +140,35 @@ def _rollup_series(
     weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
     for p in periods:
-        if (
-            value := _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights, strict=True)])
-        ) is not None:
+        try:
+            value = _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights, strict=True)])
+        except UndefinedError as exc:
+            value, result.undefined[p] = None, f"its roll-up {exc}"
+        if value is not None:
             result.values[p], result.labels[p] = value, str(p)
-        if (
-            ytd := _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights, strict=True)])
-        ) is not None:
-            result.ytd[p] = ytd
+        with contextlib.suppress(UndefinedError):  # the warning about the value is enough
+            ytd = _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights, strict=True)])
+            if ytd is not None:
+                result.ytd[p] = ytd
     return result
 
 
 def _roll(kpi: Kpi, pairs: list[tuple[Value | None, Value | None]]) -> float | None:
-    """Combine children's values; an average weighted by `rollup_weight` skips children without a weight."""
+    """Combine children's values; an average weighted by `rollup_weight` skips children without a weight.
+
+    Raise UndefinedError when a weight is negative (a calculated weight can be) or the weights add up to 0.
+    """
     if kpi.rollup_weight is None:
         return aggregate([float(v) for v, _ in pairs if v is not None], kpi.rollup or "sum")
     weighted = [(float(v), float(w)) for v, w in pairs if v is not None and w is not None]
+    if not weighted:
+        return None
+    if any(w < 0 for _, w in weighted):
+        raise UndefinedError(f"weighs a child by a negative '{kpi.rollup_weight}'")
     total = math.fsum(w for _, w in weighted)
-    return math.fsum(v * w for v, w in weighted) / total if total > 0 else None
+    if total == 0:
+        raise UndefinedError(f"weighs the children by '{kpi.rollup_weight}', which adds up to 0")
+    return math.fsum(v * w for v, w in weighted) / total
 
 
 def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]) -> Series:
@@ -160,10 +177,14 @@ def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series
     inputs = {name: series.get((unit_id, name), Series()) for name in formula.names}
     result = Series()
     for p in periods:
-        value = formula.evaluate({n: as_number(s.values.get(p)) for n, s in inputs.items()})
+        try:
+            value = formula.evaluate({n: as_number(s.values.get(p)) for n, s in inputs.items()})
+        except UndefinedError as exc:
+            value, result.undefined[p] = None, f"its formula {exc}"
         if value is not None:
             result.values[p], result.labels[p] = value, str(p)
-        ytd = formula.evaluate({n: s.ytd.get(p) for n, s in inputs.items()})
-        if ytd is not None:
-            result.ytd[p] = ytd
+        with contextlib.suppress(UndefinedError):  # the warning about the value is enough
+            ytd = formula.evaluate({n: s.ytd.get(p) for n, s in inputs.items()})
+            if ytd is not None:
+                result.ytd[p] = ytd
     return result

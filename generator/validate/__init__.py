@@ -5,11 +5,13 @@ Every problem is collected with its file and line; the caller fails once with al
 
 from __future__ import annotations
 
+from collections import Counter
+from collections.abc import Callable
 from pathlib import Path
 
 from generator.errors import DataError, Problem
 from generator.load import RawDocument, RawInput
-from generator.model import Scorecard, Template, Unit
+from generator.model import Location, Scorecard, Template, Unit
 from generator.validate.commentary import check_commentary, parse_commentary
 from generator.validate.measures import check_measures
 from generator.validate.references import check_units, data_quality_warnings
@@ -27,16 +29,27 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     units = unique(check_models(raw.units, Unit, problems), "unit", problems)
     # Ids of files that failed the schema: references to them are not reported again.
     broken = _ids(raw.units + raw.templates) - units.keys() - templates.keys() | _duplicated(raw.units)
-    broken |= {Path(path).stem for path in raw.unreadable}  # units/<id>.yaml, by convention
-    units = {uid: (apply_template(u, templates, where, problems, broken), where) for uid, (u, where) in units.items()}
+    valid = {where.path for _, where in units.values()}
+    failed = [*raw.unreadable, *(d.path for d in raw.units if d.path not in valid)]
+    broken |= {Path(path).stem for path in failed}  # units/<id>.yaml, by convention
+    index = locations(raw)
+    units = {
+        uid: (apply_template(u, templates, _locator(index, uid, where), problems, broken), where)
+        for uid, (u, where) in units.items()
+    }
+    # A unit whose template is broken lacks its KPIs: its measures and roll-ups are not re-reported.
+    broken |= {uid for uid, (u, _) in units.items() if u.template in broken and u.template not in templates}
     ordered = order_tree(units, problems, broken)
+    if not raw.units and not raw.unreadable and raw.organization is not None:
+        folder = Path(raw.organization.path).parent / "units"
+        problems.append(
+            Problem(Location(str(folder)), "no units (expected one YAML file per unit, the root without a `parent`)")
+        )
     # Units cut off the tree (below a broken file or in a cycle) are still checked inside.
     outside = {uid: unit for uid, (unit, _) in units.items() if uid not in ordered}
-    every = Scorecard(
-        organization, {**ordered, **outside}, {k: t for k, (t, _) in templates.items()}, (), {}, locations(raw)
-    )
+    every = Scorecard(organization, {**ordered, **outside}, {k: t for k, (t, _) in templates.items()}, (), {}, index)
     check_units(every, problems, broken | outside.keys())
-    measures = tuple(check_measures(raw.rows, every, problems, broken))
+    measures = check_measures(raw.rows, every, problems, broken)
     commentary = check_commentary(raw.commentary, every, problems, broken)
     scorecard = Scorecard(organization, ordered, every.templates, measures, commentary, every.locations)
     problems.extend(data_quality_warnings(scorecard))
@@ -45,9 +58,14 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     return scorecard, [p for p in problems if p.severity == "warning"]
 
 
+def _locator(index: dict[tuple[str, ...], Location], unit_id: str, default: Location) -> Callable[..., Location]:
+    """Return a function locating a unit's element (`"override", kpi_id`) in its own file."""
+    return lambda *key: index.get(("unit", unit_id, *key), default)
+
+
 def _duplicated(docs: list[RawDocument]) -> set[str]:
-    ids = [str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data]
-    return {i for i in ids if ids.count(i) > 1}
+    counts = Counter(str(d.data["id"]) for d in docs if isinstance(d.data, dict) and "id" in d.data)
+    return {i for i, n in counts.items() if n > 1}
 
 
 def _ids(docs: list[RawDocument]) -> set[str]:

@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.errors import suggest as _hint
-from generator.load import RawText, split_front_matter
+from generator.load import FrontMatter, FrontMatterError, RawText, split_front_matter
 from generator.model import (
     Commentary,
     CommentSection,
@@ -16,7 +16,7 @@ from generator.model import (
     Scorecard,
     Unit,
 )
-from generator.periods import parse_quarter
+from generator.periods import parse_quarter, year_problem
 
 # --- Commentary ----------------------------------------------------------------------------
 
@@ -31,11 +31,13 @@ def check_commentary(
     for raw in texts:
         path = Path(raw.path)
         period = parse_quarter(path.parent.name)
-        if period is None:
+        if period is None or year_problem(period.year):
             problems.append(
                 Problem(
                     Location(raw.path),
-                    f"commentary folder '{path.parent.name}' is not a quarter (expected commentary/YYYY-Qn/<unit-id>.md)",
+                    f"commentary folder '{path.parent.name}' is not a quarter (expected commentary/YYYY-Qn/<unit-id>.md)"
+                    if period is None
+                    else f"commentary folder '{path.parent.name}' is implausible: {year_problem(period.year)}",
                 )
             )
             continue
@@ -52,7 +54,8 @@ def check_commentary(
 
 def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Problem]) -> Commentary:
     """Split commentary Markdown into sections by `## Summary`, `## Objective: id`, `## KPI: id`."""
-    meta, body, offset = split_front_matter(raw.text)
+    front = _front_matter(raw, problems)
+    body, offset = front.body, front.offset
     sections: list[tuple[str, str, str, int, dict[str, list[str]]]] = []
     current: dict[str, list[str]] = {"body": []}
     part = "body"
@@ -93,4 +96,31 @@ def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Probl
             text.get("body", ""),
         )
         parsed.append(section)
-    return Commentary(unit.id, period, str(meta.get("author", "")), tuple(parsed), Location(raw.path))
+    return Commentary(unit.id, period, front.values.get("author") or "", tuple(parsed), Location(raw.path))
+
+
+_FRONT_MATTER_KEYS = ("author",)
+
+
+def _front_matter(raw: RawText, problems: list[Problem]) -> FrontMatter:
+    """Return the front matter; report one that does not parse, unknown keys and an author that is not text."""
+    try:
+        front = split_front_matter(raw.text)
+    except FrontMatterError as exc:
+        problems.append(Problem(Location(raw.path, exc.line), str(exc)))
+        return FrontMatter({}, {}, raw.text, 0)
+    for key, value in list(front.values.items()):
+        where = Location(raw.path, front.lines.get(str(key), 2))
+        if key not in _FRONT_MATTER_KEYS:
+            allowed = ", ".join(_FRONT_MATTER_KEYS)
+            problems.append(
+                Problem(
+                    where,
+                    f"front matter: unknown key '{key}'{_hint(str(key), _FRONT_MATTER_KEYS)} (allowed: {allowed})",
+                )
+            )
+            del front.values[key]
+        elif value is not None and not isinstance(value, str):
+            problems.append(Problem(where, f"front matter: {key}: expected text (got {value!r})"))
+            del front.values[key]
+    return front

@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-import math
 import re
+from collections import Counter
 from collections.abc import Iterable
 
 from generator.errors import Problem
@@ -14,8 +14,9 @@ from generator.model import (
     Location,
     Measure,
     Scorecard,
+    number_problem,
 )
-from generator.periods import PERIOD_FORMATS, fiscal_quarter, parse_raw_period
+from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_quarter, parse_raw_period, year_problem
 
 # --- Measures ------------------------------------------------------------------------------
 
@@ -23,15 +24,24 @@ _KIND_FOR = {"monthly": "month", "quarterly": "quarter", "annual": "year"}
 _FORMAT_FOR = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
 
 
-def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
+def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> tuple[Measure, ...]:
+    measures = list(_check_rows(rows, sc, problems, broken))
+    return tuple(_without_stray_years(measures, problems))
+
+
+def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
     kpis = sc.kpi_index()
+    ambiguous = _duplicate_kpis(sc)
+    weights = _weight_kpis(sc)
     seen: dict[tuple[str, str, str], Location] = {}
     for row in rows:
-        if row.cells["unit"] in broken:
-            continue
+        if row.cells["unit"] in broken or (row.cells["unit"], row.cells["kpi"]) in ambiguous:
+            continue  # reported where the unit or its KPI is defined
         where = Location(row.path, row.line)
         before = len(problems)
         measure = _measure(row, where, kpis, sc, problems)
+        if measure is not None and (message := _weight_problem(measure, weights)):
+            problems.append(Problem(where, message))
         if measure is None or len(problems) > before:
             continue
         key = (measure.unit, measure.kpi, str(measure.raw_period))
@@ -45,6 +55,56 @@ def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], b
             continue
         seen[key] = where
         yield measure
+
+
+def _duplicate_kpis(sc: Scorecard) -> set[tuple[str, str]]:
+    """Return (unit, KPI id) pairs defined twice in a unit: which of the two a row means is unknown."""
+    result = set()
+    for unit in sc.units.values():
+        counts = Counter(k.id for o in unit.objectives for k in o.kpis)
+        result |= {(unit.id, i) for i, n in counts.items() if n > 1}
+    return result
+
+
+def _weight_kpis(sc: Scorecard) -> dict[tuple[str, str], tuple[str, str]]:
+    """Map each (child unit, KPI) whose values weigh a roll-up to that roll-up's (unit, KPI)."""
+    result: dict[tuple[str, str], tuple[str, str]] = {}
+    for unit in sc.units.values():
+        rolled = [k for o in unit.objectives for k in o.kpis if k.rollup_weight]
+        for child in sc.children(unit.id) if rolled else ():
+            result |= {(child.id, k.rollup_weight or ""): (unit.id, k.id) for k in rolled}
+    return result
+
+
+def _weight_problem(measure: Measure, weights: dict[tuple[str, str], tuple[str, str]]) -> str:
+    weighed = weights.get((measure.unit, measure.kpi))
+    if weighed is None or not isinstance(measure.value, float) or measure.value >= 0:
+        return ""
+    return (
+        f"value: {measure.value:g} is negative, but kpi '{measure.kpi}' weighs the roll-up of "
+        f"kpi '{weighed[1]}' in unit '{weighed[0]}' (weights are 0 or more)"
+    )
+
+
+def _without_stray_years(measures: list[Measure], problems: list[Problem]) -> list[Measure]:
+    """Drop and report measures far from the others' years: each costs every quarter in between."""
+    if not measures:
+        return measures
+    years = sorted(m.quarter.year for m in measures)
+    median = years[len(years) // 2]
+    kept = []
+    for m in measures:
+        if (distance := abs(m.quarter.year - median)) > MAX_YEARS_FROM_MEDIAN:
+            problems.append(
+                Problem(
+                    m.where,
+                    f"period: '{m.raw_period}' is {distance} years from the median year of the measures ({median}); "
+                    f"expected within {MAX_YEARS_FROM_MEDIAN} years of it (a typo?)",
+                )
+            )
+        else:
+            kept.append(m)
+    return kept
 
 
 def _measure(
@@ -67,6 +127,9 @@ def _measure(
     period = parse_raw_period(cells["period"])
     if period is None:
         problems.append(Problem(where, f"period: '{cells['period']}' is not a period (expected {PERIOD_FORMATS})"))
+        return None
+    if problem := year_problem(period.year):
+        problems.append(Problem(where, f"period: '{cells['period']}' is implausible: {problem}"))
         return None
     if period.kind != _KIND_FOR[kpi.frequency]:
         problems.append(
@@ -111,10 +174,13 @@ def _number_cell(text: str, column: str, where: Location, problems: list[Problem
     try:
         number = float(text.replace(",", "").removesuffix("%"))
     except ValueError:
-        number = math.nan
-    if not math.isfinite(number) or "_" in text:
+        number = None
+    if number is None or "_" in text:
         problems.append(
             Problem(where, f"{column}: '{text}' is not a number (expected e.g. 42 or 97.5; blank for missing)")
         )
+        return None
+    if problem := number_problem(number):  # nan, inf, 1e999: a value must be a finite number
+        problems.append(Problem(where, f"{column}: '{text}' {problem}"))
         return None
     return number

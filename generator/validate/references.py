@@ -4,8 +4,10 @@ Also the data-quality warnings that `scorecard check` prints after the errors.""
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import re
+from collections import Counter, defaultdict
 from typing import Any
 
 from generator.errors import Problem
@@ -17,18 +19,63 @@ from generator.model import (
     Scorecard,
     Unit,
 )
-from generator.periods import parse_quarter
+from generator.periods import parse_quarter, year_problem
 from generator.results import GREEN_SCORE, RED_SCORE
 
 # --- Cross references inside units ---------------------------------------------------------
 
 
 def check_units(sc: Scorecard, problems: list[Problem], broken: set[str]) -> None:
+    shared = _SharedProblems(sc)
     for unit in sc.units.values():
         where = functools.partial(sc.where, unit.id)
-        _check_objectives(sc, unit, where, problems, broken)
-        _check_kpis(sc, unit, where, problems)
-        _check_initiatives(sc, unit, where, problems)
+        found: list[Problem] = []
+        _check_objectives(sc, unit, where, found, broken)
+        _check_kpis(sc, unit, where, found, broken)
+        _check_initiatives(sc, unit, where, found)
+        problems.extend(shared.add(unit, found))
+    problems.extend(shared.problems())
+
+
+class _SharedProblems:
+    """Problems at a template's lines, found once per unit using it: reported once.
+
+    When only some of the template's units have the problem (a roll-up on units without children),
+    the message names them.
+    """
+
+    def __init__(self, sc: Scorecard) -> None:
+        self._sc = sc
+        self._found: dict[tuple[Problem, str], list[str]] = defaultdict(list)
+        self._users = Counter(u.template for u in sc.units.values())
+
+    def add(self, unit: Unit, problems: list[Problem]) -> list[Problem]:
+        """Keep the problems located in the unit's template; return the others."""
+        template = self._sc.locations.get(("template", unit.template or ""))
+        own = []
+        for problem in problems:
+            if template is not None and problem.where.path == template.path:
+                self._found[(problem, unit.template or "")].append(unit.id)
+            else:
+                own.append(problem)
+        return own
+
+    def problems(self) -> list[Problem]:
+        """Return each kept problem once, naming its units when not all of the template's units have it."""
+        result = []
+        for (problem, template), units in self._found.items():
+            some = f" (in {_names('unit', units)})" if len(units) < self._users[template] else ""
+            result.append(dataclasses.replace(problem, message=problem.message + some))
+        return result
+
+
+def _names(kind: str, ids: list[str], shown: int = 3) -> str:
+    """Return "unit 'a'", "units 'a' and 'b'" or "units 'a', 'b', 'c' and 4 more"."""
+    quoted = [f"'{i}'" for i in ids[:shown]]
+    if len(ids) == 1:
+        return f"{kind} {quoted[0]}"
+    rest = f"{len(ids) - shown} more" if len(ids) > shown else quoted.pop()
+    return f"{kind}s {', '.join(quoted)} and {rest}"
 
 
 def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], broken: set[str]) -> None:
@@ -36,7 +83,9 @@ def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Prob
     ids: set[str] = set()
     for obj in unit.objectives:
         if obj.id in ids:
-            problems.append(Problem(where(obj.id), f"objective '{obj.id}': duplicate objective id in unit '{unit.id}'"))
+            problems.append(
+                Problem(where(obj.id), f"objective '{obj.id}': duplicate objective id (ids are unique per unit)")
+            )
         ids.add(obj.id)
         if obj.perspective not in perspectives:
             problems.append(
@@ -59,7 +108,7 @@ def _check_objectives(sc: Scorecard, unit: Unit, where: Any, problems: list[Prob
                     )
                 )
     if cycle := _find_cycle({o.id: [d for d in o.drives if d in ids] for o in unit.objectives}):
-        problems.append(Problem(where(cycle[0]), f"objective '{cycle[0]}': cycle in `drives` ({' -> '.join(cycle)})"))
+        problems.append(Problem(where(cycle[0]), f"objective '{cycle[0]}': cycle in `drives` ({_path(cycle)})"))
 
 
 def _support_problem(sc: Scorecard, unit: Unit, ref: str) -> str:
@@ -76,27 +125,40 @@ def _support_problem(sc: Scorecard, unit: Unit, ref: str) -> str:
     return ""
 
 
+def _path(cycle: list[str], shown: int = 8) -> str:
+    """Return "a -> b -> a", or for a long cycle its start and end around "..." and its length."""
+    if len(cycle) <= shown + 1:
+        return " -> ".join(cycle)
+    return " -> ".join([*cycle[: shown - 1], "...", *cycle[-2:]]) + f" ({len(cycle) - 1} in all)"
+
+
 def _find_cycle(graph: dict[str, list[str]]) -> list[str] | None:
-    """Return one cycle as a path (first node repeated at the end), or None."""
-    state: dict[str, int] = {}
+    """Return one cycle as a path (first node repeated at the end), or None.
 
-    def visit(node: str, path: list[str]) -> list[str] | None:
-        state[node] = 1
-        for nxt in graph.get(node, []):
-            if state.get(nxt) == 1:
-                return [*path[path.index(nxt) :], node, nxt] if nxt in path else [node, nxt]
-            if nxt not in state and (found := visit(nxt, [*path, node])):
-                return found
-        state[node] = 2
-        return None
-
+    Iterative, so a chain of thousands of formulas or `drives` cannot exhaust the call stack.
+    """
+    done: set[str] = set()
     for start in graph:
-        if start not in state and (found := visit(start, [])):
-            return found
+        if start in done:
+            continue
+        path, on_path = [start], {start}
+        pending = [iter(graph.get(start, []))]
+        while pending:
+            nxt = next(pending[-1], None)
+            if nxt is None:
+                done.add(path[-1])
+                on_path.discard(path.pop())
+                pending.pop()
+            elif nxt in on_path:
+                return [*path[path.index(nxt) :], nxt]
+            elif nxt not in done:
+                path.append(nxt)
+                on_path.add(nxt)
+                pending.append(iter(graph.get(nxt, [])))
     return None
 
 
-def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) -> None:
+def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], broken: set[str]) -> None:
     kpis: dict[str, Kpi] = {}
     for obj in unit.objectives:
         for kpi in obj.kpis:
@@ -104,11 +166,12 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) 
                 problems.append(
                     Problem(
                         where(obj.id, kpi.id),
-                        f"kpi '{kpi.id}': duplicate KPI id in unit '{unit.id}' (ids are unique per unit: measures name unit and KPI)",
+                        f"kpi '{kpi.id}': duplicate KPI id (ids are unique per unit: measures name unit and KPI)",
                     )
                 )
             kpis[kpi.id] = kpi
-            _check_kpi(sc, unit, kpi, where(obj.id, kpi.id), problems)
+            _check_rollup(sc, unit, kpi, where(obj.id, kpi.id), problems, broken)
+            _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems)
     graph: dict[str, list[str]] = {}
     for kpi in kpis.values():
         if kpi.formula is None:
@@ -125,37 +188,62 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem]) 
                     f"kpi '{kpi.id}': formula refers to unknown KPI '{name}'{_hint(name, kpis)}",
                 )
             )
+        for name in sorted(n for n in names & kpis.keys() if kpis[n].type == "categorical"):
+            problems.append(
+                Problem(where("kpi", kpi.id), f"kpi '{kpi.id}': formula needs numbers, but '{name}' is categorical")
+            )
         graph[kpi.id] = sorted(names & kpis.keys())
     if cycle := _find_cycle(graph):
-        problems.append(Problem(where("kpi", cycle[0]), f"kpi '{cycle[0]}': circular formula ({' -> '.join(cycle)})"))
+        problems.append(Problem(where("kpi", cycle[0]), f"kpi '{cycle[0]}': circular formula ({_path(cycle)})"))
 
 
-def _check_kpi(sc: Scorecard, unit: Unit, kpi: Kpi, where: Location, problems: list[Problem]) -> None:
-    if kpi.rollup is not None:
-        children = sc.children(unit.id)
-        if not any((c.id, kpi.id) in sc.kpi_index() for c in children):
-            problems.append(
-                Problem(
-                    where,
-                    f"kpi '{kpi.id}': rollup '{kpi.rollup}' but no child unit of '{unit.id}' has a KPI '{kpi.id}'",
-                )
-            )
-        weight = kpi.rollup_weight
-        if weight and not any((c.id, weight) in sc.kpi_index() for c in children):
-            message = f"kpi '{kpi.id}': rollup_weight '{weight}' is not a KPI of any child unit of '{unit.id}'"
+def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Location, str]:
+    """Return where the KPI's targets come from, and how to name it: the unit's override or the KPI."""
+    override = unit.overrides.get(kpi.id)
+    if override is not None and (override.target is not None or override.red_flag is not None):
+        return where("override", kpi.id), f"override '{kpi.id}'"
+    return where(objective, kpi.id), f"kpi '{kpi.id}'"
+
+
+def _check_rollup(
+    sc: Scorecard, unit: Unit, kpi: Kpi, where: Location, problems: list[Problem], broken: set[str]
+) -> None:
+    children = sc.children(unit.id)
+    if kpi.rollup is None or any(c.id in broken for c in children):
+        return  # a broken child's KPIs are unknown: the broken file is reported instead
+    index = sc.kpi_index()
+    if not any((c.id, kpi.id) in index for c in children):
+        problems.append(Problem(where, f"kpi '{kpi.id}': rollup '{kpi.rollup}' but no child unit has a KPI '{kpi.id}'"))
+    weight = kpi.rollup_weight
+    if weight and not any((c.id, weight) in index for c in children):
+        problems.append(Problem(where, f"kpi '{kpi.id}': rollup_weight '{weight}' is not a KPI of any child unit"))
+    for field, kpi_id in (("rollup", kpi.id), ("rollup_weight", weight)):
+        texts = [c.id for c in children if (k := index.get((c.id, kpi_id or ""))) and k.type == "categorical"]
+        if texts:
+            message = f"kpi '{kpi.id}': {field} needs numbers, but '{kpi_id}' is categorical in {_names('unit', texts)}"
             problems.append(Problem(where, message))
+
+
+def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
+    where, name = located
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
-    if isinstance(kpi.target, dict):
-        for key in kpi.target:
-            if parse_quarter(key) is None and not re.fullmatch(r"\d{4}", key):
-                problems.append(
-                    Problem(where, f"kpi '{kpi.id}': target period '{key}' (expected YYYY-Qn or a fiscal year YYYY)")
-                )
+    for key in kpi.target if isinstance(kpi.target, dict) else ():
+        if message := _target_key_problem(key):
+            problems.append(Problem(where, f"{name}: target period '{key}' {message}"))
     for target in targets:
         if message := _red_flag_problem(kpi.polarity, target, kpi.red_flag):
-            problems.append(Problem(where, f"kpi '{kpi.id}': {message}"))
+            problems.append(Problem(where, f"{name}: {message}"))
     if kpi.levels:
         _check_levels(kpi, where, problems)
+
+
+def _target_key_problem(key: str) -> str:
+    quarter = parse_quarter(key)
+    if quarter is None and not re.fullmatch(r"\d{4}", key):
+        return "(expected YYYY-Qn or a fiscal year YYYY)"
+    if problem := year_problem(quarter.year if quarter else int(key)):
+        return f"is implausible: {problem}"
+    return ""
 
 
 def _red_flag_problem(polarity: str, target: Any, red_flag: Any) -> str:
@@ -214,29 +302,23 @@ def _check_initiatives(sc: Scorecard, unit: Unit, where: Any, problems: list[Pro
 def data_quality_warnings(sc: Scorecard) -> list[Problem]:
     """Return warnings: KPIs without owner or data, objectives without KPIs, units without objectives."""
     measured = {(m.unit, m.kpi) for m in sc.measures if m.value is not None}
+    shared = _SharedProblems(sc)
     warnings: list[Problem] = []
     for unit in sc.units.values():
-        where = functools.partial(sc.where, unit.id)
-        if not unit.objectives:
-            warnings.append(Problem(where(), f"unit '{unit.id}' has no objectives", "warning"))
-        for obj in unit.objectives:
-            if not obj.kpis and not obj.include_supporting:
-                warnings.append(
-                    Problem(where(obj.id), f"objective '{obj.id}' of unit '{unit.id}' has no KPIs", "warning")
-                )
-            elif not obj.kpis:
-                warnings.append(
-                    Problem(
-                        where(obj.id), f"objective '{obj.id}' of unit '{unit.id}' has no KPIs of its own", "warning"
-                    )
-                )
-            for kpi in obj.kpis:
-                if not kpi.owner:
-                    warnings.append(
-                        Problem(where(obj.id, kpi.id), f"kpi '{kpi.id}' of unit '{unit.id}' has no owner", "warning")
-                    )
-                if not (kpi.formula or kpi.rollup) and (unit.id, kpi.id) not in measured:
-                    warnings.append(
-                        Problem(where(obj.id, kpi.id), f"kpi '{kpi.id}' of unit '{unit.id}' has no data", "warning")
-                    )
-    return warnings
+        warnings.extend(shared.add(unit, _unit_warnings(sc, unit, measured)))
+    return warnings + shared.problems()
+
+
+def _unit_warnings(sc: Scorecard, unit: Unit, measured: set[tuple[str, str]]) -> list[Problem]:
+    where = functools.partial(sc.where, unit.id)
+    found = [] if unit.objectives else [Problem(where(), f"unit '{unit.id}' has no objectives", "warning")]
+    for obj in unit.objectives:
+        if not obj.kpis:
+            own = " of its own" if obj.include_supporting else ""
+            found.append(Problem(where(obj.id), f"objective '{obj.id}' has no KPIs{own}", "warning"))
+        for kpi in obj.kpis:
+            if not kpi.owner:
+                found.append(Problem(where(obj.id, kpi.id), f"kpi '{kpi.id}' has no owner", "warning"))
+            if not (kpi.formula or kpi.rollup) and (unit.id, kpi.id) not in measured:
+                found.append(Problem(where(obj.id, kpi.id), f"kpi '{kpi.id}' has no data", "warning"))
+    return found
