@@ -31,6 +31,7 @@ HTML_PAYLOADS = [SCRIPT, TITLE, IMG, SVG, IFRAME, STYLE, ATTACHMENT]
 # Names keep a newline, a backslash and quotes: they once broke out of a CSS string in the pack.
 UNIT_NAME = f"Root {TITLE}"
 KPI_NAME = "Income' \\\" {SVG}\n{: onclick=window.__pwned=9 }".replace("{SVG}", SVG)
+CSS_NAME = "Tickets'\"\\\n); } h1 { bookmark-label: 'pwned"  # the red KPI: its name is a bookmark label
 OBJECTIVE_NAME = f"Grow {IMG}"
 INITIATIVE_NAME = f"Plan {IFRAME}"
 UNIT_OF_MEASURE = '<a href="javascript:window.__pwned=10">EUR</a>'
@@ -57,6 +58,7 @@ def write_hostile_project(target: Path, image_url: str = "http://127.0.0.1:9/tra
         ("name: Root Unit", f"name: {json.dumps(UNIT_NAME)}\nmission: {json.dumps(markdown)}"),
         ("name: Grow income", f"name: {json.dumps(OBJECTIVE_NAME)}\n    description: {json.dumps(markdown)}"),
         ("name: Income", f"name: {json.dumps(KPI_NAME)}"),
+        ("name: Tickets handled", f"name: {json.dumps(CSS_NAME)}"),
         ("unit: EUR", f"unit: {json.dumps(UNIT_OF_MEASURE)}"),
     ]:
         text = text.replace(old, new, 1)
@@ -116,13 +118,13 @@ def active_markup(fragment: str, allowed_tags: set[str] | None = None) -> list[s
 
 
 def payload_markup(page: str) -> list[str]:
-    """Return active markup of a whole built page that carries a payload (`__pwned` or 127.0.0.1:9).
+    """Return active markup of a whole built page that carries a payload (`__pwned` or 127.0.0.1).
 
     Our own CSV download links (`data:text/csv`, saved, never shown) carry the notes as data.
     """
     found = [f for f in active_markup(page, ACTIVE_TAGS) if "data:text/csv" not in f]
-    return [f for f in found if "__pwned" in f or "127.0.0.1:9" in f] + [
+    return [f for f in found if "__pwned" in f or "127.0.0.1" in f] + [
         f"<{tag}> with a payload"
         for tag, body in re.findall(r"<(script|style)\b[^>]*>(.*?)</\1>", page, re.S | re.I)
-        if "__pwned" in body or "127.0.0.1:9" in body
+        if "__pwned" in body or "127.0.0.1" in body
     ]
