@@ -24,6 +24,7 @@ JS_LINK = "[js](javascript:window.__pwned=6)"
 DATA_LINK = "[data](data:text/html,<script>window.__pwned=7</script>)"
 VB_LINK = "[vb](vbscript:msgbox)"
 FILE_LINK = "[file](file:///etc/passwd)"
+RELATIVE_LINK = "[plan](plan.md)"  # MkDocs' strict link check once failed the build on it, with no location
 ATTR_LIST = '## Heading {: onclick="window.__pwned=8" onmouseover="window.__pwned=8" tabindex="0" autofocus onfocus="window.__pwned=8" }'
 ATTACHMENT = '<a rel="attachment" href="file:///etc/passwd">passwd</a>'
 HTML_PAYLOADS = [SCRIPT, TITLE, IMG, SVG, IFRAME, STYLE, ATTACHMENT]
@@ -41,7 +42,8 @@ NOTE = f"record {IMG} {SCRIPT}"
 def markdown_payload(image_url: str) -> str:
     """Return Markdown with every payload, as a mission or commentary part."""
     return "\n\n".join(
-        [ATTR_LIST, JS_LINK, DATA_LINK, VB_LINK, FILE_LINK, f"![tracker]({image_url})", *HTML_PAYLOADS, "Plain words."]
+        [ATTR_LIST, JS_LINK, DATA_LINK, VB_LINK, FILE_LINK, RELATIVE_LINK, f"![tracker]({image_url})", *HTML_PAYLOADS,
+         "Plain words."]
     )
 
 

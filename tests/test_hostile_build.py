@@ -19,13 +19,14 @@ from typing import Any
 
 import pytest
 
-from generator.build import build_site
+from generator.build import BuildResult, build_site
 from generator.pdf.context import build_pack
 from generator.pdf.render import render_document
 from generator.pipeline import make_report
 from tests.hostile import (
     CSS_NAME,
     IMG,
+    RELATIVE_LINK,
     SCRIPT,
     TITLE,
     UNIT_NAME,
@@ -69,10 +70,22 @@ def project(tmp_path_factory: pytest.TempPathFactory, tracker: tuple[str, list[s
 
 
 @pytest.fixture(scope="module")
-def site(project: Path) -> Path:
+def build(project: Path) -> BuildResult:
     out = project.parent / "site"
-    build_site(project / "content", project / "measures", out, config=ROOT / "mkdocs.yml", work=project.parent / "b")
-    return out
+    return build_site(project / "content", project / "measures", out, config=ROOT / "mkdocs.yml",
+                      work=project.parent / "b")
+
+
+@pytest.fixture(scope="module")
+def site(build: BuildResult) -> Path:
+    return build.out
+
+
+def test_a_dropped_link_is_a_warning_at_its_line_not_a_failed_build(project: Path, build: BuildResult) -> None:
+    commentary = project / "content" / "commentary" / "2026-Q2" / "root.md"
+    line = commentary.read_text(encoding="utf-8").splitlines().index(RELATIVE_LINK) + 1
+    message = "link 'plan.md' left out (links may only go to http://, https:// or mailto: addresses; its text is kept)"
+    assert f"{commentary}:{line}: warning: {message}" in [str(w) for w in build.warnings]
 
 
 def test_a_build_makes_no_network_request(site: Path, tracker: tuple[str, list[str]]) -> None:
