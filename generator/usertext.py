@@ -65,7 +65,7 @@ def render_markdown(text: str) -> Markup:
 
 def check_markdown(text: str) -> list[Dropped]:
     """Return what `render_markdown` leaves out or shows as text, each with its line in `text`."""
-    if not text.strip():
+    if "<" not in text and "[" not in text:  # no link, image or tag without these: skip rendering
         return []
     found: list[Dropped] = []
     seen: dict[_Event, int] = {}
@@ -86,7 +86,7 @@ def allowed_url(url: str) -> bool:
 # --- Rendering -----------------------------------------------------------------------------
 
 
-@lru_cache(maxsize=4096)  # validation checks each text, then the site and the pack render it
+@lru_cache(maxsize=16_384)  # validation checks a text, then the site and the pack render it
 def _render(text: str) -> tuple[str, tuple[_Event, ...]]:
     md, events = _markdown()
     events.clear()

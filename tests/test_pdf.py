@@ -20,7 +20,8 @@ from generator.export import export_rows
 from generator.formatting import format_score, format_target, format_value
 from generator.pdf import PackResult, render_packs
 from generator.pdf.context import build_pack
-from generator.pdf.render import TEMPLATES, PackFetcher, render_document
+from generator.pdf.fetcher import PackFetcher
+from generator.pdf.render import render_document
 from generator.pipeline import make_report
 from generator.results import Report, Status
 
@@ -189,16 +190,32 @@ def tracker() -> Iterator[tuple[str, list[str]]]:
     server.server_close()
 
 
+@pytest.fixture
+def pack_root(tmp_path: Path) -> Path:
+    """A templates folder holding a stylesheet, a subfolder and a symlink that points outside."""
+    (tmp_path / "outside.txt").write_text("secret", encoding="utf-8")
+    root = tmp_path / "templates"
+    (root / "fonts").mkdir(parents=True)
+    (root / "pack.css").write_text("p {}", encoding="utf-8")
+    (root / "fonts" / "a.woff2").write_bytes(b"font")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    return root
+
+
 @pytest.mark.parametrize(
     ("url", "allowed"),
     [
-        ((TEMPLATES / "pack.css").as_uri(), True),
-        ("file://localhost" + str(TEMPLATES / "pack.css"), True),
-        ((TEMPLATES / "pack.css").as_uri() + "?x#y", True),
-        ((TEMPLATES / ".." / "site" / "unit.md").as_uri().replace("/site/unit.md", "/pdf/../site/unit.md"), False),
-        (TEMPLATES.as_uri(), False),  # a folder
+        ("{root}/pack.css", True),
+        ("{root}/fonts/a.woff2?v=1#x", True),
+        ("file://localhost{path}/pack.css", True),
+        ("{root}/fonts/../pack.css", True),
+        ("{root}/../outside.txt", False),
+        ("{root}/fonts/%2e%2e/%2e%2e/outside.txt", False),
+        ("{root}/link.txt", False),  # a symlink out of the folder
+        ("{root}/fonts", False),  # a folder
+        ("{root}/missing.css", False),
         ("file:///etc/passwd", False),
-        ("file://example.org/etc/passwd", False),
+        ("file://example.org{path}/pack.css", False),
         ("http://127.0.0.1:9/x.png", False),
         ("https://example.org/x.css", False),
         ("ftp://example.org/x", False),
@@ -206,8 +223,9 @@ def tracker() -> Iterator[tuple[str, list[str]]]:
         ("data:image/png;base64,AAAA", True),  # generated for this pack
     ],
 )
-def test_pack_fetcher_serves_only_templates_and_generated_data(url: str, allowed: bool) -> None:
-    fetcher = PackFetcher(["data:image/png;base64,AAAA"])
+def test_pack_fetcher_serves_only_templates_and_generated_data(pack_root: Path, url: str, allowed: bool) -> None:
+    fetcher = PackFetcher(pack_root, ["data:image/png;base64,AAAA"])
+    url = url.format(root=pack_root.as_uri(), path=pack_root)
     if allowed:
         fetcher.fetch(url).close()
     else:

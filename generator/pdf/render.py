@@ -7,9 +7,6 @@ import difflib
 import logging
 import multiprocessing
 import time
-import urllib.parse
-import urllib.request
-from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from dataclasses import dataclass
 from functools import cache
@@ -19,16 +16,15 @@ from pathlib import Path
 import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
-from weasyprint.urls import URLFetcher, URLFetcherResponse
 
 from generator.errors import UsageError
 from generator.model import Scorecard
 from generator.pdf.context import build_pack
+from generator.pdf.fetcher import PackFetcher, without_attachments
 from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
 from generator.render import strategy_map_svg
 from generator.results import Report
-from generator.usertext import allowed_url
 
 TEMPLATES = Path(__file__).resolve().parents[2] / "site_templates" / "pdf"
 WORKERS = 2  # the machines we target have two cores
@@ -95,46 +91,8 @@ def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
     """Lay out the pack's HTML into pages; it may read only our templates and the charts drawn for it."""
     svgs = {**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
     html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
-    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher(svgs.values()))
-    return _without_attachments(page.render(stylesheets=[_stylesheet()], font_config=_fonts()))
-
-
-class PackFetcher(URLFetcher):
-    """Serve files of the pack templates folder and the data: URIs we generated; refuse the rest.
-
-    WeasyPrint would otherwise read any file (`<a rel="attachment" href="file:///etc/passwd">`
-    attaches it) and fetch any http(s) address. A refusal only leaves the resource out.
-    """
-
-    def __init__(self, generated: Iterable[str] = ()) -> None:
-        super().__init__()
-        self._generated = frozenset(generated)
-
-    def fetch(self, url: str, headers: dict[str, str] | None = None) -> URLFetcherResponse:
-        """Return the resource, or raise (WeasyPrint logs it and leaves the resource out)."""
-        if url in self._generated or _template_file(url) is not None:
-            return super().fetch(url, headers)
-        shown = url if len(url) <= 80 else url[:79] + "…"
-        raise PermissionError(f"left out {shown}: packs read only their own templates and charts")
-
-
-def _template_file(url: str) -> Path | None:
-    """Return the file a file: URL names when it lies inside the pack templates folder."""
-    parts = urllib.parse.urlsplit(url)
-    if parts.scheme.lower() != "file" or parts.netloc not in ("", "localhost"):
-        return None
-    path = Path(urllib.request.url2pathname(parts.path)).resolve()
-    return path if path.is_relative_to(TEMPLATES.resolve()) and path.is_file() else None
-
-
-def _without_attachments(document: weasyprint.Document) -> weasyprint.Document:
-    """Drop attachments and links to anything but our own anchors and http, https or mailto addresses."""
-    document.metadata.attachments = []
-    for page in document.pages:
-        page.links = [
-            link for link in page.links if link[0] == "internal" or (link[0] == "external" and allowed_url(link[1]))
-        ]
-    return document
+    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher(TEMPLATES, svgs.values()))
+    return without_attachments(page.render(stylesheets=[_stylesheet()], font_config=_fonts()))
 
 
 def map_svg(pack: Pack) -> str:
@@ -161,7 +119,9 @@ def _fonts() -> FontConfiguration:
 
 @cache
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(TEMPLATES / "pack.css"), font_config=_fonts(), url_fetcher=PackFetcher())
+    return weasyprint.CSS(
+        filename=str(TEMPLATES / "pack.css"), font_config=_fonts(), url_fetcher=PackFetcher(TEMPLATES)
+    )
 
 
 # --- Two processes, one Chromium each ------------------------------------------------------
