@@ -190,4 +190,10 @@ Service levels held; change success slipped after the storage migration.
 ### Analysis
 Three failed changes traced to one vendor patch.
 ```
+
+Commentary, missions, the vision and objective descriptions are Markdown, published the same on
+the site and in the packs: paragraphs, emphasis, lists, headings, quotes, code, tables and links
+to `http://`, `https://` or `mailto:` addresses. HTML is shown as text; other links (relative
+ones included) and images keep only their text, and `check` warns at the line. Names and every
+other field are plain text.
 """

@@ -2,19 +2,25 @@
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
+import http.server
 import re
 import subprocess
+import threading
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import Markup
 
 from generator.cli import main
 from generator.export import export_rows
 from generator.formatting import format_score, format_target, format_value
 from generator.pdf import PackResult, render_packs
 from generator.pdf.context import build_pack
+from generator.pdf.fetcher import PackFetcher
 from generator.pdf.render import render_document
 from generator.pipeline import make_report
 from generator.results import Report, Status
@@ -158,3 +164,95 @@ def test_cli_unknown_unit_exits_2(unit: str, message: str, tmp_path: Path) -> No
     assert result.exit_code == 2
     assert result.output.endswith(message)
     assert not list(tmp_path.iterdir())
+
+
+# --- What a pack may read ------------------------------------------------------------------
+
+
+@pytest.fixture
+def tracker() -> Iterator[tuple[str, list[str]]]:
+    """A local server that records every request and answers 404."""
+    requests: list[str] = []
+
+    class Recorder(http.server.BaseHTTPRequestHandler):
+        def do_GET(self) -> None:  # noqa: N802 - the base class's name
+            requests.append(self.path)
+            self.send_response(404)
+            self.end_headers()
+
+        def log_message(self, *args: object) -> None:
+            pass
+
+    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), Recorder)
+    threading.Thread(target=server.serve_forever, daemon=True).start()
+    yield f"http://127.0.0.1:{server.server_port}", requests
+    server.shutdown()
+    server.server_close()
+
+
+@pytest.fixture
+def pack_root(tmp_path: Path) -> Path:
+    """A templates folder holding a stylesheet, a subfolder and a symlink that points outside."""
+    (tmp_path / "outside.txt").write_text("secret", encoding="utf-8")
+    root = tmp_path / "templates"
+    (root / "fonts").mkdir(parents=True)
+    (root / "pack.css").write_text("p {}", encoding="utf-8")
+    (root / "fonts" / "a.woff2").write_bytes(b"font")
+    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
+    return root
+
+
+@pytest.mark.parametrize(
+    ("url", "allowed"),
+    [
+        ("{root}/pack.css", True),
+        ("{root}/fonts/a.woff2?v=1#x", True),
+        ("file://localhost{path}/pack.css", True),
+        ("{root}/fonts/../pack.css", True),
+        ("{root}/../outside.txt", False),
+        ("{root}/fonts/%2e%2e/%2e%2e/outside.txt", False),
+        ("{root}/link.txt", False),  # a symlink out of the folder
+        ("{root}/fonts", False),  # a folder
+        ("{root}/missing.css", False),
+        ("file:///etc/passwd", False),
+        ("file://example.org{path}/pack.css", False),
+        ("http://127.0.0.1:9/x.png", False),
+        ("https://example.org/x.css", False),
+        ("ftp://example.org/x", False),
+        ("data:image/svg+xml,%3Csvg%2F%3E", False),  # not one we generated
+        ("data:image/png;base64,AAAA", True),  # generated for this pack
+    ],
+)
+def test_pack_fetcher_serves_only_templates_and_generated_data(pack_root: Path, url: str, allowed: bool) -> None:
+    fetcher = PackFetcher(pack_root, ["data:image/png;base64,AAAA"])
+    url = url.format(root=pack_root.as_uri(), path=pack_root)
+    if allowed:
+        fetcher.fetch(url).close()
+    else:
+        with pytest.raises(PermissionError, match=r"^left out .*: packs read only their own templates and charts$"):
+            fetcher.fetch(url)
+
+
+def test_a_pack_reads_and_attaches_nothing_even_from_unsanitised_html(
+    report: Report, tracker: tuple[str, list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    url, requests = tracker
+    secret = tmp_path / "secret.txt"
+    secret.write_text("TOP SECRET", encoding="utf-8")
+    hostile = Markup(
+        f'<a rel="attachment" href="{secret.as_uri()}">secret</a> <a rel="attachment" href="pack.css">css</a>'
+        f'<img src="{url}/img.png"><img src="{secret.as_uri()}"><link rel="stylesheet" href="{url}/s.css">'
+        f'<style>@import url("{url}/i.css"); p {{ background: url("{url}/bg.png") }}</style>'
+        f'<a href="{secret.as_uri()}">local</a> <a href="https://example.org/">web</a> Mission text'
+    )
+    pack = dataclasses.replace(build_pack(report, "it", 1, dt.date(2026, 10, 15)), mission=hostile)
+    blank = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
+    document = render_document(pack, dict.fromkeys(pack.charts, blank))
+    document.write_pdf(tmp_path / "pack.pdf")
+    assert requests == []
+    listing = subprocess.run(["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True)
+    assert listing.stdout.strip() == "0 embedded files"
+    assert "Mission text" in pdf_text(tmp_path / "pack.pdf")
+    links = {target for page in document.pages for kind, target, *_ in page.links if kind == "external"}
+    assert links == {"https://example.org/"}
+    assert f"left out {url}/img.png: packs read only their own templates and charts" in caplog.text

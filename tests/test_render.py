@@ -6,6 +6,7 @@ import datetime as dt
 from pathlib import Path
 
 import pytest
+import yaml
 
 from generator.pipeline import make_report
 from generator.render import (
@@ -19,6 +20,7 @@ from generator.render import (
     site_nav,
     slug,
 )
+from generator.render.text import page_title
 from generator.results import Report
 from generator.strategymap import MapObjective, layout_strategy_map, wrap_label
 
@@ -57,9 +59,18 @@ def test_links_are_relative_html(source: str, target: str, anchor: str, expected
     assert link(source, target, anchor) == expected
 
 
-def test_markdown_text_escapes_html_and_script_links() -> None:
-    assert markdown_text("<script>alert(1)</script> **bold**") == "&lt;script&gt;alert(1)&lt;/script&gt; **bold**"
-    assert "javascript:" not in markdown_text("[x](javascript:alert(1))")
+def test_markdown_text_is_sanitised_html_that_mkdocs_passes_through() -> None:
+    assert markdown_text("<script>alert(1)</script> **bold**") == (
+        '\n<!--sp-raw-->\n<div class="sp-text">\n<p>&lt;script&gt;alert(1)&lt;/script&gt; <strong>bold</strong></p>'
+        "\n</div>\n<!--/sp-raw-->\n"
+    )
+    assert markdown_text(" \n") == ""
+
+
+def test_page_title_is_escaped_html_in_a_yaml_string() -> None:
+    title = page_title('</title><script>alert("x")</script>\n\x07next')
+    assert title == '"&lt;/title&gt;&lt;script&gt;alert(&quot;x&quot;)&lt;/script&gt; next"'
+    assert yaml.safe_load(f"title: {title}") == {"title": title[1:-1]}
 
 
 def test_inline_text_escapes_markdown_syntax() -> None:

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 import functools
 import http.server
-import shutil
 import threading
 from collections.abc import Callable, Iterator
 from pathlib import Path
@@ -13,21 +12,30 @@ from urllib.parse import urlsplit
 import pytest
 
 from generator.build import build_site
+from tests.hostile import ATTR_LIST, IFRAME, IMG, SCRIPT, SVG, UNIT_NAME, write_hostile_project
 
 pytestmark = pytest.mark.browser
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
-MINIMAL = ROOT / "tests" / "fixtures" / "minimal"
 CHROMIUM = "/usr/bin/chromium"
 ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
         "--disable-component-update", "--no-first-run"]
-EVIL = "<script>window.__pwned = 1</script>"
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
     def log_message(self, *args: object) -> None:
         pass
+
+
+def _serve(folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
+    """Serve `folder` (built later) on a free port, bound first so the port is known and stays ours."""
+    handler = functools.partial(_QuietHandler, directory=str(folder))
+    httpd = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
+    threading.Thread(target=httpd.serve_forever, daemon=True).start()
+    yield httpd
+    httpd.shutdown()
+    httpd.server_close()
 
 
 @pytest.fixture(scope="session")
@@ -37,13 +45,7 @@ def example_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
 
 @pytest.fixture(scope="session")
 def httpd(example_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
-    """The server of the example site, bound before the build, so its port is known and stays ours."""
-    handler = functools.partial(_QuietHandler, directory=str(example_folder / "site"))
-    server = http.server.ThreadingHTTPServer(("127.0.0.1", 0), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    yield server
-    server.shutdown()
-    server.server_close()
+    yield from _serve(example_folder / "site")
 
 
 @pytest.fixture(scope="session")
@@ -55,23 +57,32 @@ def example_site(example_folder: Path, httpd: http.server.ThreadingHTTPServer) -
 
 
 @pytest.fixture(scope="session")
-def evil_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    """The minimal fixture with a script in a KPI name, a unit name and the commentary."""
-    tmp = tmp_path_factory.mktemp("browser-evil")
-    shutil.copytree(MINIMAL, tmp / "input")
-    root = tmp / "input" / "content" / "units" / "root.yaml"
-    root.write_text(root.read_text(encoding="utf-8").replace("name: Income", f"name: '{EVIL}'")
-                    .replace("name: Root Unit", f"name: '{EVIL}'"), encoding="utf-8")
-    comment = tmp / "input" / "content" / "commentary" / "2026-Q2" / "root.md"
-    comment.write_text(comment.read_text(encoding="utf-8") + f"\n{EVIL}\n", encoding="utf-8")
-    build_site(tmp / "input" / "content", tmp / "input" / "measures", tmp / "site", config=ROOT / "mkdocs.yml",
-               work=tmp / "b", pdf=False)
-    return tmp / "site"
+def evil_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-evil")
+
+
+@pytest.fixture(scope="session")
+def evil_httpd(evil_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
+    yield from _serve(evil_folder / "site")
+
+
+@pytest.fixture(scope="session")
+def evil_site(evil_folder: Path, evil_httpd: http.server.ThreadingHTTPServer) -> Path:
+    """The minimal fixture with a payload in every user text (tests/hostile.py)."""
+    project = write_hostile_project(evil_folder / "input")
+    build_site(project / "content", project / "measures", evil_folder / "site", config=ROOT / "mkdocs.yml",
+               work=evil_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{evil_httpd.server_port}/")
+    return evil_folder / "site"
 
 
 @pytest.fixture(scope="session")
 def server(example_site: Path, httpd: http.server.ThreadingHTTPServer) -> str:
     return f"http://127.0.0.1:{httpd.server_port}"
+
+
+@pytest.fixture(scope="session")
+def evil_server(evil_site: Path, evil_httpd: http.server.ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{evil_httpd.server_port}"
 
 
 @pytest.fixture(scope="session")
@@ -167,12 +178,64 @@ def test_site_works_over_file_urls(example_site: Path, page: object) -> None:
     assert [e for e in page.errors if "search" not in e.lower()] == []  # type: ignore[attr-defined]
 
 
-def test_injected_script_does_not_run(evil_site: Path, page: object) -> None:
-    for path in ["index.html", "units/root/index.html", "units/root/details.html", "units/root/map.html"]:
+EVIL_PAGES = ["index.html", "units/root/index.html", "units/root/details.html", "units/root/map.html",
+              "units/team-a/index.html", "changes.html", "initiatives.html", "quality.html"]
+# Any inline handler, script URL or embedded frame in the rendered DOM. Ours: CSV downloads, Plotly's heatmap PNG.
+ACTIVE_DOM = """() => [...document.querySelectorAll('*')].flatMap(el => [
+    ...[...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name),
+    ...['href', 'src', 'xlink:href', 'action'].map(n => el.getAttribute(n)).filter(v => v !== null)
+        .map(v => v.replace(/[\\u0000-\\u0020]/g, '').toLowerCase())
+        .filter(v => /^(javascript|vbscript|file):/.test(v) || (v.startsWith('data:') && !/^data:(text\\/csv|image\\/png);/.test(v)))
+        .map(v => el.tagName + ' ' + v.slice(0, 40)),
+    ...(['IFRAME', 'OBJECT', 'EMBED', 'FRAME'].includes(el.tagName) ? [el.tagName] : []),
+])"""
+
+
+HOVER_ALL = """() => document.querySelectorAll('article *').forEach(el =>
+    ['mouseover', 'mouseenter', 'focus', 'animationstart'].forEach(t => el.dispatchEvent(new Event(t))))"""
+
+
+def _assert_inert(page: object) -> None:
+    assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
+    assert page.evaluate(ACTIVE_DOM) == []  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("path", EVIL_PAGES)
+def test_injected_script_does_not_run(evil_server: str, page: object, path: str) -> None:
+    page.goto(f"{evil_server}/{path}")  # type: ignore[attr-defined]
+    _draw_all_charts(page)
+    page.evaluate(HOVER_ALL)  # type: ignore[attr-defined]  # what a reader's pointer would do; clicks are in ACTIVE_DOM
+    _assert_inert(page)
+    assert page.errors == []  # type: ignore[attr-defined]
+
+
+def test_payloads_show_as_text_in_headings_titles_and_nav(evil_server: str, page: object) -> None:
+    page.goto(f"{evil_server}/units/root/index.html")  # type: ignore[attr-defined]
+    assert page.title() == f"{UNIT_NAME} - Northbridge University scorecard"  # type: ignore[attr-defined]
+    assert page.locator("article h1").first.inner_text().removesuffix("¶").strip() == UNIT_NAME  # type: ignore[attr-defined]
+    article = page.locator("article").inner_text()  # type: ignore[attr-defined]
+    for payload in (SCRIPT, IMG, SVG, IFRAME, ATTR_LIST.removeprefix("## ")):
+        assert payload in article
+    assert UNIT_NAME in page.locator("nav.md-nav--primary").first.inner_text()  # type: ignore[attr-defined]
+    _assert_inert(page)
+
+
+def test_search_results_do_not_run_payloads(evil_server: str, page: object) -> None:
+    page.goto(f"{evil_server}/index.html")  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator(".md-search__input").press_sequentially("Root")  # type: ignore[attr-defined]  # keystrokes start it
+    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    results = page.locator(".md-search-result")  # type: ignore[attr-defined]
+    assert UNIT_NAME in results.inner_text()  # the unit page's title, shown as text
+    page.evaluate(HOVER_ALL.replace("article *", ".md-search-result *"))  # type: ignore[attr-defined]
+    _assert_inert(page)
+
+
+def test_injected_script_does_not_run_over_file_urls(evil_site: Path, page: object) -> None:
+    for path in EVIL_PAGES:
         page.goto((evil_site / path).as_uri())  # type: ignore[attr-defined]
         _draw_all_charts(page)
-        assert page.evaluate("window.__pwned === undefined")  # type: ignore[attr-defined]
-    assert EVIL in page.locator("article").inner_text()  # type: ignore[attr-defined]
+        _assert_inert(page)
 
 
 @pytest.mark.parametrize("path", ["index.html", "units/it/index.html", "units/it/details.html", "units/it/map.html"])

@@ -6,9 +6,6 @@ import calendar
 import datetime as dt
 from typing import Any
 
-import markdown
-from markupsafe import Markup
-
 from generator.charts import trend_figure
 from generator.compute import compute_changes
 from generator.formatting import (
@@ -42,6 +39,7 @@ from generator.pdf.views import (
 from generator.periods import quarter_months
 from generator.results import Change, KpiResult, Report, Status, as_number
 from generator.strategymap import MapObjective, StrategyMap, layout_strategy_map
+from generator.usertext import render_markdown
 
 HISTORY_QUARTERS = 8  # quarters in charts and appendix tables: two years fit a portrait page
 CHART_SIZE = {"width": 330, "height": 180}  # px, drawn at print size so chart text stays legible
@@ -60,7 +58,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         unit_id=unit.id,
         unit_name=unit.name,
         unit_owner=unit.owner,
-        mission=_markdown(unit.mission),
+        mission=render_markdown(unit.mission),
         period=str(report.period),
         period_label=report.period.label(sc.organization.fiscal_year_start),
         data_date=data_date(report),
@@ -151,12 +149,7 @@ def _note(commentary: Commentary | None, kind: str, target: str = "") -> Note | 
     if section is None or not (section.analysis or section.actions or section.body):
         return None
     analysis = section.analysis or section.body
-    return Note(_markdown(analysis), _markdown(section.actions), commentary.author if commentary else "")
-
-
-def _markdown(text: str) -> Markup:
-    # Commentary is written by the organisation's own staff, as on the site: trusted Markdown.
-    return Markup(markdown.markdown(text)) if text.strip() else Markup("")
+    return Note(render_markdown(analysis), render_markdown(section.actions), commentary.author if commentary else "")
 
 
 # --- Summary -------------------------------------------------------------------------------

@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 from generator.errors import UsageError
 from generator.model import Scorecard
 from generator.pdf.context import build_pack
+from generator.pdf.fetcher import PackFetcher, without_attachments
 from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
 from generator.render import strategy_map_svg
@@ -88,11 +89,11 @@ def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, charts: 
 
 
 def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
-    """Lay out the pack's HTML into pages."""
+    """Lay out the pack's HTML into pages; it may read only our templates and the charts drawn for it."""
     svgs = {**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
     html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
-    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES))
-    return page.render(stylesheets=[_stylesheet()], font_config=_fonts())
+    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher(TEMPLATES, svgs.values()))
+    return without_attachments(page.render(stylesheets=[_stylesheet()], font_config=_fonts()))
 
 
 def map_svg(pack: Pack) -> str:
@@ -119,7 +120,9 @@ def _fonts() -> FontConfiguration:
 
 @cache
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(TEMPLATES / "pack.css"), font_config=_fonts())
+    return weasyprint.CSS(
+        filename=str(TEMPLATES / "pack.css"), font_config=_fonts(), url_fetcher=PackFetcher(TEMPLATES)
+    )
 
 
 # --- Two processes, one Chromium each ------------------------------------------------------

@@ -1,8 +1,9 @@
 """Render the site's Markdown pages from Jinja2 templates in `site_templates/site/`.
 
 Python prepares typed page contexts (`views`); templates lay them out. Every user text is
-escaped by Jinja's autoescape; Markdown fields (mission, commentary) are escaped too and then
-handed to Markdown (`text`), so `<script>` in a name or comment shows as text.
+escaped by Jinja's autoescape; names in Markdown headings are escaped for Markdown too, and page
+titles go in front matter (`text`). Markdown fields (mission, descriptions, commentary) are
+rendered and sanitised by `generator.usertext`, as in the packs, and reach MkDocs as raw HTML.
 
 Page structure (a few pages per unit, never one per KPI: MkDocs costs ~10 ms a page):
   index.md                     home: mission, vision, overall status, org tree, what changed

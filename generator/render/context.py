@@ -15,7 +15,7 @@ from generator.formatting import format_value
 from generator.model import Objective, Scorecard
 from generator.periods import quarter_months
 from generator.render.paths import details_page, link, slug, unit_page
-from generator.render.text import inline_text, markdown_text, raw_block
+from generator.render.text import inline_text, markdown_text, page_title, raw_block
 from generator.render.views import Link, Site, status_view
 from generator.resources import TEMPLATES
 from generator.results import Report
@@ -43,7 +43,7 @@ def make_environment(templates: Path = TEMPLATES) -> jinja2.Environment:
         lstrip_blocks=True,
         keep_trailing_newline=True,
     )
-    env.filters.update(md=markdown_text, inline=inline_text, raw_block=raw_block)
+    env.filters.update(md=markdown_text, inline=inline_text, page_title=page_title, raw_block=raw_block)
     return env
 
 

@@ -13,6 +13,7 @@ from generator.errors import DataError, Problem
 from generator.load import RawDocument, RawInput
 from generator.model import Location, Scorecard, Template, Unit
 from generator.validate.commentary import check_commentary, parse_commentary
+from generator.validate.markup import markup_warnings
 from generator.validate.measures import check_measures
 from generator.validate.references import check_units, data_quality_warnings
 from generator.validate.schema import check_models, check_organization, locations, unique
@@ -51,6 +52,7 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     check_units(every, problems, broken | outside.keys())
     measures = check_measures(raw.rows, every, problems, broken)
     commentary = check_commentary(raw.commentary, every, problems, broken)
+    problems.extend(markup_warnings(raw, commentary))
     scorecard = Scorecard(organization, ordered, every.templates, measures, commentary, every.locations)
     problems.extend(data_quality_warnings(scorecard))
     if errors := [p for p in problems if p.severity == "error"]:

@@ -1,0 +1,228 @@
+"""User Markdown to safe HTML: one function for the site and the packs, one checker for validation.
+
+Missions, visions, objective descriptions and commentary are written by staff, but a site is read
+by everyone and a pack travels by email, so their Markdown is untrusted. Two layers:
+
+1. Python-Markdown with a small set of extensions (tables, fenced code, sane lists) and none that
+   add attributes (no `attr_list`, no `md_in_html`). Raw HTML is shown as text, not passed through.
+   Links keep only http, https and mailto addresses; other links (relative, `javascript:`,
+   `data:`, `file:` ...) and every image are replaced by their text. Each of these is recorded,
+   so validation can warn with the file and line.
+2. nh3 (the Ammonia sanitiser) with an explicit allow-list of tags, attributes and URL schemes:
+   the safety net if the first layer ever lets something through.
+
+Images are refused because the site must work offline and packs read no outside resource;
+relative links because the same text appears on several pages and in the packs, where no
+relative address can work.
+"""
+
+from __future__ import annotations
+
+import html
+import re
+import xml.etree.ElementTree as etree
+from dataclasses import dataclass
+from functools import lru_cache
+
+import markdown
+import nh3
+from markdown import util
+from markdown.inlinepatterns import HTML_RE, InlineProcessor
+from markdown.treeprocessors import Treeprocessor
+from markupsafe import Markup
+
+URL_SCHEMES = frozenset({"http", "https", "mailto"})
+_HEADINGS = {"h1", "h2", "h3", "h4", "h5", "h6"}
+_TABLE = {"table", "thead", "tbody", "tr", "th", "td"}
+TAGS = frozenset(
+    {"p", "br", "hr", "em", "strong", "code", "pre", "blockquote", "ul", "ol", "li", "a"} | _HEADINGS | _TABLE
+)
+ATTRIBUTES = {"a": {"href", "title"}, "ol": {"start"}}
+_ALIGN = {"align": {"left", "right", "center"}}
+_SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
+_INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme: "java\tscript:"
+_SNIPPET = 60
+
+
+@dataclass(frozen=True, slots=True)
+class Dropped:
+    """Something in user Markdown that is not published as written."""
+
+    line: int  # 0-based line within the text
+    message: str
+
+
+@dataclass(frozen=True, slots=True)
+class _Event:
+    kind: str  # link | image | html
+    source: str  # what to look for in the text to find its line
+
+
+def render_markdown(text: str) -> Markup:
+    """Return user Markdown as sanitised HTML, identical on the site and in the packs."""
+    return Markup(_render(text)[0]) if text.strip() else Markup("")
+
+
+def check_markdown(text: str) -> list[Dropped]:
+    """Return what `render_markdown` leaves out or shows as text, each with its line in `text`."""
+    if "<" not in text and "[" not in text:  # no link, image or tag without these: skip rendering
+        return []
+    found: list[Dropped] = []
+    seen: dict[_Event, int] = {}
+    for event in _render(text)[1]:
+        seen[event] = seen.get(event, -1) + 1  # the second same link is the second occurrence
+        dropped = Dropped(_line_of(text, event.source, seen[event]), _message(event))
+        if dropped not in found:
+            found.append(dropped)
+    return sorted(found, key=lambda d: d.line)
+
+
+def allowed_url(url: str) -> bool:
+    """Return whether a link may stay: an absolute http, https or mailto address."""
+    match = _SCHEME.match(_INVISIBLE.sub("", html.unescape(url)))
+    return match is not None and match[1].lower() in URL_SCHEMES
+
+
+# --- Rendering -----------------------------------------------------------------------------
+
+
+@lru_cache(maxsize=16_384)  # validation checks a text, then the site and the pack render it
+def _render(text: str) -> tuple[str, tuple[_Event, ...]]:
+    md, events = _markdown()
+    events.clear()
+    try:
+        converted = md.reset().convert(text)
+    finally:
+        md.reset()
+    return sanitise_html(converted), tuple(events)
+
+
+@lru_cache(maxsize=1)
+def _markdown() -> tuple[markdown.Markdown, list[_Event]]:
+    """Return the one Markdown converter (building it costs more than most conversions)."""
+    events: list[_Event] = []
+    md = markdown.Markdown(
+        extensions=["tables", "fenced_code", "sane_lists"],
+        extension_configs={"tables": {"use_align_attribute": True}},  # align=, not style=
+    )
+    md.preprocessors.deregister("html_block")
+    md.inlinePatterns.register(_HtmlAsText(HTML_RE, events), "html", 90)
+    md.treeprocessors.register(_LinkFilter(md, events), "scorecard_links", 15)  # after inline (20)
+    return md, events
+
+
+def sanitise_html(fragment: str) -> str:
+    """Keep only the allow-listed tags, attributes and URL schemes of an HTML fragment."""
+    return nh3.clean(
+        fragment,
+        tags=set(TAGS),
+        attributes={tag: set(names) for tag, names in ATTRIBUTES.items()},
+        tag_attribute_values={"th": _ALIGN, "td": _ALIGN},
+        url_schemes=set(URL_SCHEMES),
+        link_rel="noopener noreferrer",
+        strip_comments=True,
+    )
+
+
+class _HtmlAsText(InlineProcessor):
+    """Show raw HTML (tags, comments) as the text it is, instead of passing it through."""
+
+    def __init__(self, pattern: str, events: list[_Event]) -> None:
+        super().__init__(pattern)
+        self.events = events
+
+    def handleMatch(self, m: re.Match[str], data: str) -> tuple[str, int, int]:  # type: ignore[override]  # noqa: N802
+        if not m[0].startswith("</"):  # one warning per element, not one per tag
+            self.events.append(_Event("html", m[0]))
+        return util.AtomicString(m[0]), m.start(0), m.end(0)
+
+
+class _LinkFilter(Treeprocessor):
+    """Replace links to anything but http, https or mailto, and every image, by their text."""
+
+    def __init__(self, md: markdown.Markdown, events: list[_Event]) -> None:
+        super().__init__(md)
+        self.events = events
+
+    def run(self, root: etree.Element) -> None:
+        images, links = _children(root, "img"), _children(root, "a")
+        refused = [(p, i, a) for p, i, a in links if not allowed_url(_plain(a.get("href", "")))]
+        events = [(a, _Event("link", _plain(a.get("href", "")))) for _, _, a in refused]
+        events += [(img, _Event("image", img.get("src", ""))) for _, _, img in images]
+        order = {id(element): n for n, element in enumerate(root.iter())}
+        self.events.extend(event for _, event in sorted(events, key=lambda pair: order[id(pair[0])]))
+        # Images first: unwrapping a link moves its children, so a later pass would miss them.
+        # Last first, so that removing an element keeps the indexes of those before it.
+        for parent, index, image in reversed(images):
+            _replace(parent, index, image, image.get("alt", ""))
+        for parent, index, link in reversed(refused):
+            _unwrap(parent, index, link)
+        for _, _, link in links:
+            link.set("href", _plain(link.get("href", "")))  # automatic mailto: links arrive entity-encoded
+
+
+def _children(root: etree.Element, tag: str) -> list[tuple[etree.Element, int, etree.Element]]:
+    """Return (parent, index, child) for every `tag` element, in document order."""
+    return [(parent, i, child) for parent in root.iter() for i, child in enumerate(parent) if child.tag == tag]
+
+
+def _plain(url: str) -> str:
+    return html.unescape(url.replace(util.AMP_SUBSTITUTE, "&"))
+
+
+def _replace(parent: etree.Element, index: int, child: etree.Element, text: str) -> None:
+    """Put `text` where `child` was (text goes into the previous sibling's tail or the parent)."""
+    _append_text(parent, index, text + (child.tail or ""))
+    parent.remove(child)
+
+
+def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
+    """Put a link's content where the link was."""
+    inner = list(link)
+    _append_text(parent, index, link.text or "")
+    if inner:
+        inner[-1].tail = (inner[-1].tail or "") + (link.tail or "")
+        parent.remove(link)
+        for offset, element in enumerate(inner):
+            parent.insert(index + offset, element)
+    else:
+        _append_text(parent, index, link.tail or "")
+        parent.remove(link)
+
+
+def _append_text(parent: etree.Element, index: int, text: str) -> None:
+    if index == 0:
+        parent.text = (parent.text or "") + text
+    else:
+        previous = parent[index - 1]
+        previous.tail = (previous.tail or "") + text
+
+
+# --- Messages ------------------------------------------------------------------------------
+
+
+def _message(event: _Event) -> str:
+    shown = _short(event.source)
+    if event.kind == "image":
+        return f"image '{shown}' left out (pictures in text are not published; its description is kept)"
+    if event.kind == "link":
+        return (
+            f"link '{shown}' left out (links may only go to http://, https:// or mailto: addresses; its text is kept)"
+        )
+    return f"HTML '{shown}' is shown as text (write Markdown instead, e.g. **bold**, [text](https://...))"
+
+
+def _short(text: str) -> str:
+    flat = " ".join(text.split())
+    return flat if len(flat) <= _SNIPPET else flat[: _SNIPPET - 1] + "…"
+
+
+def _line_of(text: str, needle: str, occurrence: int) -> int:
+    """Return the 0-based line of the nth appearance of `needle` in `text` (Markdown keeps no positions)."""
+    position = -1
+    for _ in range(occurrence + 1):
+        found = text.find(needle, position + 1) if needle else -1
+        if found < 0:
+            break
+        position = found
+    return text.count("\n", 0, max(position, 0))

@@ -1,0 +1,117 @@
+"""User Markdown: a safe subset rendered, sanitised by nh3, and what is left out reported with file:line."""
+
+from __future__ import annotations
+
+import datetime as dt
+import html as html_module
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.pdf.context import build_pack
+from generator.render import markdown_text
+from generator.usertext import Dropped, check_markdown, render_markdown, sanitise_html
+from tests.conftest import Tree, report_for
+from tests.hostile import HTML_PAYLOADS, active_markup, markdown_payload
+
+LINK_MESSAGE = "link '{}' left out (links may only go to http://, https:// or mailto: addresses; its text is kept)"
+IMAGE_MESSAGE = "image '{}' left out (pictures in text are not published; its description is kept)"
+HTML_MESSAGE = "HTML '{}' is shown as text (write Markdown instead, e.g. **bold**, [text](https://...))"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("**bold** and *em*", "<p><strong>bold</strong> and <em>em</em></p>"),
+        ("<script>alert(1)</script>", "<p>&lt;script&gt;alert(1)&lt;/script&gt;</p>"),
+        ('## Aim {: onclick="alert(1)" }', '<h2>Aim {: onclick="alert(1)" }</h2>'),
+        ("[x](javascript:alert(1)) [y](JaVa\tScRiPt:alert(1)) [z](&#106;avascript:alert(1))", "<p>x y z</p>"),
+        ("[d](data:text/html,x) [v](vbscript:x) [f](file:///etc/passwd) [r](plan.md) [a](#top)", "<p>d v f r a</p>"),
+        ("[x][1]\n\n[1]: javascript:alert(1)", "<p>x</p>"),
+        ("![logo](http://intranet/logo.png) text", "<p>logo text</p>"),
+        ("[![i](https://x/i.png) **b**](javascript:x) end", "<p>i <strong>b</strong> end</p>"),
+        ('[site](https://example.org/?a=1&b=2 "Title")',
+         '<p><a href="https://example.org/?a=1&amp;b=2" title="Title" rel="noopener noreferrer">site</a></p>'),
+        ("<ann@example.org>", '<p><a href="mailto:ann@example.org" rel="noopener noreferrer">ann@example.org</a></p>'),
+        ("```{ .py #id onclick=x }\n<b>code</b>\n```", "<pre><code>&lt;b&gt;code&lt;/b&gt;\n</code></pre>"),
+        ("| a | b |\n|:--|--:|\n| 1 | 2 |",
+         '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n'
+         '<tbody>\n<tr>\n<td align="left">1</td>\n<td align="right">2</td>\n</tr>\n</tbody>\n</table>'),
+        ("   ", ""),
+    ],
+)
+def test_markdown_renders_a_safe_subset(markdown: str, html: str) -> None:
+    assert render_markdown(markdown) == html
+
+
+def test_no_payload_survives_rendering() -> None:
+    html = render_markdown(markdown_payload("http://127.0.0.1:9/tracker.png"))
+    assert active_markup(html) == []
+    for payload in HTML_PAYLOADS:
+        assert html_module.escape(payload, quote=False) in html  # shown as text
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        '<a href="javascript:alert(1)" onclick="x()">a</a>',
+        '<a href="data:text/html,x">a</a><a href="vbscript:x">b</a><a href="file:///etc/passwd">c</a>',
+        "<img src=x onerror=alert(1)><svg onload=alert(1)></svg><math><mi>x</mi></math>",
+        "<iframe src=x></iframe><object data=x></object><embed src=x><form action=x><input></form>",
+        "<style>body{}</style><script>alert(1)</script><p style='color:red' id=__config class=x>t</p>",
+        "<a href=' java\tscript:alert(1)'>a</a><meta http-equiv=refresh content='0;url=x'><base href=x>",
+    ],
+)
+def test_the_sanitiser_alone_removes_every_active_part(html: str) -> None:
+    assert active_markup(sanitise_html(html)) == []
+    assert "id=" not in sanitise_html(html) and "class=" not in sanitise_html(html)
+
+
+def test_what_is_left_out_is_reported_with_its_line() -> None:
+    text = "Intro with <b>bold</b>.\n\n[plan](plan.md) and [ok](https://example.org)\n\n![chart](http://x/c.png)\n\n[plan](plan.md)"
+    assert check_markdown(text) == [
+        Dropped(0, HTML_MESSAGE.format("<b>")),
+        Dropped(2, LINK_MESSAGE.format("plan.md")),
+        Dropped(4, IMAGE_MESSAGE.format("http://x/c.png")),
+        Dropped(6, LINK_MESSAGE.format("plan.md")),
+    ]
+
+
+def test_site_and_pack_show_the_same_sanitised_html(tree: Tree) -> None:
+    mission = "Serve [all](https://example.org) <img src=x onerror=alert(1)> [x](javascript:alert(1))"
+    project = tree(**{"content/units/team-a.yaml": f"id: team-a\nname: Team A\nparent: root\ntemplate: team\n"
+                                                      f"mission: '{mission}'\n"})
+    pack = build_pack(report_for(project, "2026-Q2"), "team-a", 1, dt.date(2026, 7, 1))
+    assert pack.mission == render_markdown(mission)
+    assert str(pack.mission) in markdown_text(mission)
+    assert "<!--sp-raw-->" in markdown_text(mission)  # MkDocs' Markdown (attr_list ...) never sees it
+
+
+def test_check_warns_with_file_and_line_and_strict_fails(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree(**{
+        "content/organization.yaml": "name: Test Org\nmission: 'See [plan](plan.md)'\nvision: |\n  Be great.\n\n  "
+                                     "![logo](logo.png)\n",
+        "content/commentary/2026-Q2/team-a.md": "---\nauthor: Cy\n---\n## Summary\n### Analysis\nFine.\n\n"
+                                                "Read [this](javascript:alert(1)).\n### Actions\n<b>Act</b>\n",
+    })
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    lines = result.stderr.splitlines()
+    assert "content/organization.yaml:2: warning: mission: " + LINK_MESSAGE.format("plan.md") in lines
+    assert "content/organization.yaml:3: warning: vision: " + IMAGE_MESSAGE.format("logo.png") in lines
+    assert "content/commentary/2026-Q2/team-a.md:8: warning: " + LINK_MESSAGE.format("javascript:alert(1)") in lines
+    assert "content/commentary/2026-Q2/team-a.md:10: warning: " + HTML_MESSAGE.format("<b>") in lines
+    assert CliRunner().invoke(main, ["check", "--strict"]).exit_code == 1
+
+
+def test_a_template_objective_description_is_reported_once_at_the_template(tree: Tree) -> None:
+    template = (tree() / "content" / "templates" / "team.yaml").read_text(encoding="utf-8")
+    project = tree(**{"content/templates/team.yaml": template.replace(
+        "    perspective: internal\n", "    perspective: internal\n    description: 'Read [the plan](plan.md)'\n")})
+    result = CliRunner().invoke(main, ["check", "--content", str(project / "content"),
+                                       "--measures", str(project / "measures")])
+    warnings = [line for line in result.stderr.splitlines() if "plan.md" in line]
+    assert warnings == [f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
+                        + LINK_MESSAGE.format("plan.md")]
