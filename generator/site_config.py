@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import os
 import stat
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
@@ -26,13 +27,13 @@ SHAPES: dict[str, tuple[tuple[type, ...], str]] = {
     "nav": ((list,), "a list of pages, e.g. nav: [{About: about.md}]"),
     "extra_css": ((list,), "a list of stylesheets, e.g. extra_css: [extra.css]"),
     "extra_javascript": ((list,), "a list of scripts, e.g. extra_javascript: [extra.js]"),
-    "docs_dir": ((str,), "a folder beside mkdocs.yml, e.g. docs_dir: pages"),
+    "docs_dir": ((str,), "a folder name, e.g. docs_dir: pages"),
     "theme": ((str, dict), "a theme name or its settings, e.g. theme: {name: material}"),
     "site_url": ((str,), "the address of the published site, e.g. site_url: https://example.org/"),
 }
 THEME_SHAPES: dict[str, tuple[tuple[type, ...], str]] = {
     "name": ((str,), "a theme name, e.g. name: material"),
-    "custom_dir": ((str,), "a folder beside mkdocs.yml, e.g. custom_dir: overrides"),
+    "custom_dir": ((str,), "a folder name, e.g. custom_dir: overrides"),
 }
 # Settings the build cannot honour, and what to do instead
 REFUSED = {
@@ -75,6 +76,8 @@ def read_site_config(path: Path) -> SiteConfig:
     docs_dir = _inside(path, root, ("docs_dir",), str(settings.get("docs_dir") or "docs"), project)
     custom = theme.get("custom_dir") if isinstance(theme, dict) else None
     custom_dir = _inside(path, root, ("theme", "custom_dir"), custom, project) if custom else None
+    if custom_dir is not None and custom_dir.is_dir():
+        project_files(custom_dir, project)  # MkDocs publishes its files: refuse links out of the project
     return SiteConfig(path, settings, docs_dir, custom_dir)
 
 
@@ -96,16 +99,8 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node | None, dict[str, Any]]:
     """Return the YAML node tree (for line numbers) and the settings it holds."""
     loader = yaml.SafeLoader(text)
     try:
-        root = loader.get_single_node()
-        if root is not None and _expanded_size(root, {}) > MAX_NODES:
-            raise UsageError(f"{path}: its aliases expand to more than {MAX_NODES:,} values; write the settings out")
-        data = loader.construct_document(root) if root is not None else {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{path}: not plain YAML ({exc}); remove !!python and !ENV tags and fix the syntax") from exc
-    except ValueError as exc:  # e.g. an impossible date such as 2026-06-31
-        raise UsageError(f"{path}: not plain YAML ({exc})") from exc
-    except RecursionError as exc:
-        raise UsageError(f"{path}: nested too deeply to be MkDocs settings") from exc
+        root = _compose(path, loader)
+        data = _construct(path, loader, root)
     finally:
         loader.dispose()
     if not isinstance(data, dict):
@@ -113,11 +108,72 @@ def _parse(path: Path, text: str) -> tuple[yaml.Node | None, dict[str, Any]]:
     return root, data
 
 
-def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
-    """Count the values the node stands for once aliases are expanded; raise on a cycle."""
+def _compose(path: Path, loader: yaml.SafeLoader) -> yaml.Node | None:
+    try:
+        root = loader.get_single_node()
+    except yaml.MarkedYAMLError as exc:
+        raise UsageError(_yaml_error(path, exc)) from exc
+    except RecursionError as exc:
+        raise UsageError(f"{path}: nested too deeply to be MkDocs settings") from exc
+    if root is not None and _expanded_size(path, root, {}) > MAX_NODES:
+        raise UsageError(f"{path}: its aliases expand to more than {MAX_NODES:,} values; write the settings out")
+    return root
+
+
+def _construct(path: Path, loader: yaml.SafeLoader, root: yaml.Node | None) -> Any:
+    if root is None:
+        return {}
+    try:
+        return loader.construct_document(root)
+    except yaml.MarkedYAMLError as exc:
+        raise UsageError(_yaml_error(path, exc)) from exc
+    except ValueError as exc:  # e.g. an impossible date such as 2026-06-31
+        raise UsageError(f"{path}:{_bad_value_line(root)}: not a valid value: {exc}") from exc
+
+
+def _yaml_error(path: Path, exc: yaml.MarkedYAMLError) -> str:
+    mark = exc.problem_mark or exc.context_mark
+    where = f"{path}:{mark.line + 1 if mark else 1}"
+    problem = ", ".join(part for part in (exc.context, exc.problem) if part)
+    if isinstance(exc, yaml.constructor.ConstructorError) and "tag" in problem:
+        return f"{where}: not plain YAML: {problem}; write the value itself (tags such as !ENV are not read)"
+    return f"{where}: not valid YAML: {problem}"
+
+
+def _bad_value_line(root: yaml.Node) -> int:
+    """Return the line of the first scalar that cannot be read (PyYAML's ValueError has none)."""
+    probe = yaml.SafeLoader("")
+    try:
+        for node in _scalars(root):
+            try:
+                probe.construct_object(node)
+            except ValueError:
+                return int(node.start_mark.line) + 1
+    finally:
+        probe.dispose()
+    return 1
+
+
+def _scalars(root: yaml.Node) -> Iterator[yaml.ScalarNode]:
+    seen, todo = set(), [root]
+    while todo:
+        node = todo.pop(0)
+        if id(node) in seen:
+            continue
+        seen.add(id(node))
+        if isinstance(node, yaml.ScalarNode):
+            yield node
+        elif isinstance(node, yaml.SequenceNode):
+            todo.extend(node.value)
+        elif isinstance(node, yaml.MappingNode):
+            todo.extend(part for pair in node.value for part in pair)
+
+
+def _expanded_size(path: Path, node: yaml.Node, sizes: dict[int, int]) -> int:
+    """Count the values the node stands for once aliases are expanded; refuse a cycle."""
     if id(node) in sizes:
         if sizes[id(node)] < 0:
-            raise UsageError(f"line {node.start_mark.line + 1}: an alias refers to itself")
+            raise UsageError(f"{path}:{node.start_mark.line + 1}: an alias refers to the value that holds it")
         return sizes[id(node)]
     sizes[id(node)] = -1
     children: list[yaml.Node] = []
@@ -125,7 +181,7 @@ def _expanded_size(node: yaml.Node, sizes: dict[int, int]) -> int:
         children = node.value
     elif isinstance(node, yaml.MappingNode):
         children = [part for pair in node.value for part in pair]
-    sizes[id(node)] = 1 + sum(_expanded_size(child, sizes) for child in children)
+    sizes[id(node)] = 1 + sum(_expanded_size(path, child, sizes) for child in children)
     return sizes[id(node)]
 
 
@@ -151,14 +207,12 @@ def _check_assets(path: Path, root: yaml.Node | None, settings: dict[str, Any]) 
 
 def _inside(path: Path, root: yaml.Node | None, keys: tuple[str, ...], value: str, project: Path) -> Path:
     """Resolve a folder setting; raise unless it is a folder strictly inside the project."""
-    folder = (project / value).resolve()
+    folder, example = (project / value).resolve(), "pages" if keys == ("docs_dir",) else "overrides"
     where = f"{path}:{_line(root, *keys)}: {'.'.join(keys)}"
     if folder == project:
-        raise UsageError(f"{where}: '{value}' is the project folder itself; use a folder of its own, e.g. pages")
+        raise UsageError(f"{where}: '{value}' is the folder of {path.name} itself; use a folder in it, e.g. {example}")
     if not folder.is_relative_to(project):
-        raise UsageError(
-            f"{where}: '{value}' is outside the project folder '{_shown(project)}'; keep it beside mkdocs.yml"
-        )
+        raise UsageError(f"{where}: '{value}' is outside the folder of {path.name}; use a folder in it, e.g. {example}")
     if folder.exists() and not folder.is_dir():
         raise UsageError(f"{where}: '{value}' is not a folder")
     return folder
