@@ -7,13 +7,14 @@ config stay in the work folder (default `build/`), so `mkdocs build -f build/mkd
 
 from __future__ import annotations
 
+import contextlib
 import copy
 import logging
 import os
 import re
 import shutil
 import time
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -74,7 +75,7 @@ def build_site(
     folders = BuildFolders.plan(out, work, content, measures, site_config)
     folders.check()
     # Wait for any other build into the same folders; put back or remove what killed builds left
-    with folders.locked(say):
+    with _no_os_errors(), folders.locked(say):
         notes = remove_stale_staging(folders.site)
         folders.check()  # again: the folders may have changed while this build waited
         # Load and validate content and measures, then compute every quarter up to the period
@@ -91,6 +92,16 @@ def build_site(
         packs = _stage_and_publish(_Staged(report, site_config, folders, site_url, len(pages), pdf), say)
     seconds = time.perf_counter() - started
     return BuildResult(out, str(report.period), len(pages), packs, seconds, warnings, notes)
+
+
+@contextlib.contextmanager
+def _no_os_errors() -> Iterator[None]:
+    """Turn a failure of the file system (no space, no permission, a name too long) into a message."""
+    try:
+        yield
+    except OSError as exc:
+        where = f"'{exc.filename}': " if exc.filename else ""
+        raise BuildError(f"{where}{exc.strerror or exc}; the build stopped and the previous site is unchanged") from exc
 
 
 @dataclass(frozen=True)

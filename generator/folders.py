@@ -257,7 +257,8 @@ def _some(names: list[str]) -> str:
 def locked(lock: Path, what: str, say: Say) -> Iterator[None]:
     """Hold an exclusive lock on the file `lock`; if another build holds it, say so and wait."""
     lock.parent.mkdir(parents=True, exist_ok=True)
-    # O_NOFOLLOW: a link planted at the lock's name must not make us truncate its target
+    if lock.is_symlink():  # a link planted at the lock's name must not make us truncate its target
+        raise UsageError(f"the lock file '{lock}' is a symbolic link; remove it (builds create their own)")
     fd = os.open(lock, os.O_RDWR | os.O_CREAT | os.O_CLOEXEC | os.O_NOFOLLOW, 0o644)
     try:
         try:

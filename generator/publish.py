@@ -72,17 +72,23 @@ def _is_dead_staging(folder: Path, out: Path) -> bool:
     """Tell whether folder is a staging folder of ours whose build no longer runs."""
     if not stat.S_ISDIR(folder.lstat().st_mode):
         return False
-    mark = folder / STAGING_MARK
-    if set(os.listdir(folder)) <= {STAGING_MARK} and (not mark.exists() or is_regular(mark)):
-        return True  # killed before it held anything: nothing of value can be lost
-    if not is_regular(mark) or mark.read_text(encoding="utf-8", errors="replace") != _staging_text(out):
+    entries, mark = set(os.listdir(folder)), folder / STAGING_MARK
+    if not entries:
+        return True  # killed right after creating it: nothing of value can be lost
+    if not is_regular(mark) or _held(mark):
         return False
+    # Only the mark (killed before writing it whole), or our mark: the folder is ours
+    return entries == {STAGING_MARK} or mark.read_text(encoding="utf-8", errors="replace") == _staging_text(out)
+
+
+def _held(mark: Path) -> bool:
+    """Tell whether a live build holds the lock on its staging mark."""
     fd = os.open(mark, os.O_RDONLY | os.O_CLOEXEC | os.O_NOFOLLOW)
     try:
         fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        return True
+        return False
     except BlockingIOError:
-        return False  # a live build holds it
+        return True
     finally:
         os.close(fd)
 
@@ -106,9 +112,14 @@ def publish(new: Path, out: Path) -> None:
     if not os.path.lexists(out):
         new.rename(out)
     elif not exchange(new, out):
-        # Two renames: between them `out` is missing; the next build puts `previous` back
-        out.rename(new.parent / "previous")
-        new.rename(out)
+        # Two renames: between them `out` is missing; a build killed there is undone by the next one
+        aside = new.parent / "previous"
+        out.rename(aside)
+        try:
+            new.rename(out)
+        except OSError:
+            aside.rename(out)  # the staging folder is about to be removed: never with the old site in it
+            raise
 
 
 @functools.cache
