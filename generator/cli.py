@@ -294,8 +294,8 @@ def rebuild_or_say_why(rebuild: Callable[[], None]) -> None:
     except Exception as exc:  # noqa: BLE001 - a preview server survives our bugs; the traceback is shown
         click.echo(traceback.format_exc(), err=True)
         click.secho(
-            f"error: the rebuild failed on a bug ({type(exc).__name__}); please report it with the traceback "
-            "above. Still serving the last good site.",
+            f"error: the rebuild failed on a bug ({type(exc).__name__}): please report it with the traceback "
+            "above; still serving the last good site.",
             fg="red",
             err=True,
         )
