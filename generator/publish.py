@@ -48,7 +48,8 @@ def staging(out: Path) -> Iterator[Path]:
         os.write(fd, _staging_text(out).encode())
         yield folder
     finally:
-        with contextlib.suppress(OSError):  # left for the next build, which says if it cannot either
+        with contextlib.suppress(OSError):  # else left for the next build, which says if it cannot either
+            _put_back(folder / "previous", out)  # never remove an old site that is not back in place
             _remove_marked(folder, STAGING_MARK)
         os.close(fd)
 
@@ -61,7 +62,8 @@ def remove_stale_staging(out: Path) -> list[str]:
         if not pattern.fullmatch(folder.name) or not _is_dead_staging(folder, out):
             continue
         try:
-            _put_back(folder / "previous", out)
+            if _put_back(folder / "previous", out):
+                notes.append(f"Put back {out}, which a build stopped while switching sites had set aside")
             _remove_marked(folder, STAGING_MARK)
         except OSError as exc:
             notes.append(f"Could not remove {folder} (left by a build that was stopped): {exc.strerror}")
@@ -93,10 +95,12 @@ def _held(mark: Path) -> bool:
         os.close(fd)
 
 
-def _put_back(previous: Path, out: Path) -> None:
+def _put_back(previous: Path, out: Path) -> bool:
     """Restore a site that a build killed between the two renames of the fallback left aside."""
     if previous.is_dir() and not os.path.lexists(out):
         previous.rename(out)
+        return True
+    return False
 
 
 def _remove_marked(folder: Path, mark: str) -> None:

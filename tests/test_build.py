@@ -428,7 +428,9 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_no_process(
     elif moment == "between-renames":  # documented: --out is missing, the old site is set aside
         assert not (project / "site").exists()
         assert _snapshot(staging / "previous") == old
-        assert remove_stale_staging(project / "site") == []
+        assert remove_stale_staging(project / "site") == [
+            f"Put back {project / 'site'}, which a build stopped while switching sites had set aside"
+        ]
         assert _snapshot(project / "site") == old and _stagings(project) == []
     else:
         assert _snapshot(project / "site") == old

@@ -57,6 +57,29 @@ def test_the_two_renames_put_the_old_site_back_if_the_second_fails(
     assert _texts(out) == {"a": "old"} and not (stage / "previous").exists()
 
 
+def test_an_old_site_that_cannot_be_put_back_is_kept_for_the_next_build(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr(publish, "exchange", lambda first, second: False)
+    rename, calls = Path.rename, []
+
+    def rename_only_once(self: Path, target: Path) -> Path:  # the disk fails after the first rename
+        calls.append(self)
+        if len(calls) > 1:
+            raise OSError(5, "Input/output error")
+        return rename(self, target)
+
+    out = _folder(tmp_path / "site", a="old")
+    with pytest.raises(OSError, match="Input/output error"), staging(out) as stage:
+        new = _folder(stage / "site", b="new")
+        monkeypatch.setattr(Path, "rename", rename_only_once)
+        publish.publish(new, out)
+    monkeypatch.undo()
+    assert not out.exists() and _texts(stage / "previous") == {"a": "old"}
+    assert remove_stale_staging(out) == [f"Put back {out}, which a build stopped while switching sites had set aside"]
+    assert _texts(out) == {"a": "old"}
+
+
 def test_staging_is_marked_locked_and_removed(tmp_path: Path) -> None:
     out = tmp_path / "site"
     with pytest.raises(RuntimeError), staging(out) as stage:
@@ -95,5 +118,6 @@ def test_the_next_build_removes_only_staging_folders_it_can_prove_are_dead(tmp_p
 def test_a_site_set_aside_by_a_build_killed_between_its_renames_is_put_back(tmp_path: Path) -> None:
     killed = _stale(tmp_path, ".site.scorecard-staging-abcd1234")
     _folder(killed / "previous", index="old")
-    assert remove_stale_staging(tmp_path / "site") == []
+    notes = remove_stale_staging(tmp_path / "site")
+    assert notes == [f"Put back {tmp_path / 'site'}, which a build stopped while switching sites had set aside"]
     assert _texts(tmp_path / "site") == {"index": "old"} and not killed.exists()
