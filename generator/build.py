@@ -122,10 +122,12 @@ def _stage_and_publish(build: _Staged, say: Progress) -> int:
     with staging(folders.site) as stage:
         site = stage / "site"
         nav = site_nav(build.report)
-        mkdocs_yml = write_config(build.config, folders.config, folders.docs, site, nav, build.site_url)
+        # On disk the config builds into the work folder's site/, for `mkdocs build -f` by hand
+        by_hand = folders.docs.parent / "site"
+        mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, nav, build.site_url)
         # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
         say(f"Running MkDocs on {build.pages} pages")
-        run_mkdocs(mkdocs_yml)
+        run_mkdocs(mkdocs_yml, site)
         # Write the PDF board packs into the staged site
         packs = _write_packs(build.report, site / "packs", say) if build.pdf else 0
         # Check local links in the HTML, including those in raw HTML that MkDocs does not see
@@ -215,8 +217,8 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path) -> None:
-    """Run MkDocs in-process (no interpreter start-up); raise BuildError listing its warnings."""
+def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
+    """Run MkDocs in-process (no interpreter start-up), into `site` if given; raise BuildError on warnings."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -224,7 +226,7 @@ def run_mkdocs(config_file: Path) -> None:
     collector, logger = _Collector(), logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(str(config_file))
+        config = load_config(str(config_file), site_dir=str(site) if site else None)
         config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
         build(config)
     except MkDocsException as exc:

@@ -298,7 +298,8 @@ def test_a_work_folder_holding_the_users_config_is_refused(project: Path) -> Non
     before = _snapshot(project.parent)
     with pytest.raises(UsageError) as caught:
         build_site(Path("content"), Path("measures"), Path("site"), work=Path("."), pdf=False)
-    assert str(caught.value) == f"cannot build into the work folder '.': it holds your MkDocs config 'mkdocs.yml'; {WORK_RULE}"
+    reason = "it holds your MkDocs config 'mkdocs.yml'"
+    assert str(caught.value) == f"cannot build into the work folder '.': {reason}; {WORK_RULE}"
     assert _snapshot(project.parent) == before
 
 
@@ -310,7 +311,8 @@ def test_the_work_folder_is_emptied_but_its_neighbours_are_kept(project: Path) -
     (project / "build" / "docs" / "stale.md").write_text("from an earlier build\n", encoding="utf-8")
     assert _cli_build().exit_code == 0
     assert (project / "build" / "pdf" / "2026-Q2-root.pdf").read_bytes() == b"%PDF"
-    assert (project / "build" / "docs" / "about.md").is_file() and not (project / "build" / "docs" / "stale.md").exists()
+    docs = project / "build" / "docs"
+    assert (docs / "about.md").is_file() and not (docs / "stale.md").exists()
 
 
 # --- Two builds at once, and builds killed at any moment --------------------------------------
@@ -357,7 +359,8 @@ def earlier_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("earlier") / "project"
     shutil.copytree(MINIMAL, folder)
     config = _config(folder)
-    build_site(folder / "content", folder / "measures", folder / "site", config=config, work=folder / "build", pdf=False)
+    build_site(folder / "content", folder / "measures", folder / "site", config=config, work=folder / "build",
+               pdf=False)
     return folder
 
 
@@ -385,7 +388,7 @@ def _kill_build_at(moment: str, pdf: bool, project: Path, temp: Path) -> dict[st
     reaper = [sys.executable, str(ROOT / "tests" / "reaper.py"), str(pause / "paused-*"), str(workers)]
     run = subprocess.run(
         [*reaper, str(project.parent / "build.log"), "--", *build],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600, check=True,
+        cwd=project, env=env, capture_output=True, text=True, timeout=600, check=True
     )
     report: dict[str, Any] = json.loads(run.stdout)
     assert "error" not in report, (project.parent / "build.log").read_text(encoding="utf-8")
