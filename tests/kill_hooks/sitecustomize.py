@@ -35,7 +35,7 @@ def _install() -> None:
 
     exchange = output.exchange
     if MOMENT == "mkdocs":
-        build.run_mkdocs = lambda config: _pause()
+        build.run_mkdocs = lambda *args: _pause()
     elif MOMENT == "before-switch":
         output.exchange = lambda first, second: _pause()
     elif MOMENT == "after-switch":
