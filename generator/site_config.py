@@ -39,6 +39,7 @@ THEME_SHAPES: dict[str, tuple[tuple[type, ...], str]] = {
 REFUSED = {
     "site_dir": "the site goes where `scorecard build --out` says; remove site_dir",
     "INHERIT": "the build reads this one file; copy the inherited settings into it",
+    "hooks": "the build runs no Python named in mkdocs.yml; make it a plugin installed in the environment",
 }
 
 

@@ -75,6 +75,11 @@ SHAPES = [
         "INHERIT: ../base.yml",
         "mkdocs.yml:2: INHERIT: not supported: the build reads this one file; copy the inherited settings into it",
     ),
+    (
+        "hooks: [../../tmp/x.py]",
+        "mkdocs.yml:2: hooks: not supported: the build runs no Python named in mkdocs.yml; make it a plugin "
+        "installed in the environment",
+    ),
     ("copyright: 2026-06-31", "mkdocs.yml:2: not a valid value: day is out of range for month"),
     (
         "site_description: !ENV DESCRIPTION",
