@@ -2,7 +2,9 @@
 
 `build_site` is the one coordinating function. The generated Markdown and the derived MkDocs
 config stay in the work folder (default `build/`), so `mkdocs build -f build/mkdocs.yml` or
-`zensical build -f build/mkdocs.yml` can rebuild the same site by hand.
+`zensical build -f build/mkdocs.yml` can rebuild the same site by hand (into `build/site/`).
+Which folders a build may replace is decided in `folders`; how the new site is switched into
+--out, in `publish`; what mkdocs.yml may say, in `site_config`.
 """
 
 from __future__ import annotations
