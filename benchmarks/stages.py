@@ -88,6 +88,7 @@ def time_build(folder: Path, config: Path, work: Path) -> dict[str, Any]:
     """
     from generator.build import check_links, copy_assets, run_mkdocs, write_config, write_pages
     from generator.render import RenderOptions, site_nav
+    from generator.site_config import read_site_config
 
     watch, site = Stopwatch(), work / "site"
     with bulk_allocation():  # as make_report does in build_site
@@ -101,7 +102,10 @@ def time_build(folder: Path, config: Path, work: Path) -> dict[str, Any]:
     pages = watch.run("render", lambda: write_pages(report, docs, RenderOptions(packs=False)))
     watch.run(
         "assets and config",
-        lambda: (copy_assets(docs), write_config(config, work / "mkdocs.yml", docs, site, site_nav(report))),
+        lambda: (
+            copy_assets(docs),
+            write_config(read_site_config(config), work / "mkdocs.yml", docs, site, site_nav(report)),
+        ),
     )
     watch.run("mkdocs", lambda: run_mkdocs(work / "mkdocs.yml"))
     watch.run("link check", lambda: check_links(site))

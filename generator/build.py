@@ -1,23 +1,22 @@
-"""Build the static site: compute, render Markdown, run MkDocs, swap the result into place.
+"""Build the static site: compute, render Markdown, run MkDocs, switch the result into place.
 
 `build_site` is the one coordinating function. The generated Markdown and the derived MkDocs
 config stay in the work folder (default `build/`), so `mkdocs build -f build/mkdocs.yml` or
-`zensical build -f build/mkdocs.yml` can rebuild the same site by hand.
+`zensical build -f build/mkdocs.yml` can rebuild the same site by hand (into `build/site/`).
+Which folders a build may replace is decided in `folders`; how the new site is switched into
+--out, in `publish`; what mkdocs.yml may say, in `site_config`.
 """
 
 from __future__ import annotations
 
-import functools
-import http.server
-import importlib
+import contextlib
+import copy
 import logging
 import os
 import re
 import shutil
-import tempfile
-import threading
 import time
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -26,10 +25,13 @@ import plotly
 import yaml
 
 from generator.errors import BuildError, Problem, UsageError
+from generator.folders import GENERATED, BuildFolders, check_site, write_manifest
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import make_report
+from generator.publish import publish, remove_stale_staging, staging
 from generator.render import TEMPLATES, Page, RenderOptions, render_site, site_nav
 from generator.results import Report
+from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
@@ -63,69 +65,89 @@ def build_site(
     site_url: str | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
-    """Build the site for a period into `out`; on any failure the previous `out` is left as it was."""
+    """Build the site for a period into `out`; on any failure the previous `out` is left as it was.
+
+    `out` and the work folder's docs/ are replaced only if new, empty or written by an earlier
+    build, and never if they are or hold the project's own folders (UsageError, nothing touched).
+    A second build into the same `out` or work folder waits for the first to finish.
+    """
     say, started = progress or (lambda _: None), time.perf_counter()
-    # Load and validate content and measures, then compute every quarter up to the period
-    say("Computing the scorecard")
-    report, warnings = make_report(content, measures, period)
-    pdf_module, notes = _pdf_module(pdf)
-    # Render every page as Markdown into a fresh docs folder, after the user's own pages
-    say("Rendering pages")
-    docs = _fresh_folder(work / "docs")
-    _copy_user_pages(config, docs)
-    pages = write_pages(report, docs, RenderOptions(packs=pdf_module is not None))
-    # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
-    copy_assets(docs)
-    # Derive the MkDocs config from the user's mkdocs.yml, adding the generated nav and assets
-    staging = _staging_folder(out)
+    # Check mkdocs.yml; check that --out and the work folder are not the project's and hold nothing else
+    site_config = read_site_config(config)
+    folders = BuildFolders.plan(out, work, content, measures, site_config)
+    folders.check()
+    # Wait for any other build into the same folders; put back or remove what killed builds left
+    with _no_os_errors(), folders.locked(say):
+        notes = remove_stale_staging(folders.site)
+        folders.check()  # again: the folders may have changed while this build waited
+        # Load and validate content and measures, then compute every quarter up to the period
+        say("Computing the scorecard")
+        report, warnings = make_report(content, measures, period)
+        # Render every page as Markdown into a fresh docs folder, after the user's own pages
+        say("Rendering pages")
+        docs = folders.fresh_docs()
+        copy_user_pages(site_config, docs)
+        pages = write_pages(report, docs, RenderOptions(packs=pdf))
+        # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
+        copy_assets(docs)
+        # Build the site beside --out, then switch it into place in one step
+        packs = _stage_and_publish(_Staged(report, site_config, folders, site_url, len(pages), pdf), say)
+    seconds = time.perf_counter() - started
+    return BuildResult(out, str(report.period), len(pages), packs, seconds, warnings, notes)
+
+
+@contextlib.contextmanager
+def _no_os_errors() -> Iterator[None]:
+    """Turn a failure of the file system (no space, no permission, a name too long) into a message."""
     try:
-        mkdocs_yml = write_config(config, work / "mkdocs.yml", docs, staging / "site", site_nav(report), site_url)
+        yield
+    except OSError as exc:
+        where = f"'{exc.filename}': " if exc.filename else ""
+        raise BuildError(f"{where}{exc.strerror or exc}; the build stopped and the previous site is unchanged") from exc
+
+
+@dataclass(frozen=True)
+class _Staged:
+    """What the staged part of a build needs."""
+
+    report: Report
+    config: SiteConfig
+    folders: BuildFolders
+    site_url: str | None
+    pages: int
+    pdf: bool
+
+
+def _stage_and_publish(build: _Staged, say: Progress) -> int:
+    """Build the site in a staging folder beside --out, then switch it in; return the packs written."""
+    folders = build.folders
+    with staging(folders.site) as stage:
+        site = stage / "site"
+        nav = site_nav(build.report)
+        # On disk the config builds into the work folder's site/, for `mkdocs build -f` by hand
+        by_hand = folders.docs.parent / "site"
+        mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, nav, build.site_url)
         # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
-        say(f"Running MkDocs on {len(pages)} pages")
-        run_mkdocs(mkdocs_yml)
+        say(f"Running MkDocs on {build.pages} pages")
+        run_mkdocs(mkdocs_yml, site)
         # Write the PDF board packs into the staged site
-        packs = _write_packs(pdf_module, report, staging / "site" / "packs", say)
+        packs = _write_packs(build.report, site / "packs", say) if build.pdf else 0
         # Check local links in the HTML, including those in raw HTML that MkDocs does not see
-        check_links(staging / "site")
-        # Swap the new site into place: only now is the previous site replaced
+        check_links(site)
+        # List what the build wrote, so the next build may replace it; then switch it in
         say("Publishing")
-        swap_folder(staging / "site", out, staging / "previous")
-    finally:
-        shutil.rmtree(staging, ignore_errors=True)
-    return BuildResult(out, str(report.period), len(pages), packs, time.perf_counter() - started, warnings, notes)
+        write_manifest(site)
+        check_site(folders.site, f"--out '{folders.out}'")  # again: nothing may have been added meanwhile
+        publish(site, folders.site)
+    return packs
 
 
-def _pdf_module(wanted: bool) -> tuple[Any, list[str]]:
-    """Return generator.pdf when packs are wanted and it exists (it is built in parallel)."""
-    if not wanted:
-        return None, []
-    try:
-        return importlib.import_module("generator.pdf"), []
-    except ModuleNotFoundError as exc:
-        if exc.name != "generator.pdf":
-            raise
-        return None, ["PDF packs skipped: generator.pdf is not available in this version"]
+def _write_packs(report: Report, folder: Path, say: Progress) -> int:
+    from generator.pdf import write_packs  # WeasyPrint takes a second to import: only when packs are wanted
 
-
-def _write_packs(module: Any, report: Report, folder: Path, say: Progress) -> int:
-    if module is None:
-        return 0
     say("Writing PDF packs")
     folder.mkdir(parents=True, exist_ok=True)
-    return len(module.write_packs(report, folder))
-
-
-def _fresh_folder(folder: Path) -> Path:
-    if folder.exists():
-        shutil.rmtree(folder)
-    folder.mkdir(parents=True)
-    return folder
-
-
-def _staging_folder(out: Path) -> Path:
-    """Return a new folder beside `out` (same file system, so the swap is a rename)."""
-    out.parent.mkdir(parents=True, exist_ok=True)
-    return Path(tempfile.mkdtemp(prefix=f".{out.name}-building-", dir=out.parent))
+    return len(write_packs(report, folder))
 
 
 def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page]:
@@ -148,48 +170,41 @@ def copy_assets(docs: Path, templates: Path = TEMPLATES) -> None:
     shutil.copyfile(PLOTLY_JS, target / "plotly.min.js")
 
 
-def _copy_user_pages(config: Path, docs: Path) -> None:
-    """Copy the user's own pages (mkdocs.yml `docs_dir`) so their `nav` entries resolve."""
-    user_docs = config.parent / str(read_user_config(config).get("docs_dir", "docs"))
-    if user_docs.is_dir():
-        shutil.copytree(user_docs, docs, dirs_exist_ok=True)
+def copy_user_pages(cfg: SiteConfig, docs: Path) -> None:
+    """Copy the user's own pages (mkdocs.yml `docs_dir`) so their `nav` entries resolve.
 
-
-def read_user_config(config: Path) -> dict[str, Any]:
-    """Read the user's mkdocs.yml (plain YAML: no `!!python` tags)."""
-    if not config.is_file():
-        raise UsageError(f"MkDocs config '{config}' does not exist (use --config FILE)")
-    try:
-        data = yaml.safe_load(config.read_text(encoding="utf-8")) or {}
-    except yaml.YAMLError as exc:
-        raise UsageError(f"{config}: not plain YAML ({exc}); remove !!python tags and fix the syntax") from exc
-    if not isinstance(data, dict):
-        raise UsageError(f"{config}: expected a mapping of MkDocs settings")
-    return data
+    Only regular files inside the project are copied: a link out of it is refused, not followed.
+    """
+    if not cfg.docs_dir.is_dir():
+        return
+    for source, relative in project_files(cfg.docs_dir, cfg.project):
+        target = docs / relative
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(source, target)
 
 
 def write_config(
-    user_config: Path, target: Path, docs: Path, site: Path, nav: list[Any], site_url: str | None = None
+    cfg: SiteConfig, target: Path, docs: Path, site: Path, nav: list[Any], site_url: str | None = None
 ) -> Path:
     """Write the MkDocs config: the user's settings, our nav first, our assets, strict mode."""
-    cfg = read_user_config(user_config)
-    cfg.update(
+    settings = copy.deepcopy(cfg.settings)
+    settings.update(
         # Relative to the config file: Zensical wants docs_dir inside the project folder
         docs_dir=os.path.relpath(docs.resolve(), target.parent.resolve()),
         site_dir=os.path.relpath(site.resolve(), target.parent.resolve()),
-        nav=nav + list(cfg.get("nav") or []),
+        nav=nav + list(settings.get("nav") or []),
         use_directory_urls=False,  # links to page.html work over file://
         strict=True,
-        extra_css=[f"{ASSETS}/extra.css", *cfg.get("extra_css", [])],
-        extra_javascript=[f"{ASSETS}/plotly.min.js", f"{ASSETS}/charts.js", *cfg.get("extra_javascript", [])],
+        extra_css=[f"{ASSETS}/extra.css", *(settings.get("extra_css") or [])],
+        extra_javascript=[f"{ASSETS}/plotly.min.js", f"{ASSETS}/charts.js", *(settings.get("extra_javascript") or [])],
     )
     # mkdocs-material's instant navigation works only where site_url matches the address served
-    cfg["site_url"] = site_url or cfg.get("site_url") or "http://localhost:8000/"
-    theme = cfg.get("theme")
-    if isinstance(theme, dict) and theme.get("custom_dir"):
-        theme["custom_dir"] = str((user_config.parent / theme["custom_dir"]).resolve())
+    settings["site_url"] = site_url or settings.get("site_url") or "http://localhost:8000/"
+    if cfg.custom_dir is not None:
+        settings["theme"]["custom_dir"] = str(cfg.custom_dir)
     target.parent.mkdir(parents=True, exist_ok=True)
-    target.write_text(yaml.safe_dump(cfg, sort_keys=False, allow_unicode=True), encoding="utf-8")
+    text = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
+    target.write_text(f"{GENERATED.format(config=cfg.path)}\n{text}", encoding="utf-8")
     return target
 
 
@@ -204,8 +219,8 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path) -> None:
-    """Run MkDocs in-process (no interpreter start-up); raise BuildError listing its warnings."""
+def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
+    """Run MkDocs in-process (no interpreter start-up), into `site` if given; raise BuildError on warnings."""
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -213,7 +228,7 @@ def run_mkdocs(config_file: Path) -> None:
     collector, logger = _Collector(), logging.getLogger("mkdocs")
     logger.addHandler(collector)
     try:
-        config = load_config(str(config_file))
+        config = load_config(str(config_file), site_dir=str(site) if site else None)
         config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
         build(config)
     except MkDocsException as exc:
@@ -238,38 +253,3 @@ def check_links(site: Path) -> None:
 
 def _local_links(page: Path) -> set[str]:
     return set(_LOCAL_LINK.findall(page.read_text(encoding="utf-8")))
-
-
-def swap_folder(new: Path, out: Path, trash: Path) -> None:
-    """Replace `out` with `new` by two renames; `trash` receives the previous site."""
-    if out.exists():
-        out.rename(trash)
-    new.rename(out)
-
-
-# --- Preview ----------------------------------------------------------------------------------
-
-
-def serve_folder(folder: Path, host: str, port: int) -> http.server.ThreadingHTTPServer:
-    """Serve a folder over http in a background thread (the folder may be swapped meanwhile)."""
-    handler = functools.partial(_QuietHandler, directory=str(folder))
-    server = http.server.ThreadingHTTPServer((host, port), handler)
-    threading.Thread(target=server.serve_forever, daemon=True).start()
-    return server
-
-
-class _QuietHandler(http.server.SimpleHTTPRequestHandler):
-    def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 - signature of the base class
-        """Keep the console for build messages."""
-
-
-def latest_change(paths: Iterable[Path]) -> float:
-    """Return the newest modification time of any file under the given paths."""
-    times = [
-        p.stat().st_mtime
-        for path in paths
-        if path.exists()
-        for p in ([path] if path.is_file() else path.rglob("*"))
-        if p.is_file()
-    ]
-    return max(times, default=0.0)

@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import functools
 import sys
+import traceback
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
@@ -163,7 +164,8 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
             type=click.Path(path_type=Path, file_okay=False),
             default=Path("site"),
             show_default=True,
-            help="Folder of the built site (replaced only when the build succeeds).",
+            help="Folder of the built site: replaced whole when the build succeeds, and only if it is new, "
+            "empty or a site an earlier build wrote.",
         ),
         click.option(
             "--config",
@@ -193,15 +195,14 @@ def _build(
 
     console = Console(stderr=True)
     with console.status("Building the site") as status:
+
+        def progress(step: str) -> None:
+            status.update(f"{step}...")
+            if not console.is_terminal:  # no spinner in a log: one line per step, e.g. "Waiting for..."
+                click.echo(f"{step}...", err=True)
+
         result = build_site(
-            content,
-            measures,
-            out,
-            period=period,
-            config=config,
-            pdf=pdf,
-            site_url=site_url,
-            progress=lambda step: status.update(f"{step}..."),
+            content, measures, out, period=period, config=config, pdf=pdf, site_url=site_url, progress=progress
         )
     _print_problems(result.warnings)
     for note in result.notes:
@@ -216,6 +217,11 @@ def _build(
 def build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool) -> None:
     """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
 
+    The new site is built beside --out and switched in at once: --out always holds a whole site,
+    the old one until the build succeeds. --out is never a folder of the project (content,
+    measures, pages, the current folder) and never one holding files the build did not write.
+    If another build is writing the same --out or work folder (build/), this one waits for it.
+
     \b
     Example:
       scorecard build --period 2026-Q3 --out site --no-pdf
@@ -226,43 +232,70 @@ def build(content: Path, measures: Path, period: str | None, out: Path, config: 
 @main.command()
 @_common
 @_site_options
-@click.option("--port", type=int, default=8000, show_default=True, help="Port to serve on (localhost).")
+@click.option(
+    "--port",
+    type=click.IntRange(0, 65535),
+    default=8000,
+    show_default=True,
+    help="Port to serve on (localhost); 0 picks a free one.",
+)
 def serve(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool, port: int) -> None:
     """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
+
+    A rebuild that fails, whatever the reason, prints why and keeps serving the last good site.
 
     \b
     Example:
       scorecard serve --no-pdf --port 8000
     """
-    from generator.build import latest_change, serve_folder
+    from generator.preview import Preview, latest_change
     from generator.render import TEMPLATES
+    from generator.site_config import read_site_config
 
-    watched, url = [content, measures, config, TEMPLATES], f"http://127.0.0.1:{port}/"
-    seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
-    _build(content, measures, period, out, config, pdf, url)
-    server = serve_folder(out, "127.0.0.1", port)
-    click.echo(f"Serving {out}/ on http://127.0.0.1:{server.server_port}/ (Ctrl+C to stop).")
+    preview = Preview(out, port)
     try:
-        _rebuild_on_change(watched, seen, lambda: _build(content, measures, period, out, config, pdf, url))
+        watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES]
+        seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
+        _build(content, measures, period, out, config, pdf, preview.url)
+        preview.start()
+        click.echo(f"Serving {out}/ on {preview.url} (Ctrl+C to stop).")
+        rebuild = functools.partial(_build, content, measures, period, out, config, pdf, preview.url)
+        _rebuild_on_change(watched, seen, rebuild)
     except KeyboardInterrupt:  # Ctrl+C is how a preview ends: no traceback, exit 0
         click.echo("Stopped.")
     finally:
-        server.shutdown()
-        server.server_close()
+        preview.close()
 
 
 def _rebuild_on_change(watched: list[Path], seen: float, rebuild: Callable[[], None]) -> None:
     """Poll the watched files every second and rebuild after any change, until interrupted."""
     import time
 
-    from generator.build import latest_change
+    from generator.preview import latest_change
 
     while True:
         time.sleep(1)
         if latest_change(watched) > seen:
             seen = latest_change(watched)
-            try:
-                rebuild()
-            except ScorecardError as exc:  # keep serving the last good site
-                _print_problems(exc.problems if isinstance(exc, DataError) else [])
-                click.secho(f"error: {exc}; still serving the last good site.", fg="red", err=True)
+            rebuild_or_say_why(rebuild)
+
+
+def rebuild_or_say_why(rebuild: Callable[[], None]) -> None:
+    """Rebuild; on any failure say why and keep serving the last good site.
+
+    A preview outlives a bug in one rebuild: the user is mid-edit, the next save may not hit it,
+    and the traceback is printed so the bug can be reported. Ctrl+C still stops the preview.
+    """
+    try:
+        rebuild()
+    except ScorecardError as exc:
+        _print_problems(exc.problems if isinstance(exc, DataError) else [])
+        click.secho(f"error: {exc}; still serving the last good site.", fg="red", err=True)
+    except Exception as exc:  # noqa: BLE001 - a preview server survives our bugs; the traceback is shown
+        click.echo(traceback.format_exc(), err=True)
+        click.secho(
+            f"error: the rebuild failed on a bug ({type(exc).__name__}): please report it with the traceback "
+            "above; still serving the last good site.",
+            fg="red",
+            err=True,
+        )

@@ -21,6 +21,7 @@ from generator.errors import UsageError
 from generator.model import Scorecard
 from generator.pdf.context import build_pack
 from generator.pdf.fetcher import PackFetcher, without_attachments
+from generator.pdf.lifetime import die_with_parent
 from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
 from generator.render import strategy_map_svg
@@ -145,6 +146,7 @@ def _size(sc: Scorecard, unit_id: str) -> int:
 
 def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
     global _worker
+    die_with_parent()  # a killed build leaves no worker (nor its Chromium) behind
     charts = ChartSession()
     charts.open()
     # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
