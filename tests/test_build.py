@@ -115,12 +115,13 @@ def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
                    work=tmp_path / "b", pdf=False)
 
 
-def test_cli_build_prints_a_summary(tmp_path: Path) -> None:
+def test_cli_build_prints_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
     from click.testing import CliRunner
 
     from generator.cli import main
 
     config = _config(tmp_path)
+    monkeypatch.chdir(tmp_path)  # the work folder build/ is relative to the current folder
     args = ["build", "--content", str(MINIMAL / "content"), "--measures", str(MINIMAL / "measures"),
             "--out", str(tmp_path / "site"), "--config", str(config), "--no-pdf"]
     result = CliRunner().invoke(main, args)
