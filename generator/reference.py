@@ -7,7 +7,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from generator.load import MAX_CSV_BYTES, MAX_DEPTH, MAX_DOCUMENT_BYTES, MAX_VALUES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from generator.model import (
     Initiative,
     Kpi,
@@ -73,7 +73,12 @@ def _measures_section() -> str:
         "## Measures CSV",
         "",
         "Any number of `*.csv` files in `measures/`; UTF-8 (a BOM is fine), "
-        "comma-separated, CRLF or LF; cells are trimmed.",
+        "comma-separated, CRLF or LF; cells are trimmed and hold no line breaks (an unclosed quote is an error).",
+        "",
+        "Numbers are plain: digits 0-9, an optional sign, `.` for decimals and an optional exponent "
+        "(`1234.5`, `-0.25`, `1.5e6`). Thousands separators, decimal commas, `%` and digits of other "
+        "scripts are errors that name the fix: `1,234` → `1234` (or `1.234` if the comma marks decimals), "
+        "`95%` → `95` (the KPI's `unit` says what the number counts), `١٢` → `12`.",
         "",
         "| column | description |",
         "|---|---|",
@@ -113,7 +118,7 @@ def _type_name(annotation: Any) -> str:
     )
 
 
-_INTRO = """# Format reference
+_INTRO = f"""# Format reference
 
 Generated from the schema by `scorecard schema`; do not edit by hand.
 
@@ -126,6 +131,12 @@ Scorecard definitions are YAML files in `content/`:
 
 Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters, digits, `_`)
 so that formulas can name them. Unknown keys are errors, with the closest known key suggested.
+
+Files are UTF-8 text. Names starting with `.` are ignored (editor and system files). Symbolic links
+are followed only to files inside the content and measures folders. YAML is plain: no tags (`!x`,
+`!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
+{MAX_DEPTH} levels of nesting and {MAX_VALUES:,} values per file (an alias `*name` counts its whole value each time).
+A YAML or Markdown file may hold {MAX_DOCUMENT_BYTES // 10**6} MB, a measures file {MAX_CSV_BYTES // 10**6} MB.
 
 ## Scoring rules
 
