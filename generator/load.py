@@ -560,8 +560,7 @@ def split_front_matter(text: str) -> tuple[dict[str, Any], str, int]:
     match = _FRONT_MATTER.match(text)
     if not match:
         return {}, text, 0
-    try:
-        meta = yaml.safe_load(match[1]) or {}
-    except yaml.YAMLError:
-        meta = {}
+    problems: list[Problem] = []  # TODO(validate): report them; ignored as before, but the parse is safe now
+    doc = parse_yaml(match[1], "", problems)
+    meta = doc.data if doc is not None and not problems else {}
     return (meta if isinstance(meta, dict) else {}), text[match.end() :], match[0].count("\n")
