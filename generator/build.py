@@ -25,7 +25,8 @@ from typing import Any
 import plotly
 import yaml
 
-from generator.errors import BuildError, Problem, UsageError
+from generator.errors import BuildError, DataError, Problem, UsageError
+from generator.load import unsafe_files
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import make_report
 from generator.render import TEMPLATES, Page, RenderOptions, render_site, site_nav
@@ -152,6 +153,8 @@ def _copy_user_pages(config: Path, docs: Path) -> None:
     """Copy the user's own pages (mkdocs.yml `docs_dir`) so their `nav` entries resolve."""
     user_docs = config.parent / str(read_user_config(config).get("docs_dir", "docs"))
     if user_docs.is_dir():
+        if problems := unsafe_files(user_docs, config.parent):  # nothing from outside the project is published
+            raise DataError(problems)
         shutil.copytree(user_docs, docs, dirs_exist_ok=True)
 
 

@@ -16,6 +16,7 @@ import math
 import os
 import re
 import stat
+import sys
 import unicodedata
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -151,17 +152,46 @@ class _Files:
             return None
 
 
-def _read_bytes(path: Path, limit: int, roots: tuple[Path, ...]) -> bytes:
-    """Return the content of a regular file inside `roots`; never open anything else (a FIFO would hang)."""
+def unsafe_files(folder: Path, root: Path) -> list[Problem]:
+    """Return a problem for each entry under `folder` that must not be read or published.
+
+    That is a link leading outside `root` (or `folder` itself outside it), a broken link, a FIFO,
+    socket or device: `shutil.copytree` would copy what a link points to, and hang on a FIFO.
+    """
+    roots = (Path(os.path.realpath(root)),)
+    where = f"outside '{roots[0]}'"
+    if problem := _unsafe_entry(folder, roots, where):
+        return [problem]
+    paths = (Path(top) / name for top, dirs, files in os.walk(folder) for name in dirs + files)
+    return [problem for path in paths if (problem := _unsafe_entry(path, roots, where))]
+
+
+def _unsafe_entry(path: Path, roots: tuple[Path, ...], where: str) -> Problem | None:
     try:
-        _check_regular(os.stat(path), limit)
+        if not stat.S_ISDIR((status := _inspect(path, roots, where)).st_mode):
+            _check_regular(status, sys.maxsize)
+    except _Refused as exc:
+        return Problem(Location(str(path)), str(exc))
+    return None
+
+
+def _inspect(path: Path, roots: tuple[Path, ...], where: str) -> os.stat_result:
+    """Return the status of what `path` leads to, if it exists inside `roots`."""
+    try:
+        status = os.stat(path)
     except FileNotFoundError:
         raise _Refused(_vanished(path)) from None
     except OSError as exc:
         raise _Refused(_os_reason(exc)) from None
     real = Path(os.path.realpath(path))
     if not any(real.is_relative_to(root) for root in roots):
-        raise _Refused(f"is a link to '{real}', outside the content and measures folders: not read (copy the file in)")
+        raise _Refused(f"leads to '{real}', {where}: not read (copy the file in)")
+    return status
+
+
+def _read_bytes(path: Path, limit: int, roots: tuple[Path, ...]) -> bytes:
+    """Return the content of a regular file inside `roots`; never open anything else (a FIFO would hang)."""
+    _check_regular(_inspect(path, roots, "outside the content and measures folders"), limit)
     try:
         with open(path, "rb", opener=_open_nonblocking) as stream:
             _check_regular(os.fstat(stream.fileno()), limit)  # it may have been replaced since

@@ -133,7 +133,8 @@ Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters
 so that formulas can name them. Unknown keys are errors, with the closest known key suggested.
 
 Files are UTF-8 text. Names starting with `.` are ignored (editor and system files). Symbolic links
-are followed only to files inside the content and measures folders. YAML is plain: no tags (`!x`,
+are followed only to files inside the content and measures folders (your own pages: inside the
+folder of `mkdocs.yml`); FIFOs and devices are never opened. YAML is plain: no tags (`!x`,
 `!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
 {MAX_DEPTH} levels of nesting and {MAX_VALUES:,} values per file (an alias `*name` counts its whole value each time).
 A YAML or Markdown file may hold {MAX_DOCUMENT_BYTES // 10**6} MB, a measures file {MAX_CSV_BYTES // 10**6} MB.

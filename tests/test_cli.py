@@ -141,3 +141,18 @@ def test_check_reports_a_fifo_without_opening_it(tree: Tree) -> None:
     )
     assert result.returncode == 1 and "Traceback" not in result.stderr
     assert "measures/x.csv: error: is not a regular file (a FIFO, socket or device): not read" in result.stderr
+
+
+def test_build_publishes_nothing_from_outside_the_project(tree: Tree, tmp_path: Path) -> None:
+    project = tree()
+    (project / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\n")
+    (project / "docs").mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", project / "docs/leak.txt")
+    code, _, err = run(
+        "build", "--no-pdf", "--config", str(project / "mkdocs.yml"), "--out", str(project / "site"),
+        "--content", str(project / "content"), "--measures", str(project / "measures"),
+    )  # fmt: skip
+    leak = f"{project}/docs/leak.txt: error: leads to '{tmp_path}/secret.txt', outside '{project}': not read (copy the file in)"
+    assert code == 1 and leak in err.splitlines()
+    assert not (project / "site").exists()

@@ -374,8 +374,8 @@ def test_links_are_followed_only_inside_the_content_and_measures_folders(tree: T
     raw = load_input(project / "content", project / "measures")
     refused = "outside the content and measures folders: not read (copy the file in)"
     assert problems_of(project) == [
-        f"measures/x.csv: error: is a link to '{outside}/secret.csv', {refused}",
-        f"content/commentary/2026-Q3/root.md: error: is a link to '{outside}/2026-Q3/root.md', {refused}",
+        f"measures/x.csv: error: leads to '{outside}/secret.csv', {refused}",
+        f"content/commentary/2026-Q3/root.md: error: leads to '{outside}/2026-Q3/root.md', {refused}",
     ]
     assert [t.path for t in raw.commentary] == [str(project / "content/commentary/2026-Q2/root.md")]
     assert len([r for r in raw.rows if r.path.endswith("inside.csv")]) == 4  # a link inside is followed
@@ -433,3 +433,24 @@ def test_unreadable_folders_are_reported(tree: Tree, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(os, "listdir", refusing_listdir)
     assert problems_of(project) == ["content/units: error: cannot be read (permission denied)"]
+
+
+def test_user_pages_may_not_lead_outside_the_project(tmp_path: Path) -> None:
+    docs = tmp_path / "project/docs"
+    _write(docs / "about.md", b"# About\n")
+    _write(tmp_path / "secret.txt", b"secret\n")
+    os.symlink(tmp_path / "secret.txt", docs / "leak.txt")
+    os.symlink(tmp_path, docs / "up")
+    os.symlink("about.md", docs / "alias.md")  # inside: fine
+    os.symlink("missing.md", docs / "gone.md")
+    os.mkfifo(docs / "pipe.md")
+    outside = f"outside '{tmp_path}/project': not read (copy the file in)"
+    assert sorted(str(p) for p in load.unsafe_files(docs, tmp_path / "project")) == [
+        f"{docs}/gone.md: error: is a broken link (it points to 'missing.md', which does not exist)",
+        f"{docs}/leak.txt: error: leads to '{tmp_path}/secret.txt', {outside}",
+        f"{docs}/pipe.md: error: is not a regular file (a FIFO, socket or device): not read",
+        f"{docs}/up: error: leads to '{tmp_path}', {outside}",
+    ]
+    assert [str(p) for p in load.unsafe_files(tmp_path, docs)] == [
+        f"{tmp_path}: error: leads to '{tmp_path}', outside '{docs}': not read (copy the file in)"
+    ]
