@@ -36,7 +36,7 @@ class ScorecardError(Exception):
     exit_code = 1
 
     def __str__(self) -> str:
-        return for_terminal(super().__str__())
+        return for_terminal(super().__str__(), keep="\n")  # some list the lines a tool printed
 
 
 class DataError(ScorecardError):
@@ -65,10 +65,10 @@ def suggest(name: str, known: Iterable[str]) -> str:
     return f" (did you mean '{close[0]}'?)" if close else ""
 
 
-def for_terminal(text: str) -> str:
-    """Escape the characters a terminal would act on instead of showing them."""
+def for_terminal(text: str, keep: str = "") -> str:
+    """Escape the characters a terminal would act on instead of showing them, but those in `keep`."""
     # Control characters (ANSI colour and cursor codes, line breaks), bidirectional overrides and the
     # lone surrogates of undecodable file names all fail `isprintable`; text from data may hold any.
     if text.isprintable():
         return text
-    return "".join(c if c.isprintable() else c.encode("unicode_escape").decode("ascii") for c in text)
+    return "".join(c if c.isprintable() or c in keep else c.encode("unicode_escape").decode("ascii") for c in text)

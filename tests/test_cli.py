@@ -12,7 +12,7 @@ import pytest
 from click.testing import CliRunner
 
 from generator.cli import _print_problems, main
-from generator.errors import Problem
+from generator.errors import BuildError, Problem
 from generator.model import Location
 from tests.conftest import FIXTURES, Tree
 
@@ -156,3 +156,7 @@ def test_build_publishes_nothing_from_outside_the_project(tree: Tree, tmp_path: 
     leak = f"{project}/docs/leak.txt: error: leads to '{tmp_path}/secret.txt', outside '{project}': not read (copy the file in)"
     assert code == 1 and leak in err.splitlines()
     assert not (project / "site").exists()
+
+
+def test_error_messages_keep_their_lines_but_escape_other_control_characters() -> None:
+    assert str(BuildError("MkDocs failed:\n  page 'x\x1b[2J\r'")) == "MkDocs failed:\n  page 'x\\x1b[2J\\r'"
