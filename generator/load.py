@@ -354,7 +354,8 @@ _SCALARS = {
     f"{_TAG}{kind}": getattr(yaml.SafeLoader, f"construct_yaml_{kind}")
     for kind in ("str", "int", "float", "bool", "null")
 }
-# An explicit tag on a value that does not fit it (`!!int x`, `!!bool maybe`) fails with these.
+# A value that does not fit its explicit tag (`!!int x`, `!!bool maybe`), or an integer longer than
+# Python converts (4,300 digits), fails with these.
 _BAD_SCALAR = (ArithmeticError, LookupError, ValueError)
 
 
@@ -394,7 +395,7 @@ class _Builder:
     def _mapping(self, node: yaml.MappingNode, loc: Loc) -> dict[Any, Any]:
         merged, own = self._pairs(node, len(loc) + 1)
         nodes: dict[Any, tuple[yaml.Node, yaml.Node]] = {}
-        for key_node, value_node in merged:  # later merged mappings are overridden by earlier ones
+        for key_node, value_node in merged:  # lowest priority first, so later pairs win
             nodes[self._key(key_node)] = (key_node, value_node)
         seen: set[Any] = set()
         for key_node, value_node in own:  # keys written in the mapping override merged ones
