@@ -49,10 +49,17 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
     return wrapper
 
 
+MAX_PRINTED = 200  # problems listed; a file with a million bad rows must not print a million lines
+
+
 def _print_problems(problems: list[Problem]) -> None:
-    for problem in problems:
+    for problem in problems[:MAX_PRINTED]:
         colour = "red" if problem.severity == "error" else "yellow"
-        click.secho(str(problem), fg=colour, err=True)
+        click.secho(str(problem), fg=colour, err=True)  # str() escapes control characters from the data
+    if rest := problems[MAX_PRINTED:]:
+        kinds = {p.severity for p in rest}
+        noun = "errors and warnings" if len(kinds) > 1 else f"{kinds.pop()}s"
+        click.secho(f"... and {len(rest):,} more {noun}", fg="red" if "error" in noun else "yellow", err=True)
 
 
 @click.group(context_settings={"help_option_names": ["-h", "--help"]})

@@ -22,7 +22,7 @@ class Problem:
     severity: Literal["error", "warning"] = "error"
 
     def __str__(self) -> str:
-        return f"{self.where}: {self.severity}: {self.message}"
+        return for_terminal(f"{self.where}: {self.severity}: {self.message}")
 
     @property
     def sort_key(self) -> tuple[str, int, str]:
@@ -34,6 +34,9 @@ class ScorecardError(Exception):
     """Base of every error caused by the user's input or options."""
 
     exit_code = 1
+
+    def __str__(self) -> str:
+        return for_terminal(super().__str__(), keep="\n")  # some list the lines a tool printed
 
 
 class DataError(ScorecardError):
@@ -60,3 +63,12 @@ def suggest(name: str, known: Iterable[str]) -> str:
     """Return " (did you mean 'x'?)" for the closest known name, or nothing."""
     close = difflib.get_close_matches(name, list(known), n=1)
     return f" (did you mean '{close[0]}'?)" if close else ""
+
+
+def for_terminal(text: str, keep: str = "") -> str:
+    """Escape the characters a terminal would act on instead of showing them, but those in `keep`."""
+    # Control characters (ANSI colour and cursor codes, line breaks), bidirectional overrides and the
+    # lone surrogates of undecodable file names all fail `isprintable`; text from data may hold any.
+    if text.isprintable():
+        return text
+    return "".join(c if c.isprintable() or c in keep else c.encode("unicode_escape").decode("ascii") for c in text)

@@ -9,7 +9,8 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import formula
-from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from generator.load import MAX_CSV_BYTES, MAX_DOCUMENT_BYTES, MAX_VALUES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from generator.load import MAX_DEPTH as MAX_YAML_DEPTH
 from generator.model import (
     MAX_DEPTH,
     MAX_MAGNITUDE_TEXT,
@@ -56,6 +57,10 @@ def format_reference() -> str:
     parts = [
         _INTRO.format(
             max_magnitude=MAX_MAGNITUDE_TEXT,
+            yaml_depth=MAX_YAML_DEPTH,
+            max_values=MAX_VALUES,
+            document_mb=MAX_DOCUMENT_BYTES // 10**6,
+            csv_mb=MAX_CSV_BYTES // 10**6,
             min_year=MIN_YEAR,
             max_year=MAX_YEAR,
             max_depth=MAX_DEPTH,
@@ -89,7 +94,12 @@ def _measures_section() -> str:
         "## Measures CSV",
         "",
         "Any number of `*.csv` files in `measures/`; UTF-8 (a BOM is fine), "
-        "comma-separated, CRLF or LF; cells are trimmed.",
+        "comma-separated, CRLF or LF; cells are trimmed and hold no line breaks (an unclosed quote is an error).",
+        "",
+        "Numbers are plain: digits 0-9, an optional sign, `.` for decimals and an optional exponent "
+        "(`1234.5`, `-0.25`, `1.5e6`). Thousands separators, decimal commas, `%` and digits of other "
+        "scripts are errors that name the fix: `1,234` → `1234` (or `1.234` if the comma marks decimals), "
+        "`95%` → `95` (the KPI's `unit` says what the number counts), `١٢` → `12`.",
         "",
         "| column | description |",
         "|---|---|",
@@ -147,6 +157,13 @@ so that formulas can name them. No id may be a name that Windows file shares res
 Numbers are finite (no `.nan`, `.inf`), at most {max_magnitude} in size and written without quotes;
 weights are 0 or more. Years run {min_year}-{max_year}. Units nest at most {max_depth} levels below the root.
 Formulas are at most {formula_length} characters and {formula_depth} operations deep.
+
+Files are UTF-8 text. Names starting with `.` are ignored (editor and system files). Symbolic links
+are followed only to files inside the content and measures folders (your own pages: inside the
+folder of `mkdocs.yml`); FIFOs and devices are never opened. YAML is plain: no tags (`!x`,
+`!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
+{yaml_depth} levels of nesting and {max_values:,} values per file (an alias `*name` counts its whole value each time).
+A YAML or Markdown file may hold {document_mb} MB, a measures file {csv_mb} MB.
 
 ## Scoring rules
 

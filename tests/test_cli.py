@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
 from pathlib import Path
@@ -10,7 +11,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from generator.cli import main
+from generator.cli import _print_problems, main
+from generator.errors import BuildError, Problem
+from generator.model import Location
 from tests.conftest import FIXTURES, Tree
 
 MINIMAL = ["--content", str(FIXTURES / "minimal/content"), "--measures", str(FIXTURES / "minimal/measures")]
@@ -133,3 +136,76 @@ def test_a_2000_deep_hierarchy_is_one_error_without_a_traceback(tree: Tree) -> N
         "content/units/u50.yaml:1: error: unit 'u50': 51 levels below the root (below 'u49'); at most 50 are allowed "
         "(pages, navigation and packs nest one level per unit)"
     )
+
+
+def _check(project: Path) -> tuple[int, str, str]:
+    return run("check", "--content", str(project / "content"), "--measures", str(project / "measures"))
+
+
+def test_check_lists_at_most_200_errors_then_counts_the_rest(tree: Tree) -> None:
+    rows = "".join(f"ghost,income,2026-Q1,{n}\n" for n in range(1000))
+    code, _, err = _check(tree(**{"measures__ghost.csv": "unit,kpi,period,value\n" + rows}))
+    lines = err.splitlines()
+    assert code == 1 and len(lines) == 202
+    assert lines[199].endswith("measures/ghost.csv:201: error: unit: unknown unit 'ghost'")
+    assert lines[200:] == ["... and 800 more errors", "1000 errors in content or measures."]
+
+
+def test_printed_problems_are_capped_for_warnings_too(capsys: pytest.CaptureFixture[str]) -> None:
+    warnings = [Problem(Location("m.csv", n), "stale", "warning") for n in range(1, 251)]
+    _print_problems(warnings)
+    lines = capsys.readouterr().err.splitlines()
+    assert len(lines) == 201 and lines[-1] == "... and 50 more warnings"
+
+
+def test_control_characters_from_data_are_escaped_when_printed(tree: Tree) -> None:
+    project = tree(**{"measures__x.csv": "unit,kpi,period,value\n\x1b[2J\u202eevil\x07,income,2026-Q1,1\n"})
+    (project / "measures/bad\nname\x1b[31m.csv").write_bytes(b"unit,kpi,period,value\nroot,income,2026-Q1,caf\xe9\n")
+    code, _, err = _check(project)
+    assert code == 1 and "\x1b" not in err and "\x07" not in err and "\u202e" not in err
+    assert f"{project}/measures/x.csv:2: error: unit: unknown unit '\\x1b[2J\\u202eevil\\x07'" in err.splitlines()
+    assert (
+        f"{project}/measures/bad\\nname\\x1b[31m.csv:2: error: is not UTF-8 text (byte 0xe9 in column 24; save the file as UTF-8)"
+        in err.splitlines()
+    )
+
+
+def test_usage_errors_escape_control_characters() -> None:
+    code, _, err = run("check", "--content", "no\x1b[31mwhere")
+    assert code == 2 and "error: content folder 'no\\x1b[31mwhere' does not exist (use --content DIR)" in err
+
+
+def test_check_reports_a_fifo_without_opening_it(tree: Tree) -> None:
+    project = tree()
+    os.mkfifo(project / "measures/x.csv")
+    result = subprocess.run(
+        [sys.executable, "-m", "generator", "check"],
+        cwd=project,
+        capture_output=True,
+        text=True,
+        check=False,
+        timeout=120,  # only a safety net: opening the FIFO would block forever
+    )
+    assert result.returncode == 1 and "Traceback" not in result.stderr
+    assert "measures/x.csv: error: is not a regular file (a FIFO, socket or device): not read" in result.stderr
+
+
+def test_build_publishes_nothing_from_outside_the_project(tree: Tree, tmp_path: Path) -> None:
+    project = tree()
+    (project / "mkdocs.yml").write_text("site_name: T\ntheme: {name: material}\n")
+    (project / "docs").mkdir()
+    (tmp_path / "secret.txt").write_text("secret")
+    os.symlink(tmp_path / "secret.txt", project / "docs/leak.txt")
+    code, _, err = run(
+        "build", "--no-pdf", "--config", str(project / "mkdocs.yml"), "--out", str(project / "site"),
+        "--content", str(project / "content"), "--measures", str(project / "measures"),
+    )  # fmt: skip
+    assert code == 2 and err.splitlines()[-2:] == [
+        "error: 1 file(s) the build will not copy into the site:",
+        f"  {project}/docs/leak.txt: a symbolic link to '{tmp_path}/secret.txt', outside the project folder; copy the file in instead",
+    ]
+    assert not (project / "site").exists()
+
+
+def test_error_messages_keep_their_lines_but_escape_other_control_characters() -> None:
+    assert str(BuildError("MkDocs failed:\n  page 'x\x1b[2J\r'")) == "MkDocs failed:\n  page 'x\\x1b[2J\\r'"

@@ -2,19 +2,17 @@
 
 from __future__ import annotations
 
-import re
 from collections import Counter
 from collections.abc import Iterable
 
 from generator.errors import Problem
 from generator.errors import suggest as _hint
-from generator.load import RawRow
+from generator.load import RawRow, parse_number
 from generator.model import (
     Kpi,
     Location,
     Measure,
     Scorecard,
-    number_problem,
 )
 from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_quarter, parse_raw_period, year_problem
 
@@ -162,25 +160,12 @@ def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> flo
     return _number_cell(text, "value", where, problems)
 
 
-_THOUSANDS = re.compile(r"[+-]?\d{1,3}(,\d{3})+(\.\d+)?%?")
-
-
 def _number_cell(text: str, column: str, where: Location, problems: list[Problem]) -> float | None:
     if text == "":
         return None
-    if "," in text and not _THOUSANDS.fullmatch(text):
-        problems.append(Problem(where, f"{column}: '{text}' is ambiguous (write decimals with '.', e.g. 97.5)"))
-        return None
     try:
-        number = float(text.replace(",", "").removesuffix("%"))
-    except ValueError:
-        number = None
-    if number is None or "_" in text:
-        problems.append(
-            Problem(where, f"{column}: '{text}' is not a number (expected e.g. 42 or 97.5; blank for missing)")
-        )
-        return None
-    if problem := number_problem(number):  # nan, inf, 1e999: a value must be a finite number
-        problems.append(Problem(where, f"{column}: '{text}' {problem}"))
+        number = parse_number(text)
+    except ValueError as exc:  # its message names the fix
+        problems.append(Problem(where, f"{column}: '{text}' {exc}"))
         return None
     return number
