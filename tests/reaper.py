@@ -22,7 +22,7 @@ import time
 
 PR_SET_CHILD_SUBREAPER = 36
 TRIGGER_TIMEOUT = 300.0  # a build on a busy two-core machine, packs included
-EXIT_TIMEOUT = 60.0
+EXIT_TIMEOUT = 120.0
 
 
 def descendants(root: int) -> list[tuple[int, str]]:

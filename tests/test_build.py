@@ -319,7 +319,7 @@ def test_the_work_folder_is_emptied_but_its_neighbours_are_kept(project: Path) -
 # --- Two builds at once, and builds killed at any moment --------------------------------------
 
 
-def _wait_for_text(path: Path, text: str, process: subprocess.Popen[bytes], timeout: float = 120) -> None:
+def _wait_for_text(path: Path, text: str, process: subprocess.Popen[bytes], timeout: float = 600) -> None:
     """Wait until a file shows text; fail if the process ends first or the time runs out."""
     deadline = time.monotonic() + timeout
     while text not in (path.read_text(encoding="utf-8") if path.exists() else ""):

@@ -224,7 +224,7 @@ def test_search_results_do_not_run_payloads(evil_server: str, page: object) -> N
     page.goto(f"{evil_server}/index.html")  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially("Root")  # type: ignore[attr-defined]  # keystrokes start it
-    page.locator(".md-search-result__item").first.wait_for(timeout=10_000)  # type: ignore[attr-defined]
+    page.locator(".md-search-result__item").first.wait_for()  # type: ignore[attr-defined]
     results = page.locator(".md-search-result")  # type: ignore[attr-defined]
     assert UNIT_NAME in results.inner_text()  # the unit page's title, shown as text
     page.evaluate(HOVER_ALL.replace("article *", ".md-search-result *"))  # type: ignore[attr-defined]
