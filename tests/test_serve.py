@@ -103,7 +103,8 @@ def test_serve_keeps_the_last_good_site_when_an_impossible_date_is_saved(tmp_pat
     try:
         _wait_for(url, "105 EUR", process, timeout=SAFETY_NET)
         # Only the broken file changes first: a rebuild seeing a good change alone would publish it
-        unit.write_text(good.replace("owner: Ada", "owner: 2026-06-31", 1), encoding="utf-8")
+        impossible = "initiatives:\n  - {id: launch, name: Launch, start: 2026-06-31}\n"  # June has 30 days
+        unit.write_text(good + impossible, encoding="utf-8")
         _wait_for_output(tmp_path, "still serving the last good site", process, timeout=SAFETY_NET)
         assert "105 EUR" in _fetch(url)
         csv.write_text(csv.read_text(encoding="utf-8").replace(",105,", ",123,"), encoding="utf-8")
