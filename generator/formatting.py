@@ -61,3 +61,8 @@ def format_score(score: float | None) -> str:
 def round_score(score: float | None) -> float | None:
     """Round a score as it is shown (exports use this, so every rendering agrees)."""
     return None if score is None else round(score, 1)
+
+
+def format_fraction(value: float) -> str:
+    """Return a fraction as a percentage: 0.05 -> '5%', 0.025 -> '2.5%'."""
+    return f"{value * 100:.6g}%"
