@@ -12,13 +12,13 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.errors import suggest as _hint
-from generator.formula import FormulaError, parse_formula
 from generator.formatting import format_fraction
+from generator.formula import FormulaError, parse_formula
 from generator.model import (
     Kpi,
-    StatusBands,
     Location,
     Scorecard,
+    StatusBands,
     Unit,
 )
 from generator.periods import parse_quarter, year_problem
