@@ -93,21 +93,24 @@ class _Schema(BaseModel):
 class StatusBands(_Schema):
     """Bands around the target, in fractions of it: `{green: 0.05, red: 0.1}` is green within 5%, red beyond 10%."""
 
-    green: Number = Field(
-        ge=0,
-        le=1,
-        description="Fraction of the target (its size) a KPI may miss it by and stay green (0.05: within 5%; 0: on target).",
+    green: NonNegative = Field(
+        description="Fraction of the target (its size) a KPI may miss it by and stay green (0.05: within 5%; 0: on "
+        "target); at most 1.",
     )
-    red: Number = Field(
-        ge=0,
-        le=10,
-        description="Fraction of the target (its size) beyond which it is red (0.1: more than 10% away); at least `green`.",
+    red: NonNegative = Field(
+        description="Fraction of the target (its size) beyond which it is red (0.1: more than 10% away); from "
+        "`green` to 10.",
     )
 
     @model_validator(mode="after")
     def _check_order(self) -> StatusBands:
+        if self.green > 1 or self.red > 10:
+            raise ValueError(
+                f"green {self.green:g}, red {self.red:g}: bands are fractions of the target (0.05 for 5%); "
+                "green is at most 1, red at most 10"
+            )
         if self.green > self.red:
-            raise ValueError(f"status_bands: green {self.green:g} is above red {self.red:g} (expected green <= red)")
+            raise ValueError(f"green {self.green:g} is above red {self.red:g} (expected green <= red)")
         return self
 
 

@@ -368,6 +368,39 @@ CASES = {
         {"content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nautor: Bo\n---\n## Summary\nText.\n"},
         "content/commentary/2026-Q2/root.md:3: error: front matter: unknown key 'autor' (did you mean 'author'?) (allowed: author)",
     ),
+    "manual status without a note": (
+        {"measures__extra.csv": "unit,kpi,period,value,status\nroot,income,2025-Q4,90,green\n"},
+        "measures/extra.csv:2: error: status: 'green' is set by hand: say why in the `note` column (readers see it)",
+    ),
+    "unknown manual status": (
+        {"measures__extra.csv": "unit,kpi,period,value,status,note\nroot,income,2025-Q4,90,gren,data lag\n"},
+        "measures/extra.csv:2: error: status: 'gren' is not a status (expected green, amber or red)",
+    ),
+    "zero target with status bands": (
+        {
+            "content__organization.yaml": "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n",
+            "content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": 0'),
+        },
+        "content/units/root.yaml:28: error: kpi 'satisfaction': a target of 0 with status bands (green 5%, red 10%): "
+        "the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`",
+    ),
+    "zero target in the measures with status bands": (
+        {
+            "content__organization.yaml": "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n",
+            "measures__extra.csv": "unit,kpi,period,value,target\nroot,satisfaction,2025-Q4,80,0\n",
+        },
+        "measures/extra.csv:2: error: target: 0 for kpi 'satisfaction', whose status bands are percentages of the "
+        "target (green 5%, red 10%): a percentage of 0 is 0; give the KPI an explicit `red_flag`",
+    ),
+    "status bands green above red": (
+        {"content__organization.yaml": "name: Org\nstatus_bands: {green: 0.2, red: 0.1}\n"},
+        "content/organization.yaml:2: error: status_bands: green 0.2 is above red 0.1 (expected green <= red)",
+    ),
+    "status bands written as percentages": (
+        {"content__organization.yaml": "name: Org\nstatus_bands: {green: 5, red: 10}\n"},
+        "content/organization.yaml:2: error: status_bands: green 5, red 10: bands are fractions of the target "
+        "(0.05 for 5%); green is at most 1, red at most 10",
+    ),
     "front matter author that is not text": (
         {"content__commentary__2026-Q2__root.md": "---\nauthor: 42\n---\n## Summary\nText.\n"},
         "content/commentary/2026-Q2/root.md:2: error: front matter: author: expected text (got 42)",
