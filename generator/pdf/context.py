@@ -17,6 +17,8 @@ from generator.formatting import (
     format_score,
     format_target,
     format_value,
+    manual_reason,
+    status_rule,
 )
 from generator.model import Commentary, Initiative, Kpi, Scorecard, Unit
 from generator.pdf.views import (
@@ -75,6 +77,8 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         quarters=tuple(str(p) for p in _recent(report.periods)),
         tables=build_tables(report, unit),
         charts=chart_specs(report, unit),
+        rule=status_rule(sc.status_bands(unit.id)),
+        rule_differs=sc.status_bands(unit.id) != sc.organization.status_bands,
     )
 
 
@@ -83,9 +87,9 @@ def data_date(report: Report) -> str:
     return f"{_quarter_end(report):%d %B %Y}"
 
 
-def rating(status: Status, score: float | None) -> Rating:
-    """Return a status with its icon, word and formatted score."""
-    return Rating(status, STATUS_ICONS[status], status.label, format_score(score))
+def rating(status: Status, score: float | None, manual: str = "") -> Rating:
+    """Return a status with its icon, word and formatted score; `manual`: why it was set by hand."""
+    return Rating(status, STATUS_ICONS[status], status.label, format_score(score), manual)
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -109,7 +113,7 @@ def kpi_view(
         objective=objective,
         perspective=names.get(perspective, perspective),
         owner=kpi.owner,
-        rating=rating(r.status, r.score),
+        rating=rating(r.status, r.score, manual_reason(r)),
         actual=format_value(kpi, r.actual),
         target=format_target(kpi, r.target),
         red_flag=format_target(kpi, r.red_flag),
