@@ -180,8 +180,8 @@ def units(sheet: Sheet) -> None:
         "first_call_resolution",
         [76.0, 78.0, 80.0, 81.5, 82.0, 82.8, 82.1, 80.4],
         notes={
-            "2026-Q2": "Held at amber by hand: since the February telephony upgrade a scheduled callback "
-            "counts as resolved, which flatters the figure; re-baselining with the CRM team by June",
+            "2026-Q2": "Since the February telephony upgrade a scheduled callback counts as resolved, which "
+            "flatters the figure; held at amber until the measure is re-baselined with the CRM team (June)",
         },
         statuses={"2026-Q2": "amber"},
     )

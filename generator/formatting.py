@@ -82,7 +82,12 @@ def status_rule(bands: StatusBands | None, red_flag: bool = False, band: bool = 
     g, r = format_fraction(bands.green), format_fraction(bands.red)
     green = f"Green: meets {target}" + (f" or misses it by {g} or less." if bands.green else ".")
     if red_flag:
-        return f"{green} Red: beyond the red flag. Amber: between the two."
+        amber = (
+            f"misses it by more than {g}, but not beyond the red flag"
+            if bands.green
+            else "misses it, but not beyond the red flag"
+        )
+        return f"{green} Amber: {amber}. Red: beyond the red flag."
     red = f"Red: misses it by more than {r}."
     if bands.red == bands.green:
         return f"{green} {red}"

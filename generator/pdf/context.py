@@ -17,6 +17,7 @@ from generator.formatting import (
     format_score,
     format_target,
     format_value,
+    kpi_status_rule,
     manual_reason,
     status_rule,
 )
@@ -79,7 +80,19 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         charts=chart_specs(report, unit),
         rule=status_rule(sc.status_bands(unit.id)),
         rule_differs=sc.status_bands(unit.id) != sc.organization.status_bands,
+        own_rules=own_rules(report, unit),
     )
+
+
+def own_rules(report: Report, unit: Unit) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return each status rule other than the unit's, in words, with the names of the KPIs rated by it."""
+    general = status_rule(report.scorecard.status_bands(unit.id))
+    names: dict[str, list[str]] = {}
+    for kpi in (k for o in unit.objectives for k in o.kpis):
+        rule = kpi_status_rule(kpi, report.current.kpis[(unit.id, kpi.id)])
+        if rule and rule != general:
+            names.setdefault(rule, []).append(kpi.name)
+    return tuple((rule, tuple(kpis)) for rule, kpis in names.items())
 
 
 def data_date(report: Report) -> str:

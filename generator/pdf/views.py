@@ -207,6 +207,7 @@ class Pack:
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
+    own_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule, KPI names) of KPIs rated otherwise
 
     @property
     def title(self) -> str:
