@@ -23,6 +23,7 @@ from generator.render import (
 from generator.render.text import page_title
 from generator.results import Report
 from generator.strategymap import MapObjective, layout_strategy_map, wrap_label
+from tests.conftest import Tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -82,9 +83,10 @@ def test_figure_attribute_cannot_close_the_attribute() -> None:
     assert "'" not in text and "<" not in text and "&" not in text
 
 
-@pytest.mark.parametrize(("done", "due", "state"), [(True, dt.date(2026, 5, 1), "done"),
-                                                      (False, dt.date(2026, 6, 30), "late"),
-                                                      (False, dt.date(2026, 7, 1), "due")])
+@pytest.mark.parametrize(
+    ("done", "due", "state"),
+    [(True, dt.date(2026, 5, 1), "done"), (False, dt.date(2026, 6, 30), "late"), (False, dt.date(2026, 7, 1), "due")],
+)
 def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date, state: str) -> None:
     assert milestone_state(done, due, dt.date(2026, 6, 30)) == state
 
@@ -114,7 +116,7 @@ def test_details_page_has_kpi_anchor_chart_and_data_table(report: Report) -> Non
     page = {p.path: p for p in render_site(report)}["units/root/details.md"]
     assert "## Grow income {#obj-grow}" in page.text
     assert "### Income {#kpi-income}" in page.text
-    assert "class=\"sp-chart\"" in page.text and "Data table: Income" in page.text
+    assert 'class="sp-chart"' in page.text and "Data table: Income" in page.text
     assert "Income rose." in page.text  # KPI commentary lands at the KPI
 
 
@@ -123,15 +125,21 @@ def test_malicious_names_are_escaped_everywhere(report: Report) -> None:
     root = sc.units["root"]
     evil = root.model_copy(update={"name": "<script>alert(1)</script>"})
     units = {**sc.units, "root": evil}
-    report = Report(type(sc)(sc.organization, units, sc.templates, sc.measures, sc.commentary, sc.locations),
-                    report.period, report.periods, report.by_period)
+    report = Report(
+        type(sc)(sc.organization, units, sc.templates, sc.measures, sc.commentary, sc.locations),
+        report.period,
+        report.periods,
+        report.by_period,
+    )
     for page in render_site(report):
         assert "<script>" not in page.text, page.path
 
 
 def test_strategy_map_puts_the_first_perspective_on_top_and_draws_drives() -> None:
-    objectives = [MapObjective("a", "Grow", "financial", (), "green", "● On target", "7.0"),
-                  MapObjective("b", "Learn", "learning", ("a",), "red", "◆ Off target", "1.0")]
+    objectives = [
+        MapObjective("a", "Grow", "financial", (), "green", "● On target", "7.0"),
+        MapObjective("b", "Learn", "learning", ("a",), "red", "◆ Off target", "1.0"),
+    ]
     drawing = layout_strategy_map([("financial", "Financial"), ("learning", "Learning")], objectives, lambda o: o)
     boxes = {b.id: b for b in drawing.boxes}
     assert boxes["a"].y < boxes["b"].y
@@ -142,3 +150,59 @@ def test_strategy_map_puts_the_first_perspective_on_top_and_draws_drives() -> No
 def test_wrap_label_cuts_with_an_ellipsis() -> None:
     lines = wrap_label("word " * 40, 120)
     assert len(lines) == 3 and lines[-1].endswith("…")
+
+
+AGENCY = Path(__file__).parent.parent / "examples" / "agency"
+
+
+@pytest.fixture(scope="module")
+def agency_pages() -> dict[str, str]:
+    report, _ = make_report(AGENCY / "content", AGENCY / "measures", None)
+    return {p.path: p.text for p in render_site(report)}
+
+
+BANDED = (
+    "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, up to 10%. "
+    "Red: misses it by more than 10%."
+)
+
+
+def test_the_status_rule_is_stated_in_words_where_it_applies(agency_pages: dict[str, str]) -> None:
+    assert f"Each KPI is rated against its target. {BANDED} Percentages are of the target" in agency_pages["index.md"]
+    contact = agency_pages["units/contact-centre/index.md"]
+    assert (
+        "<strong>Status rule in this unit</strong> (not the organisation's): Green: meets the target or misses it "
+        "by 10% or less. Amber: misses it by more than 10%, up to 25%. Red: misses it by more than 25%." in contact
+    )
+    assert "Status rule in this unit" not in agency_pages["units/licensing-operations/index.md"]  # as the org's
+    details = agency_pages["units/digital-services/details.md"]
+    assert (
+        "<dt>Status rule</dt><dd>Green: meets the target. Amber: misses it by up to 0.5%. "
+        "Red: misses it by more than 0.5%.</dd>" in details
+    )
+    assert (  # online completion: the organisation's bands, and a red flag of its own
+        "<dt>Status rule</dt><dd>Green: meets the target or misses it by 5% or less. Amber: misses it by more than "
+        "5%, but not beyond the red flag. Red: beyond the red flag.</dd>" in details
+    )
+
+
+def test_a_manual_status_shows_its_marker_and_reason(agency_pages: dict[str, str]) -> None:
+    reason = "Since the February telephony upgrade a scheduled callback counts as resolved"
+    marker = f'<span class="sp-manual" title="Set by hand: {reason}'
+    assert marker in agency_pages["units/contact-centre/index.md"]
+    details = agency_pages["units/contact-centre/details.md"]
+    assert f'<p class="sp-manual-reason">✎ Status set by hand: {reason}' in details
+    quality = agency_pages["quality.md"]
+    assert "## Statuses set by hand" in quality
+    row = quality.split("## Statuses set by hand")[1].split("</tr>")[1]
+    assert "First-contact resolution" in row and "Angela Russo, Head of Contact Centre" in row and reason in row
+    assert 'class="sp-manual"' not in agency_pages["units/licensing-operations/index.md"]
+
+
+def test_a_manual_reason_is_escaped(tree: Tree) -> None:
+    project = tree(
+        **{"measures__extra.csv": 'unit,kpi,period,value,status,note\nroot,income,2025-Q4,1,red,"<b>x</b>\' "\n'}
+    )
+    report, _ = make_report(project / "content", project / "measures", "2025-Q4")
+    page = {p.path: p.text for p in render_site(report)}["units/root/index.md"]
+    assert 'title="Set by hand: &lt;b&gt;x&lt;/b&gt;&#39;"' in page
