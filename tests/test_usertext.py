@@ -31,17 +31,13 @@ HTML_MESSAGE = "HTML '{}' is shown as text (write Markdown instead, e.g. **bold*
         ("[x][1]\n\n[1]: javascript:alert(1)", "<p>x</p>"),
         ("![logo](http://intranet/logo.png) text", "<p>logo text</p>"),
         ("[![i](https://x/i.png) **b**](javascript:x) end", "<p>i <strong>b</strong> end</p>"),
-        (
-            '[site](https://example.org/?a=1&b=2 "Title")',
-            '<p><a href="https://example.org/?a=1&amp;b=2" title="Title" rel="noopener noreferrer">site</a></p>',
-        ),
+        ('[site](https://example.org/?a=1&b=2 "Title")',
+         '<p><a href="https://example.org/?a=1&amp;b=2" title="Title" rel="noopener noreferrer">site</a></p>'),
         ("<ann@example.org>", '<p><a href="mailto:ann@example.org" rel="noopener noreferrer">ann@example.org</a></p>'),
         ("```{ .py #id onclick=x }\n<b>code</b>\n```", "<pre><code>&lt;b&gt;code&lt;/b&gt;\n</code></pre>"),
-        (
-            "| a | b |\n|:--|--:|\n| 1 | 2 |",
-            '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n'
-            '<tbody>\n<tr>\n<td align="left">1</td>\n<td align="right">2</td>\n</tr>\n</tbody>\n</table>',
-        ),
+        ("| a | b |\n|:--|--:|\n| 1 | 2 |",
+         '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n'
+         '<tbody>\n<tr>\n<td align="left">1</td>\n<td align="right">2</td>\n</tr>\n</tbody>\n</table>'),
         ("   ", ""),
     ],
 )
@@ -84,12 +80,8 @@ def test_what_is_left_out_is_reported_with_its_line() -> None:
 
 def test_site_and_pack_show_the_same_sanitised_html(tree: Tree) -> None:
     mission = "Serve [all](https://example.org) <img src=x onerror=alert(1)> [x](javascript:alert(1))"
-    project = tree(
-        **{
-            "content/units/team-a.yaml": f"id: team-a\nname: Team A\nparent: root\ntemplate: team\n"
-            f"mission: '{mission}'\n"
-        }
-    )
+    project = tree(**{"content/units/team-a.yaml": f"id: team-a\nname: Team A\nparent: root\ntemplate: team\n"
+                                                      f"mission: '{mission}'\n"})
     pack = build_pack(report_for(project, "2026-Q2"), "team-a", 1, dt.date(2026, 7, 1))
     assert pack.mission == render_markdown(mission)
     assert str(pack.mission) in markdown_text(mission)
@@ -97,14 +89,12 @@ def test_site_and_pack_show_the_same_sanitised_html(tree: Tree) -> None:
 
 
 def test_check_warns_with_file_and_line_and_strict_fails(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = tree(
-        **{
-            "content/organization.yaml": "name: Test Org\nmission: 'See [plan](plan.md)'\nvision: |\n  Be great.\n\n  "
-            "![logo](logo.png)\n",
-            "content/commentary/2026-Q2/team-a.md": "---\nauthor: Cy\n---\n## Summary\n### Analysis\nFine.\n\n"
-            "Read [this](javascript:alert(1)).\n### Actions\n<b>Act</b>\n",
-        }
-    )
+    project = tree(**{
+        "content/organization.yaml": "name: Test Org\nmission: 'See [plan](plan.md)'\nvision: |\n  Be great.\n\n  "
+                                     "![logo](logo.png)\n",
+        "content/commentary/2026-Q2/team-a.md": "---\nauthor: Cy\n---\n## Summary\n### Analysis\nFine.\n\n"
+                                                "Read [this](javascript:alert(1)).\n### Actions\n<b>Act</b>\n",
+    })
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
@@ -118,19 +108,10 @@ def test_check_warns_with_file_and_line_and_strict_fails(tree: Tree, monkeypatch
 
 def test_a_template_objective_description_is_reported_once_at_the_template(tree: Tree) -> None:
     template = (tree() / "content" / "templates" / "team.yaml").read_text(encoding="utf-8")
-    project = tree(
-        **{
-            "content/templates/team.yaml": template.replace(
-                "    perspective: internal\n",
-                "    perspective: internal\n    description: 'Read [the plan](plan.md)'\n",
-            )
-        }
-    )
-    result = CliRunner().invoke(
-        main, ["check", "--content", str(project / "content"), "--measures", str(project / "measures")]
-    )
+    project = tree(**{"content/templates/team.yaml": template.replace(
+        "    perspective: internal\n", "    perspective: internal\n    description: 'Read [the plan](plan.md)'\n")})
+    result = CliRunner().invoke(main, ["check", "--content", str(project / "content"),
+                                       "--measures", str(project / "measures")])
     warnings = [line for line in result.stderr.splitlines() if "plan.md" in line]
-    assert warnings == [
-        f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
-        + LINK_MESSAGE.format("plan.md")
-    ]
+    assert warnings == [f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
+                        + LINK_MESSAGE.format("plan.md")]
