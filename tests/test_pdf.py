@@ -250,9 +250,7 @@ def test_a_pack_reads_and_attaches_nothing_even_from_unsanitised_html(
     document = render_document(pack, dict.fromkeys(pack.charts, blank))
     document.write_pdf(tmp_path / "pack.pdf")
     assert requests == []
-    listing = subprocess.run(
-        ["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True
-    )
+    listing = subprocess.run(["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True)
     assert listing.stdout.strip() == "0 embedded files"
     assert "Mission text" in pdf_text(tmp_path / "pack.pdf")
     links = {target for page in document.pages for kind, target, *_ in page.links if kind == "external"}
