@@ -614,3 +614,50 @@ def test_a_hierarchy_at_the_depth_limit_builds_a_site(tree: Tree, tmp_path: Path
 def test_a_unit_file_failing_the_schema_does_not_cascade_into_its_measures(tree: Tree) -> None:
     errors = errors_of(tree(**{"content__units__team-b.yaml": "id: con\nname: Team B\nparent: root\ntemplate: team\n"}))
     assert errors == [f"content/units/team-b.yaml:1: error: id: 'con' {RESERVED}"]
+
+
+BANDED_ORG = "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n"
+
+
+def test_a_zero_target_is_fine_with_an_explicit_red_flag_or_without_bands(tree: Tree) -> None:
+    zero = _edit(ROOT_YAML, "        target: 100\n        red_flag: 80", "        target: 0\n        red_flag: -5")
+    load_tree(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": zero}))
+    load_tree(tree(**{"content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": 0')}))
+
+
+def test_a_range_edge_of_zero_with_bands_is_an_error_and_categorical_kpis_take_no_bands(tree: Tree) -> None:
+    kpis = """
+      - id: inflation
+        name: Inflation
+        owner: Ada
+        polarity: range
+        target: [0, 2]
+      - id: audit
+        name: Audit
+        owner: Ada
+        type: categorical
+        levels: [{name: clean, status: green}]
+        status_bands: {green: 0.05, red: 0.1}
+"""
+    root = _edit(ROOT_YAML, "    kpis:\n      - id: income", "    kpis:" + kpis.rstrip() + "\n      - id: income")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": root}))
+    assert errors == [
+        "content/units/root.yaml:15: error: objective 'grow' kpi 'audit': a categorical KPI takes its status from "
+        "`levels`, not target/red_flag/status_bands",
+    ]
+    root = _edit(root, "        status_bands: {green: 0.05, red: 0.1}\n", "")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": root}))
+    assert errors == [
+        "content/units/root.yaml:10: error: kpi 'inflation': a target of 0 (an edge of its band) with status bands "
+        "(green 5%, red 10%): the bands are percentages of the target, and a percentage of 0 is 0; "
+        "give an explicit `red_flag`",
+    ]
+
+
+def test_a_zero_target_in_a_template_is_reported_once_at_the_template(tree: Tree) -> None:
+    template = _edit(TEAM_YAML, "        target: 0.5", "        target: 0")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__templates__team.yaml": template}))
+    assert errors == [
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': a target of 0 with status bands (green 5%, "
+        "red 10%): the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`",
+    ]
