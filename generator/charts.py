@@ -111,16 +111,20 @@ def _runs(history: Sequence[KpiResult]) -> list[tuple[int, int, KpiResult]]:
     """
     runs: list[tuple[int, int, KpiResult]] = []
     for i, r in enumerate(history):
-        if runs and (runs[-1][2].target, runs[-1][2].red_flag) == (r.target, r.red_flag):
+        if runs and _limits(runs[-1][2]) == _limits(r):
             runs[-1] = (runs[-1][0], i, runs[-1][2])
         else:
             runs.append((i, i, r))
     return runs
 
 
+def _limits(r: KpiResult) -> tuple[object, object, object]:
+    return r.target, r.green_limit, r.red_flag
+
+
 def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: float) -> list[dict[str, Any]]:
-    """Return the band rectangles behind quarters first..last, which share r's target and red flag."""
-    target, red = r.target, r.red_flag
+    """Return the band rectangles behind quarters first..last, which share r's limits."""
+    target, red = r.green_limit if r.green_limit is not None else r.target, r.red_flag
     if target is None or red is None:
         return []
     if isinstance(target, tuple) and isinstance(red, tuple):

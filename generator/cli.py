@@ -92,6 +92,8 @@ def check(content: Path, measures: Path, strict: bool, period: str | None) -> No
     sc = report.scorecard
     kpis = sum(len(o.kpis) for u in sc.units.values() for o in u.objectives)
     summary = f"{len(sc.units)} units, {kpis} KPIs, {len(sc.measures)} measures; latest period {report.period}"
+    if manual := sum(r.manual for r in report.current.kpis.values()):
+        summary += f" ({manual} status{'es' if manual != 1 else ''} set by hand: see the data-quality page)"
     click.echo(f"OK: {summary}; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
 
 

@@ -30,6 +30,8 @@ COLUMNS = (
     "owner",
     "latest_period",
     "stale",
+    "manual",  # KPIs: status set by hand; `note` says why
+    "note",
 )
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
@@ -98,6 +100,8 @@ def _kpi_row(report: Report, unit: str, perspective: str, objective: str, kpi: K
         owner=kpi.owner,
         latest_period=r.latest_period,
         stale=r.stale,
+        manual=r.manual,
+        note=r.note or None,
     )
 
 
@@ -132,11 +136,11 @@ def kpi_csv(kpi: Kpi, history: list[KpiResult]) -> str:
     """Return a KPI's quarters as spreadsheet-safe CSV, numbers rounded as everywhere else."""
     stream = io.StringIO()
     writer = csv.writer(stream, lineterminator="\n")
-    writer.writerow(["quarter", "actual", "target", "red_flag", "year_to_date", "status", "score", "note"])
+    writer.writerow(["quarter", "actual", "target", "red_flag", "year_to_date", "status", "score", "note", "manual"])
     for r in history:
         numbers = [round_value(r.actual, kpi.decimals), _band(r.target, kpi.decimals)]
         numbers += [_band(r.red_flag, kpi.decimals), round_value(r.ytd, kpi.decimals)]
-        row = [str(r.period), *numbers, r.status.value, round_score(r.score), r.note]
+        row = [str(r.period), *numbers, r.status.value, round_score(r.score), r.note, r.manual]
         writer.writerow([_csv_cell(v) for v in row])
     return stream.getvalue()
 

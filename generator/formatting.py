@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from generator.model import Kpi
-from generator.results import Status, Trend
+from generator.model import Kpi, StatusBands
+from generator.results import KpiResult, Status, Trend
 
 DASH = "–"
 _NO_SPACE_UNITS = {"%", "‰", "°"}
@@ -61,3 +61,47 @@ def format_score(score: float | None) -> str:
 def round_score(score: float | None) -> float | None:
     """Round a score as it is shown (exports use this, so every rendering agrees)."""
     return None if score is None else round(score, 1)
+
+
+def format_fraction(value: float) -> str:
+    """Return a fraction as a percentage: 0.05 -> '5%', 0.025 -> '2.5%'."""
+    return f"{value * 100:.6g}%"
+
+
+MANUAL_MARK = "✎"  # beside a status set by hand
+
+
+def status_rule(bands: StatusBands | None, red_flag: bool = False, band: bool = False) -> str:
+    """Return the status rule in words, e.g. 'Green: meets the target or misses it by 5% or less. ...'.
+
+    `red_flag`: the KPI has its own red flag (it wins over the red band); `band`: a [low, high] target.
+    """
+    target = "the target range" if band else "the target"
+    if bands is None:
+        return f"Green: meets {target}. Amber: misses it, but not beyond the red flag. Red: beyond the red flag."
+    g, r = format_fraction(bands.green), format_fraction(bands.red)
+    green = f"Green: meets {target}" + (f" or misses it by {g} or less." if bands.green else ".")
+    if red_flag:
+        amber = (
+            f"misses it by more than {g}, but not beyond the red flag"
+            if bands.green
+            else "misses it, but not beyond the red flag"
+        )
+        return f"{green} Amber: {amber}. Red: beyond the red flag."
+    red = f"Red: misses it by more than {r}."
+    if bands.red == bands.green:
+        return f"{green} {red}"
+    amber = f"misses it by more than {g}, up to {r}" if bands.green else f"misses it by up to {r}"
+    return f"{green} Amber: {amber}. {red}"
+
+
+def kpi_status_rule(kpi: Kpi, r: KpiResult) -> str:
+    """Return the rule a numeric KPI is rated by; empty for categorical or untargeted KPIs."""
+    if kpi.type != "numeric" or r.target is None:
+        return ""
+    return status_rule(r.bands, kpi.red_flag is not None, isinstance(r.target, tuple))
+
+
+def manual_reason(r: KpiResult) -> str:
+    """Return why a status was set by hand (its note), or "" when it was computed."""
+    return (r.note or "set by hand") if r.manual else ""

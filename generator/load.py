@@ -442,7 +442,7 @@ def _clip(text: str, width: int = 40) -> str:
 # --- CSV -----------------------------------------------------------------------------------
 
 REQUIRED_COLUMNS = ("unit", "kpi", "period", "value")
-OPTIONAL_COLUMNS = ("target", "note")
+OPTIONAL_COLUMNS = ("target", "note", "status")
 
 
 def _load_csv(path: Path, files: _Files) -> list[RawRow]:

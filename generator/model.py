@@ -90,6 +90,33 @@ class _Schema(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+class StatusBands(_Schema):
+    """Bands around the target, in fractions of it: `{green: 0.05, red: 0.1}` is green within 5%, red beyond 10%."""
+
+    green: NonNegative = Field(
+        description="Fraction of the target (its size) a KPI may miss it by and stay green (0.05: within 5%; 0: on "
+        "target); at most 1.",
+    )
+    red: NonNegative = Field(
+        description="Fraction of the target (its size) beyond which it is red (0.1: more than 10% away); from "
+        "`green` to 10.",
+    )
+
+    @model_validator(mode="after")
+    def _check_order(self) -> StatusBands:
+        if self.green > 1 or self.red > 10:
+            raise ValueError(
+                f"green {self.green:g}, red {self.red:g}: bands are fractions of the target (0.05 for 5%); "
+                "green is at most 1, red at most 10"
+            )
+        if self.green > self.red:
+            raise ValueError(f"green {self.green:g} is above red {self.red:g} (expected green <= red)")
+        return self
+
+
+_BANDS_DOC = "Percentage bands around the target, e.g. `{green: 0.05, red: 0.1}` (see [StatusBands](#statusbands)). "
+
+
 class Perspective(_Schema):
     """A perspective of the scorecard (financial, customer, ...)."""
 
@@ -135,6 +162,12 @@ class Organization(_Schema):
         ge=0,
         le=10,
         description="Fraction of the target used as red flag when a KPI gives none (default 0.1).",
+    )
+    status_bands: StatusBands | None = Field(
+        None,
+        description=_BANDS_DOC
+        + "For every KPI unless a unit, template or KPI sets its own. None (default): green only on target, "
+        "red beyond the red flag.",
     )
 
 
@@ -206,6 +239,11 @@ class Kpi(_Schema):
         ),
     )
     levels: tuple[Level, ...] | None = Field(None, description="Categorical KPIs: ordered levels, best first.")
+    status_bands: StatusBands | None = Field(
+        None,
+        description=_BANDS_DOC + "Wins over the template's, the unit's and the organisation's; an explicit "
+        "`red_flag` wins over the red band.",
+    )
 
     @model_validator(mode="after")
     def _check_shape(self) -> Kpi:
@@ -216,8 +254,8 @@ class Kpi(_Schema):
         if self.type == "categorical":
             if not self.levels:
                 raise ValueError("a categorical KPI needs `levels`")
-            if self.target is not None or self.red_flag is not None:
-                raise ValueError("a categorical KPI takes its status from `levels`, not target/red_flag")
+            if self.target is not None or self.red_flag is not None or self.status_bands is not None:
+                raise ValueError("a categorical KPI takes its status from `levels`, not target/red_flag/status_bands")
             if self.formula or self.rollup:
                 raise ValueError("a categorical KPI cannot have a formula or rollup")
         elif self.levels:
@@ -245,6 +283,7 @@ class KpiOverride(_Schema):
 
     target: TargetValue | dict[TargetKey, TargetValue] | None = Field(None, description="Replacement target.")
     red_flag: TargetValue | None = Field(None, description="Replacement red flag.")
+    status_bands: StatusBands | None = Field(None, description="Replacement status bands (for this unit only).")
     owner: str | None = Field(None, description="Replacement owner.")
     weight: NonNegative | None = Field(None, description="Replacement weight.")
     description: str | None = Field(None, description="Replacement description.")
@@ -300,6 +339,11 @@ class Template(_Schema):
     id: Id = Field(description="Identifier that units name in `template:`.")
     name: str = Field(description="Name of the shared scorecard.")
     description: str = Field("", description="What kind of unit uses it.")
+    status_bands: StatusBands | None = Field(
+        None,
+        description=_BANDS_DOC
+        + "For the template's KPIs without their own; wins over the unit's and the organisation's.",
+    )
     objectives: tuple[Objective, ...] = Field((), description="Objectives every unit using it gets.")
 
 
@@ -315,6 +359,11 @@ class Unit(_Schema):
     mission: str = Field("", description="The unit's mission (Markdown).")
     perspectives: Perspectives | None = Field(
         None, description="Replace the organisation's perspectives for this unit and its descendants (e.g. IT BSC)."
+    )
+    status_bands: StatusBands | None = Field(
+        None,
+        description=_BANDS_DOC + "For this unit and its descendants (the nearest unit's wins), except KPIs "
+        "whose template or own definition sets bands.",
     )
     template: Id | None = Field(None, description="Id of a shared scorecard in content/templates/.")
     overrides: dict[KpiId, KpiOverride] = Field(
@@ -350,6 +399,7 @@ class Measure:
     target: float | None
     note: str
     where: Location
+    status: str = ""  # set by hand: green, amber, red or a categorical level; "" when computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -440,6 +490,19 @@ class Scorecard:
             index = {(u.id, k.id): k for u in self.units.values() for o in u.objectives for k in o.kpis}
             object.__setattr__(self, "_kpis", index)
         return self.__dict__["_kpis"]  # type: ignore[no-any-return]
+
+    def status_bands(self, unit_id: str, kpi: Kpi | None = None) -> StatusBands | None:
+        """Return the bands in force: the KPI's (template's baked in), the nearest unit's, else the organisation's."""
+        if kpi is not None and kpi.status_bands is not None:
+            return kpi.status_bands
+        if "_bands" not in self.__dict__:
+            object.__setattr__(self, "_bands", {})
+        known: dict[str, StatusBands | None] = self.__dict__["_bands"]
+        if unit_id not in known:
+            chain = (self.units[unit_id], *self.ancestors(unit_id))
+            own = next((u.status_bands for u in chain if u.status_bands is not None), None)
+            known[unit_id] = own or self.organization.status_bands
+        return known[unit_id]
 
     def depth(self, unit_id: str) -> int:
         """Return 0 for the root, 1 for its children, and so on."""

@@ -22,6 +22,7 @@ from generator.model import (
     Objective,
     Organization,
     Perspective,
+    StatusBands,
     Template,
     Unit,
 )
@@ -34,6 +35,7 @@ DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Template,
     Objective,
     Kpi,
+    StatusBands,
     Level,
     KpiOverride,
     Initiative,
@@ -47,8 +49,12 @@ MEASURE_COLUMNS = {
     "value": f"The value, a finite number at most {MAX_MAGNITUDE_TEXT} in size; blank means missing. "
     "Categorical KPIs take a level name.",
     "target": "Optional: overrides the YAML target for this period (not for range KPIs); the red flag is the "
-    "KPI's `red_flag`, or `default_tolerance` applied to this target.",
-    "note": "Optional: a note shown beside the value.",
+    "KPI's `red_flag`, or the status bands (else `default_tolerance`) applied to this target.",
+    "note": "Optional: a note shown beside the value; required when `status` is given (it says why).",
+    "status": "Optional: sets the KPI's status for this period by hand: `green`, `amber`, `red` or a level of a "
+    "categorical KPI (a monthly KPI's latest month with one sets the quarter's). It scores green 10, amber 5, "
+    "red 0 (a level: its own score) and rolls up as usual; readers see a ✎ marker with the note. "
+    "Only for measured KPIs, not calculated or rolled-up ones.",
 }
 
 
@@ -172,10 +178,31 @@ For actual A, target T and red flag R: `higher` is green if A ≥ T, red if A < 
 [RL, RH] is green inside [L, H], red below RL or above RH, amber otherwise. No value: `no-data`.
 No target: `not-rated` (shown, left out of roll-ups).
 
-Scores run 0-10: R scores 10/3, T scores 20/3, linear in between and beyond, clamped. For `range`,
-the middle of [L, H] scores 10, its edges 20/3, the red-flag edges 10/3, linear in between, clamped
-at 0. When T = R there is no amber band: meeting the target scores 10, missing it 0.
-Categorical levels score green 10, amber 5, red 0 unless a level gives its own `score`.
+**Status bands.** Many public bodies rate by distance from the target in percent: `status_bands:
+{{green: 0.05, red: 0.1}}` reads "green on target or within 5% of it, red more than 10% away, amber
+between". With bands G and R, green starts at T − G·|T| for `higher` (T + G·|T| for `lower`) and the
+red flag is T − R·|T| (T + R·|T|); for `range` the band [L, H] widens to [L − G·|L|, H + G·|H|] and
+the red flags sit at [L − R·|L|, H + R·|H|]. Bands are set on the [Organization](#organization),
+a [Unit](#unit) (for itself and its descendants: the nearest wins), a [Template](#template) (its
+KPIs) or a [Kpi](#kpi) (or a unit's override of a template KPI); the most specific wins: KPI,
+template, unit, organisation. An explicit `red_flag` on a KPI wins over the red band (where it
+passes the green limit there is no amber band). Without bands, green starts at the target and the
+red flag defaults to `default_tolerance`. A target of 0 (or a `range` edge of 0) with bands and no
+`red_flag` is an error: a percentage of 0 is 0. The target shown to readers stays the target; the
+site, the KPI details and the packs state the rule in words.
+
+Scores run 0-10: R scores 10/3, the green limit (T, or T ∓ G·|T| with bands) scores 20/3, linear
+in between and beyond, clamped. So meeting the target always scores at least 20/3, and scores
+and statuses always agree. For `range`, the middle of the green band scores 10, its edges 20/3,
+the red-flag edges 10/3, linear in between, clamped at 0. When the green limit equals R there is no
+amber band: reaching it scores 10, missing it 0. Categorical levels score green 10, amber 5, red 0
+unless a level gives its own `score`.
+
+**Manual statuses.** A `status` cell in the measures sets a KPI's status for that period by hand
+(a known data lag, a target under review); the row's `note` must say why. It scores green 10,
+amber 5, red 0 (a categorical level: its own score) and rolls up as usual. Readers see a ✎ marker
+beside the status and the note; exports carry `manual: true` and the note; the data-quality page
+lists each one with its owner, and `scorecard check` counts them.
 
 Roll-ups are weighted means that skip anything without a score: objective = its KPIs plus the
 descendant objectives that `supports` it; perspective = its objectives; unit = its perspectives.

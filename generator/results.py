@@ -9,7 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from enum import StrEnum
 
-from generator.model import Scorecard
+from generator.model import Scorecard, StatusBands
 from generator.periods import Period
 
 GREEN_SCORE = 20 / 3
@@ -81,6 +81,9 @@ class KpiResult:
     months_reported: int | None = None  # monthly KPIs: months behind the quarter (1-3)
     note: str = ""
     undefined: str = ""  # why a calculated or rolled-up KPI has no value although its inputs have
+    green_limit: float | tuple[float, float] | None = None  # where green starts: the target, or within its band
+    bands: StatusBands | None = None  # the percentage bands in force; None: green only on target
+    manual: bool = False  # status set by hand in the measures (`status` column); `note` says why
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,7 +1,9 @@
 """Status and score rules for one value: pure functions, the heart of the scorecard.
 
-Scores run 0-10: the red flag scores 10/3 and the target 20/3, linear in between and beyond,
-clamped. So green <=> score >= 20/3 and red <=> score < 10/3, for every polarity.
+A KPI has two limits: where green starts (the target, or within `status_bands.green` of it) and
+its red flag (explicit, or `status_bands.red` / `default_tolerance` beyond the target). Scores run
+0-10: the red flag scores 10/3 and the green limit 20/3, linear in between and beyond, clamped.
+So green <=> score >= 20/3 and red <=> score < 10/3, for every polarity.
 """
 
 from __future__ import annotations
@@ -28,8 +30,31 @@ def default_red_flag(polarity: str, target: Target, tolerance: float) -> Target:
     return target - tolerance * abs(target)
 
 
+def status_limits(
+    polarity: str, target: Target, green: float, red: float, red_flag: Target | None = None
+) -> tuple[Target, Target]:
+    """Return (green limit, red flag) for a target and bands given as fractions of |target|.
+
+    For `range` each edge moves by its own magnitude. An explicit `red_flag` wins over the red band:
+    where it passes the green limit there is no amber band, and it never passes the target itself
+    (a period target can move past a fixed red flag).
+    """
+    green_limit = default_red_flag(polarity, target, green)
+    red_limit = default_red_flag(polarity, target, red) if red_flag is None else red_flag
+    if isinstance(target, tuple) and isinstance(green_limit, tuple) and isinstance(red_limit, tuple):
+        red_limit = (min(red_limit[0], target[0]), max(red_limit[1], target[1]))
+        return (max(green_limit[0], red_limit[0]), min(green_limit[1], red_limit[1])), red_limit
+    assert isinstance(target, float | int) and isinstance(green_limit, float | int)
+    assert isinstance(red_limit, float | int)
+    if polarity == "lower":
+        red_limit = max(red_limit, target)
+        return min(green_limit, red_limit), red_limit
+    red_limit = min(red_limit, target)
+    return max(green_limit, red_limit), red_limit
+
+
 def kpi_status(polarity: str, actual: float, target: Target, red_flag: Target) -> Status:
-    """Return green, amber or red for a value against its target and red flag."""
+    """Return green, amber or red for a value against its green limit (`target`) and red flag."""
     if isinstance(target, tuple) and isinstance(red_flag, tuple):
         if target[0] <= actual <= target[1]:
             return Status.GREEN
@@ -89,6 +114,13 @@ def rate_level(level: Level) -> tuple[Status, float]:
     """Return status and score of a categorical level."""
     score = level.score if level.score is not None else _LEVEL_SCORES[level.status]
     return Status(level.status), score
+
+
+def rate_manual(kpi: Kpi, status: str) -> tuple[Status, float]:
+    """Return status and score of a status set by hand: a categorical level's own, else green 10, amber 5, red 0."""
+    if (level := level_of(kpi, status)) is not None:
+        return rate_level(level)
+    return Status(status), _LEVEL_SCORES[status]
 
 
 def status_from_score(score: float | None) -> Status:

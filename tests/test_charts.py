@@ -5,8 +5,10 @@ from __future__ import annotations
 import json
 
 import plotly.graph_objects as go
+import pytest
 
-from generator.charts import heatmap_figure, sparkline_points, trend_figure
+from generator.charts import _BAND_FILL, heatmap_figure, sparkline_points, trend_figure
+from generator.pipeline import make_report
 from tests.conftest import FIXTURES, report_for
 
 
@@ -51,3 +53,17 @@ def test_sparkline_skips_gaps_and_needs_two_points() -> None:
     assert sparkline_points([1.0]) == ""
     points = sparkline_points([1.0, None, 3.0], width=80, height=20)
     assert points == "0.0,18.0 80.0,2.0"
+
+
+def test_with_status_bands_the_green_band_starts_where_green_starts() -> None:
+    agency = FIXTURES.parent.parent / "examples" / "agency"
+    report, _ = make_report(agency / "content", agency / "measures", None)
+    history = report.kpi_history("licensing-operations", "processed_within_10_days")  # target 90, bands 5% / 10%
+    figure = trend_figure(report.scorecard.kpi("licensing-operations", "processed_within_10_days"), history)
+    fills = {_fill_status(s["fillcolor"]): (s["y0"], s["y1"]) for s in figure["layout"]["shapes"]}
+    assert fills["amber"] == pytest.approx((81, 85.5)) and fills["green"][0] == pytest.approx(85.5)
+    assert figure["data"][1]["y"][-1] == 90  # the target line stays the target
+
+
+def _fill_status(color: str) -> str:
+    return next(status.value for status, fill in _BAND_FILL.items() if fill == color)

@@ -84,6 +84,29 @@ def test_bundled_examples_pass_check(example: str) -> None:
     assert code == 0 and out.startswith("OK: ")
 
 
+def test_check_counts_the_statuses_set_by_hand() -> None:
+    from tests.conftest import ROOT
+
+    base = ROOT / "examples/agency"
+    code, out, _ = run("check", "--content", str(base / "content"), "--measures", str(base / "measures"))
+    assert code == 0 and out == (
+        "OK: 4 units, 20 KPIs, 180 measures; latest period 2026-Q2 "
+        "(1 status set by hand: see the data-quality page); 0 warnings.\n"
+    )
+
+
+def test_export_carries_manual_statuses_and_their_note() -> None:
+    from tests.conftest import ROOT
+
+    base = ROOT / "examples/agency"
+    code, out, _ = run("export", "--content", str(base / "content"), "--measures", str(base / "measures"))
+    rows = {(r["unit"], r["kpi"]): r for r in json.loads(out) if r["level"] == "kpi"}
+    fcr = rows[("contact-centre", "first_call_resolution")]
+    assert code == 0 and (fcr["status"], fcr["score"], fcr["manual"]) == ("amber", 5.0, True)
+    assert fcr["note"].startswith("Since the February telephony upgrade a scheduled callback counts as resolved")
+    assert rows[("contact-centre", "abandoned_calls")]["manual"] is False
+
+
 def test_warning_for_a_templated_kpi_points_at_the_template() -> None:
     code, _, err = run("check", "--period", "2026-Q1", *MINIMAL)
     template = FIXTURES / "minimal/content/templates/team.yaml"

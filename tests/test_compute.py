@@ -310,3 +310,155 @@ def _floats(values: list[object]) -> list[float]:
     for value in values:
         flat.extend(value if isinstance(value, tuple) else [value])
     return [v for v in flat if isinstance(v, float | int)]
+
+
+# --- Status bands and manual statuses ------------------------------------------------------
+
+COUNCIL = {
+    "content__organization.yaml": "name: Council\nstatus_bands: {green: 0.05, red: 0.1}\n",
+    "content__units__council.yaml": """
+        id: council
+        name: Council
+        objectives:
+          - id: serve
+            name: Serve residents
+            perspective: customer
+            kpis:
+              - {id: visits, name: Library visits, owner: A, target: {"2026-Q1": 200, "2026-Q2": 400}}
+              - {id: wait, name: Days to decide, owner: A, polarity: lower, target: 40}
+              - {id: calls, name: Calls answered, owner: A, target: 100, red_flag: 95}
+              - {id: strict, name: Strict KPI, owner: A, target: 100, status_bands: {green: 0, red: 0.02}}
+              - {id: temp, name: Temperature, owner: A, polarity: range, target: [-20, -10]}
+              - {id: debt, name: Net position, owner: A, target: -200}
+              - id: audit
+                name: Audit opinion
+                owner: A
+                type: categorical
+                levels: [{name: clean, status: green}, {name: qualified, status: amber, score: 4}]
+    """,
+    "content__units__housing.yaml": """
+        id: housing
+        name: Housing
+        parent: council
+        status_bands: {green: 0.1, red: 0.2}
+        objectives:
+          - id: homes
+            name: Homes
+            perspective: internal
+            kpis:
+              - {id: lets, name: Homes let, owner: H, target: 100}
+    """,
+    "content__units__repairs.yaml": """
+        id: repairs
+        name: Repairs
+        parent: housing
+        template: depot
+        overrides:
+          jobs: {status_bands: {green: 0, red: 0.01}}
+        objectives:
+          - id: fix
+            name: Fix
+            perspective: internal
+            kpis:
+              - {id: fixed, name: Repairs done, owner: R, target: 100}
+    """,
+    "content__templates__depot.yaml": """
+        id: depot
+        name: Depot
+        status_bands: {green: 0.2, red: 0.4}
+        objectives:
+          - id: run
+            name: Run the depot
+            perspective: internal
+            kpis:
+              - {id: trucks, name: Trucks out, owner: D, target: 100}
+              - {id: jobs, name: Jobs done, owner: D, target: 100}
+    """,
+}
+
+
+def _council(tree: Tree, rows: str) -> Path:
+    return tree(base=None, **COUNCIL, **{"measures__m.csv": rows})
+
+
+@pytest.mark.parametrize(
+    ("row", "status", "score"),
+    [
+        # YAML targets by period: 200 in Q1, 400 from Q2 (green from 380, red below 360)
+        ("council,visits,2026-Q1,190,", Status.GREEN, 6.667),
+        ("council,visits,2026-Q2,380,", Status.GREEN, 6.667),
+        ("council,visits,2026-Q2,379.9,", Status.AMBER, 6.65),
+        ("council,visits,2026-Q2,360,", Status.AMBER, 3.333),
+        ("council,visits,2026-Q2,359.9,", Status.RED, 3.317),
+        # a CSV target of 50 for one quarter (YAML 40): green up to 52.5, red above 55
+        ("council,wait,2026-Q2,52.5,50", Status.GREEN, 6.667),
+        ("council,wait,2026-Q2,55,50", Status.AMBER, 3.333),
+        ("council,wait,2026-Q2,55.1,50", Status.RED, 3.2),
+        ("council,wait,2026-Q2,42,", Status.GREEN, 6.667),  # the YAML target, 40
+        # the explicit red flag (95) wins over the red band (90)
+        ("council,calls,2026-Q2,95,", Status.GREEN, 10.0),  # within 5%: green; at the red flag: no amber band
+        ("council,calls,2026-Q2,94.9,", Status.RED, 0.0),
+        # the KPI's own bands win over the organisation's
+        ("council,strict,2026-Q2,99.9,", Status.AMBER, 6.5),
+        ("council,strict,2026-Q2,97.9,", Status.RED, 3.167),
+        # negative targets: a range [-20, -10] widens to [-21, -9.5]; -200 is green down to -210
+        ("council,temp,2026-Q2,-9.5,", Status.GREEN, 6.667),
+        ("council,temp,2026-Q2,-9.2,", Status.AMBER, 4.667),
+        ("council,temp,2026-Q2,-22.1,", Status.RED, 3.0),
+        ("council,debt,2026-Q2,-210,", Status.GREEN, 6.667),
+        ("council,debt,2026-Q2,-221,", Status.RED, 3.0),
+        # a unit's bands hold for itself and its descendants; a template's win over them; an override over both
+        ("housing,lets,2026-Q2,90,", Status.GREEN, 6.667),
+        ("housing,lets,2026-Q2,80,", Status.AMBER, 3.333),
+        ("repairs,fixed,2026-Q2,80,", Status.AMBER, 3.333),
+        ("repairs,fixed,2026-Q2,79,", Status.RED, 3.0),
+        ("repairs,trucks,2026-Q2,80,", Status.GREEN, 6.667),
+        ("repairs,trucks,2026-Q2,60,", Status.AMBER, 3.333),
+        ("repairs,jobs,2026-Q2,99.5,", Status.AMBER, 5.0),
+        ("repairs,jobs,2026-Q2,98.9,", Status.RED, 3.0),
+    ],
+)
+def test_status_bands_at_their_boundaries(tree: Tree, row: str, status: Status, score: float) -> None:
+    unit, kpi, period = row.split(",")[:3]
+    project = _council(tree, f"unit,kpi,period,value,target\n{row}\n")
+    r = report_for(project, "2026-Q2").by_period[Period(2026, int(period[-1]))].kpis[(unit, kpi)]
+    assert (r.status, round(r.score or 0, 3)) == (status, score)
+
+
+def test_readers_see_the_target_and_the_rule_travels_with_the_result(tree: Tree) -> None:
+    result = report_for(_council(tree, "unit,kpi,period,value\ncouncil,visits,2026-Q2,379\n"), "2026-Q2").current
+    visits = result.kpis[("council", "visits")]
+    assert (visits.target, visits.green_limit, visits.red_flag) == (400, 380, 360)
+    assert visits.bands is not None and (visits.bands.green, visits.bands.red) == (0.05, 0.1)
+    assert result.kpis[("council", "audit")].bands is None  # categorical: rated by its levels
+
+
+def test_manual_status_overrides_the_computed_one_and_rolls_up(tree: Tree) -> None:
+    rows = (
+        "unit,kpi,period,value,target,status,note\n"
+        "council,visits,2026-Q2,100,,green,Library closed for refurbishment; target under review\n"
+        "council,wait,2026-Q2,,,amber,Data lag: the planning system migrates in July\n"
+        "council,audit,2026-Q2,clean,,qualified,Auditor's letter not yet signed off\n"
+        "council,calls,2026-Q2,100,,,\n"
+    )
+    result = report_for(_council(tree, rows), "2026-Q2").current
+    visits, wait, audit = (result.kpis[("council", k)] for k in ("visits", "wait", "audit"))
+    assert (visits.status, visits.score, visits.manual, visits.actual) == (Status.GREEN, 10.0, True, 100)
+    assert visits.note == "Library closed for refurbishment; target under review"
+    assert (wait.status, wait.score, wait.manual, wait.actual) == (Status.AMBER, 5.0, True, None)
+    assert (audit.status, audit.score, audit.manual) == (Status.AMBER, 4.0, True)  # the level's own score
+    assert not result.kpis[("council", "calls")].manual
+    # the objective averages 10, 5, 4 and the computed calls (10)
+    assert result.objectives[("council", "serve")].score == pytest.approx(29 / 4)
+
+
+def test_a_monthly_kpis_latest_manual_status_sets_the_quarter(tree: Tree) -> None:
+    files = dict(COUNCIL)
+    files["content__units__council.yaml"] = files["content__units__council.yaml"].replace(
+        "{id: visits, name: Library visits, owner: A,",
+        "{id: visits, name: Library visits, owner: A, frequency: monthly,",
+    )
+    rows = "unit,kpi,period,value,status,note\ncouncil,visits,2026-05,400,red,lag\ncouncil,visits,2026-04,400,amber,x\n"
+    project = tree(base=None, **files, **{"measures__m.csv": rows})
+    visits = report_for(project, "2026-Q2").current.kpis[("council", "visits")]
+    assert (visits.status, visits.manual) == (Status.RED, True)

@@ -271,7 +271,7 @@ CSV_CASES = {
     ),
     "blank column name": (
         "unit,kpi,period,value,\nroot,income,2025-Q3,1,\n",
-        "measures/extra.csv:1: error: unknown column(s) (blank) (allowed: unit, kpi, period, value, target, note)",
+        "measures/extra.csv:1: error: unknown column(s) (blank) (allowed: unit, kpi, period, value, target, note, status)",
     ),
 }
 

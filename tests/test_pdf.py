@@ -256,3 +256,41 @@ def test_a_pack_reads_and_attaches_nothing_even_from_unsanitised_html(
     links = {target for page in document.pages for kind, target, *_ in page.links if kind == "external"}
     assert links == {"https://example.org/"}
     assert f"left out {url}/img.png: packs read only their own templates and charts" in caplog.text
+
+
+def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -> None:
+    agency = ROOT / "examples" / "agency"
+    report, _ = make_report(agency / "content", agency / "measures", None)
+    code = (
+        CliRunner()
+        .invoke(
+            main,
+            ["pdf", "--content", str(agency / "content"), "--measures", str(agency / "measures")]
+            + ["--unit", "contact-centre", "--unit", "agency", "--out", str(tmp_path)],
+        )
+        .exit_code
+    )
+    assert code == 0
+    contact = pdf_text(tmp_path / "2026-Q2-contact-centre.pdf")
+    assert (
+        "Each KPI is rated against its target by this unit's own rule. Green: meets the target or misses it by 10% "
+        "or less. Amber: misses it by more than 10%, up to 25%. Red: misses it by more than 25%." in contact
+    )
+    assert "▲ At risk ✎ set by hand" in contact
+    assert (
+        "✎ Status set by hand: Since the February telephony upgrade a scheduled callback counts as resolved" in contact
+    )
+    agency_text = pdf_text(tmp_path / "2026-Q2-agency.pdf")
+    assert "Each KPI is rated against its target. Green: meets the target or misses it by 5% or less." in agency_text
+    assert "These KPIs have a rule of their own:" in agency_text
+    assert (
+        "Cost per transaction, Complaints per 1,000 transactions, Digital uptake, Staff engagement, Sick days per "
+        "employee: Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, but not "
+        "beyond the red flag. Red: beyond the red flag." in agency_text
+    )
+    pack = build_pack(report, "agency", 1, dt.date(2026, 4, 2))
+    assert [names for _, names in pack.own_rules] == [
+        ("Cost per transaction", "Complaints per 1,000 transactions", "Digital uptake", "Staff engagement")
+        + ("Sick days per employee",),
+        ("Spend vs appropriation",),
+    ]

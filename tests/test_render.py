@@ -23,6 +23,7 @@ from generator.render import (
 from generator.render.text import page_title
 from generator.results import Report
 from generator.strategymap import MapObjective, layout_strategy_map, wrap_label
+from tests.conftest import Tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
 
@@ -142,3 +143,59 @@ def test_strategy_map_puts_the_first_perspective_on_top_and_draws_drives() -> No
 def test_wrap_label_cuts_with_an_ellipsis() -> None:
     lines = wrap_label("word " * 40, 120)
     assert len(lines) == 3 and lines[-1].endswith("…")
+
+
+AGENCY = Path(__file__).parent.parent / "examples" / "agency"
+
+
+@pytest.fixture(scope="module")
+def agency_pages() -> dict[str, str]:
+    report, _ = make_report(AGENCY / "content", AGENCY / "measures", None)
+    return {p.path: p.text for p in render_site(report)}
+
+
+BANDED = (
+    "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, up to 10%. "
+    "Red: misses it by more than 10%."
+)
+
+
+def test_the_status_rule_is_stated_in_words_where_it_applies(agency_pages: dict[str, str]) -> None:
+    assert f"Each KPI is rated against its target. {BANDED} Percentages are of the target" in agency_pages["index.md"]
+    contact = agency_pages["units/contact-centre/index.md"]
+    assert (
+        "<strong>Status rule in this unit</strong> (not the organisation's): Green: meets the target or misses it "
+        "by 10% or less. Amber: misses it by more than 10%, up to 25%. Red: misses it by more than 25%." in contact
+    )
+    assert "Status rule in this unit" not in agency_pages["units/licensing-operations/index.md"]  # as the org's
+    details = agency_pages["units/digital-services/details.md"]
+    assert (
+        "<dt>Status rule</dt><dd>Green: meets the target. Amber: misses it by up to 0.5%. "
+        "Red: misses it by more than 0.5%.</dd>" in details
+    )
+    assert (  # online completion: the organisation's bands, and a red flag of its own
+        "<dt>Status rule</dt><dd>Green: meets the target or misses it by 5% or less. Amber: misses it by more than "
+        "5%, but not beyond the red flag. Red: beyond the red flag.</dd>" in details
+    )
+
+
+def test_a_manual_status_shows_its_marker_and_reason(agency_pages: dict[str, str]) -> None:
+    reason = "Since the February telephony upgrade a scheduled callback counts as resolved"
+    marker = f'<span class="sp-manual" title="Set by hand: {reason}'
+    assert marker in agency_pages["units/contact-centre/index.md"]
+    details = agency_pages["units/contact-centre/details.md"]
+    assert f'<p class="sp-manual-reason">✎ Status set by hand: {reason}' in details
+    quality = agency_pages["quality.md"]
+    assert "## Statuses set by hand" in quality
+    row = quality.split("## Statuses set by hand")[1].split("</tr>")[1]
+    assert "First-contact resolution" in row and "Angela Russo, Head of Contact Centre" in row and reason in row
+    assert 'class="sp-manual"' not in agency_pages["units/licensing-operations/index.md"]
+
+
+def test_a_manual_reason_is_escaped(tree: Tree) -> None:
+    project = tree(
+        **{"measures__extra.csv": 'unit,kpi,period,value,status,note\nroot,income,2025-Q4,1,red,"<b>x</b>\' "\n'}
+    )
+    report, _ = make_report(project / "content", project / "measures", "2025-Q4")
+    page = {p.path: p.text for p in render_site(report)}["units/root/index.md"]
+    assert 'title="Set by hand: &lt;b&gt;x&lt;/b&gt;&#39;"' in page

@@ -15,6 +15,7 @@ from generator.scoring import (
     kpi_status,
     score_kpi,
     status_from_score,
+    status_limits,
     weighted_mean,
 )
 
@@ -185,3 +186,132 @@ def test_roll_up_is_bounded_by_its_children(pairs: list[tuple[float | None, floa
         assert not scored
     else:
         assert min(scored) - 1e-9 <= mean <= max(scored) + 1e-9
+
+
+# --- Status bands: green within G x |target|, red beyond R x |target| --------------------------
+
+BANDS = (0.05, 0.1)  # the council's "green within 5%, red beyond 10%"
+
+
+@pytest.mark.parametrize(
+    ("polarity", "target", "green_limit", "red_limit"),
+    [
+        ("higher", 200, 190, 180),
+        ("higher", -200, -210, -220),  # negative target: the bands use its size
+        ("lower", 40, 42, 44),
+        ("lower", -40, -38, -36),
+        ("range", (90, 110), (85.5, 115.5), (81, 121)),
+        ("range", (-20, -10), (-21, -9.5), (-22, -9)),  # each edge moves by its own size
+    ],
+)
+def test_band_limits(polarity: str, target: object, green_limit: object, red_limit: object) -> None:
+    limits = status_limits(polarity, target, *BANDS)  # type: ignore[arg-type]
+    assert _flat(limits) == pytest.approx(_flat((green_limit, red_limit)))
+
+
+def _side(polarity: str, limit: float, side: str, scale: float) -> float:
+    """Return a value a hair (EPS x scale) inside (the better side of) or outside a limit."""
+    better = 1 if polarity == "higher" else -1
+    return limit + better * EPS * scale * (1 if side == "in" else -1)
+
+
+@pytest.mark.parametrize("polarity", ["higher", "lower"])
+@pytest.mark.parametrize("target", [200.0, -200.0, 0.5, -0.5, 1e6])
+def test_every_band_boundary_of_one_sided_kpis(polarity: str, target: float) -> None:
+    green, red = status_limits(polarity, target, *BANDS)
+    assert isinstance(green, float) and isinstance(red, float)
+    cases = [
+        (target, G, 10.0),  # on target: the middle of a 5% green band, beyond the 6.67 of its limit
+        (green, G, GREEN_SCORE),
+        (_side(polarity, green, "out", abs(target)), A, GREEN_SCORE),
+        ((green + red) / 2, A, 5.0),
+        (red, A, RED_SCORE),
+        (_side(polarity, red, "out", abs(target)), R, RED_SCORE),
+        (red - (green - red), R, 0.0),  # as far beyond the red limit as the amber band is wide
+    ]
+    for actual, status, score in cases:
+        assert kpi_status(polarity, actual, green, red) is status, actual
+        assert score_kpi(polarity, actual, green, red) == pytest.approx(score, abs=1e-4), actual
+
+
+@pytest.mark.parametrize(("target", "edges"), [((90.0, 110.0), (85.5, 115.5)), ((-20.0, -10.0), (-21.0, -9.5))])
+def test_every_band_boundary_of_range_kpis(target: tuple[float, float], edges: tuple[float, float]) -> None:
+    green, red = status_limits("range", target, *BANDS)
+    assert isinstance(green, tuple) and isinstance(red, tuple) and list(green) == pytest.approx(edges)
+    for edge, outward, red_edge in ((green[0], -1, red[0]), (green[1], 1, red[1])):
+        step = outward * EPS * abs(edge)
+        assert (kpi_status("range", edge, green, red), score_kpi("range", edge, green, red)) == (G, GREEN_SCORE)
+        assert kpi_status("range", edge + step, green, red) is A
+        assert kpi_status("range", red_edge, green, red) is A
+        assert score_kpi("range", red_edge, green, red) == pytest.approx(RED_SCORE)
+        assert kpi_status("range", red_edge + step, green, red) is R
+    for inside in target:  # meeting the target band scores at least 6.67
+        assert score_kpi("range", inside, green, red) >= GREEN_SCORE
+    assert score_kpi("range", sum(green) / 2, green, red) == 10.0  # the peak: the middle of the green band
+
+
+@pytest.mark.parametrize(
+    ("polarity", "target", "red_flag", "expected"),
+    [
+        # the explicit red flag wins over the 10% red band
+        ("higher", 200, 150, (190, 150)),
+        ("lower", 40, 60, (42, 60)),
+        ("range", (90, 110), (70, 130), ((85.5, 115.5), (70, 130))),
+        # a red flag inside the green band wins there too: no amber band
+        ("higher", 200, 195, (195, 195)),
+        ("lower", 40, 41, (41, 41)),
+        ("range", (90, 110), (88, 112), ((88, 112), (88, 112))),
+        # a period target past a fixed red flag: red flag at the target, as without bands
+        ("higher", 200, 210, (200, 200)),
+        ("lower", 40, 30, (40, 40)),
+    ],
+)
+def test_an_explicit_red_flag_wins_over_the_red_band(
+    polarity: str, target: object, red_flag: object, expected: tuple[object, object]
+) -> None:
+    assert _flat(status_limits(polarity, target, *BANDS, red_flag)) == pytest.approx(_flat(expected))  # type: ignore[arg-type]
+
+
+def _flat(limits: tuple[object, object]) -> list[float]:
+    return [float(v) for limit in limits for v in (limit if isinstance(limit, tuple) else (limit,))]  # type: ignore[arg-type]
+
+
+def test_without_bands_the_rule_is_as_before() -> None:
+    assert status_limits("higher", 100, 0.0, 0.1) == (100, 90)
+    assert status_limits("higher", 100, 0.0, 0.1, 80) == (100, 80)
+    assert status_limits("range", (10, 20), 0.0, 0.1) == ((10, 20), (9, 22))
+
+
+band_fraction = st.floats(min_value=0, max_value=2, allow_nan=False)
+
+
+@given(
+    actual=finite,
+    target=finite,
+    fractions=st.tuples(band_fraction, band_fraction).map(sorted),
+    polarity=st.sampled_from(["higher", "lower"]),
+    red_flag=st.one_of(st.none(), finite),
+)
+def test_banded_score_agrees_with_status_and_meeting_the_target_is_green(
+    actual: float, target: float, fractions: list[float], polarity: str, red_flag: float | None
+) -> None:
+    green, red = status_limits(polarity, target, fractions[0], fractions[1], red_flag)
+    score = score_kpi(polarity, actual, green, red)
+    assert 0 <= score <= 10
+    assert status_from_score(score) is kpi_status(polarity, actual, green, red)
+    assert kpi_status(polarity, target, green, red) is G
+    assert score_kpi(polarity, target, green, red) >= GREEN_SCORE
+
+
+@given(
+    actual=finite,
+    low=finite,
+    size=st.floats(min_value=0, max_value=1e5),
+    fractions=st.tuples(band_fraction, band_fraction).map(sorted),
+)
+def test_banded_range_score_agrees_with_status(actual: float, low: float, size: float, fractions: list[float]) -> None:
+    target = (low, low + size)
+    green, red = status_limits("range", target, fractions[0], fractions[1])
+    score = score_kpi("range", actual, green, red)
+    assert status_from_score(score) is kpi_status("range", actual, green, red)
+    assert min(score_kpi("range", edge, green, red) for edge in target) >= GREEN_SCORE

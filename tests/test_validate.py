@@ -368,6 +368,39 @@ CASES = {
         {"content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nautor: Bo\n---\n## Summary\nText.\n"},
         "content/commentary/2026-Q2/root.md:3: error: front matter: unknown key 'autor' (did you mean 'author'?) (allowed: author)",
     ),
+    "manual status without a note": (
+        {"measures__extra.csv": "unit,kpi,period,value,status\nroot,income,2025-Q4,90,green\n"},
+        "measures/extra.csv:2: error: status: 'green' is set by hand: say why in the `note` column (readers see it)",
+    ),
+    "unknown manual status": (
+        {"measures__extra.csv": "unit,kpi,period,value,status,note\nroot,income,2025-Q4,90,gren,data lag\n"},
+        "measures/extra.csv:2: error: status: 'gren' is not a status (expected green, amber or red)",
+    ),
+    "zero target with status bands": (
+        {
+            "content__organization.yaml": "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n",
+            "content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": 0'),
+        },
+        "content/units/root.yaml:28: error: kpi 'satisfaction': a target of 0 with status bands (green 5%, red 10%): "
+        "the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`",
+    ),
+    "zero target in the measures with status bands": (
+        {
+            "content__organization.yaml": "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n",
+            "measures__extra.csv": "unit,kpi,period,value,target\nroot,satisfaction,2025-Q4,80,0\n",
+        },
+        "measures/extra.csv:2: error: target: 0 for kpi 'satisfaction', whose status bands are percentages of the "
+        "target (green 5%, red 10%): a percentage of 0 is 0; give the KPI an explicit `red_flag`",
+    ),
+    "status bands green above red": (
+        {"content__organization.yaml": "name: Org\nstatus_bands: {green: 0.2, red: 0.1}\n"},
+        "content/organization.yaml:2: error: status_bands: green 0.2 is above red 0.1 (expected green <= red)",
+    ),
+    "status bands written as percentages": (
+        {"content__organization.yaml": "name: Org\nstatus_bands: {green: 5, red: 10}\n"},
+        "content/organization.yaml:2: error: status_bands: green 5, red 10: bands are fractions of the target "
+        "(0.05 for 5%); green is at most 1, red at most 10",
+    ),
     "front matter author that is not text": (
         {"content__commentary__2026-Q2__root.md": "---\nauthor: 42\n---\n## Summary\nText.\n"},
         "content/commentary/2026-Q2/root.md:2: error: front matter: author: expected text (got 42)",
@@ -581,3 +614,50 @@ def test_a_hierarchy_at_the_depth_limit_builds_a_site(tree: Tree, tmp_path: Path
 def test_a_unit_file_failing_the_schema_does_not_cascade_into_its_measures(tree: Tree) -> None:
     errors = errors_of(tree(**{"content__units__team-b.yaml": "id: con\nname: Team B\nparent: root\ntemplate: team\n"}))
     assert errors == [f"content/units/team-b.yaml:1: error: id: 'con' {RESERVED}"]
+
+
+BANDED_ORG = "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n"
+
+
+def test_a_zero_target_is_fine_with_an_explicit_red_flag_or_without_bands(tree: Tree) -> None:
+    zero = _edit(ROOT_YAML, "        target: 100\n        red_flag: 80", "        target: 0\n        red_flag: -5")
+    load_tree(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": zero}))
+    load_tree(tree(**{"content__units__root.yaml": _edit(ROOT_YAML, '"2026-Q2": 85', '"2026-Q2": 0')}))
+
+
+def test_a_range_edge_of_zero_with_bands_is_an_error_and_categorical_kpis_take_no_bands(tree: Tree) -> None:
+    kpis = """
+      - id: inflation
+        name: Inflation
+        owner: Ada
+        polarity: range
+        target: [0, 2]
+      - id: audit
+        name: Audit
+        owner: Ada
+        type: categorical
+        levels: [{name: clean, status: green}]
+        status_bands: {green: 0.05, red: 0.1}
+"""
+    root = _edit(ROOT_YAML, "    kpis:\n      - id: income", "    kpis:" + kpis.rstrip() + "\n      - id: income")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": root}))
+    assert errors == [
+        "content/units/root.yaml:15: error: objective 'grow' kpi 'audit': a categorical KPI takes its status from "
+        "`levels`, not target/red_flag/status_bands",
+    ]
+    root = _edit(root, "        status_bands: {green: 0.05, red: 0.1}\n", "")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__units__root.yaml": root}))
+    assert errors == [
+        "content/units/root.yaml:10: error: kpi 'inflation': a target of 0 (an edge of its band) with status bands "
+        "(green 5%, red 10%): the bands are percentages of the target, and a percentage of 0 is 0; "
+        "give an explicit `red_flag`",
+    ]
+
+
+def test_a_zero_target_in_a_template_is_reported_once_at_the_template(tree: Tree) -> None:
+    template = _edit(TEAM_YAML, "        target: 0.5", "        target: 0")
+    errors = errors_of(tree(**{"content__organization.yaml": BANDED_ORG, "content__templates__team.yaml": template}))
+    assert errors == [
+        "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': a target of 0 with status bands (green 5%, "
+        "red 10%): the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`",
+    ]

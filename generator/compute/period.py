@@ -8,7 +8,7 @@ from collections import defaultdict
 from collections.abc import Iterable
 
 from generator.compute.series import Series, Value
-from generator.model import Kpi, Scorecard, Unit
+from generator.model import Kpi, Scorecard, StatusBands, Unit
 from generator.periods import Period
 from generator.results import (
     KpiResult,
@@ -20,12 +20,14 @@ from generator.results import (
     UnitResult,
 )
 from generator.scoring import (
-    default_red_flag,
+    Target,
     kpi_status,
     level_of,
     rate_level,
+    rate_manual,
     score_kpi,
     status_from_score,
+    status_limits,
     weighted_mean,
 )
 
@@ -57,8 +59,10 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     """Return the KPI's value, target, status, score, trend and freshness in `period`."""
     actual, label = _value_in(kpi, series, period)
     target = series.targets.get(period, target_for(kpi, period))
-    red_flag = _red_flag(kpi, target, sc.organization.default_tolerance)
-    status, score = _rate(kpi, actual, target, red_flag)
+    bands = sc.status_bands(unit.id, kpi) if kpi.type == "numeric" else None
+    green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
+    manual = series.statuses.get(_reading_quarter(kpi, period), "")
+    status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
     previous, _ = _value_in(kpi, series, period.previous() if kpi.frequency != "annual" else period.shift(-4))
     latest = series.latest(period)
     stale = latest is not None and latest[0] < _reading_quarter(kpi, period)
@@ -81,6 +85,9 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         months_reported=series.months.get(period),
         note=series.notes.get(period, ""),
         undefined=series.undefined.get(_reading_quarter(kpi, period), ""),
+        green_limit=green_limit,
+        bands=bands,
+        manual=bool(manual),
     )
 
 
@@ -113,17 +120,14 @@ def target_for(kpi: Kpi, period: Period) -> float | tuple[float, float] | None:
     return best[1] if best else None
 
 
-def _red_flag(
-    kpi: Kpi, target: float | tuple[float, float] | None, tolerance: float
-) -> float | tuple[float, float] | None:
+def _limits(
+    kpi: Kpi, target: float | tuple[float, float] | None, bands: StatusBands | None, tolerance: float
+) -> tuple[Target | None, Target | None]:
+    """Return (green limit, red flag): without bands green starts at the target, red at `default_tolerance`."""
     if target is None:
-        return None
-    red = kpi.red_flag if kpi.red_flag is not None else default_red_flag(kpi.polarity, target, tolerance)
-    # A period target can pass a fixed red flag; then there is no amber band, as if they were equal.
-    if isinstance(red, float | int) and isinstance(target, float | int):
-        if (kpi.polarity == "higher" and red > target) or (kpi.polarity == "lower" and red < target):
-            return target
-    return red
+        return None, None
+    green, red = (bands.green, bands.red) if bands else (0.0, tolerance)
+    return status_limits(kpi.polarity, target, green, red, kpi.red_flag)
 
 
 def _rate(

@@ -17,6 +17,9 @@ from generator.formatting import (
     format_score,
     format_target,
     format_value,
+    kpi_status_rule,
+    manual_reason,
+    status_rule,
 )
 from generator.model import Commentary, Initiative, Kpi, Scorecard, Unit
 from generator.pdf.views import (
@@ -75,7 +78,21 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         quarters=tuple(str(p) for p in _recent(report.periods)),
         tables=build_tables(report, unit),
         charts=chart_specs(report, unit),
+        rule=status_rule(sc.status_bands(unit.id)),
+        rule_differs=sc.status_bands(unit.id) != sc.organization.status_bands,
+        own_rules=own_rules(report, unit),
     )
+
+
+def own_rules(report: Report, unit: Unit) -> tuple[tuple[str, tuple[str, ...]], ...]:
+    """Return each status rule other than the unit's, in words, with the names of the KPIs rated by it."""
+    general = status_rule(report.scorecard.status_bands(unit.id))
+    names: dict[str, list[str]] = {}
+    for kpi in (k for o in unit.objectives for k in o.kpis):
+        rule = kpi_status_rule(kpi, report.current.kpis[(unit.id, kpi.id)])
+        if rule and rule != general:
+            names.setdefault(rule, []).append(kpi.name)
+    return tuple((rule, tuple(kpis)) for rule, kpis in names.items())
 
 
 def data_date(report: Report) -> str:
@@ -83,9 +100,9 @@ def data_date(report: Report) -> str:
     return f"{_quarter_end(report):%d %B %Y}"
 
 
-def rating(status: Status, score: float | None) -> Rating:
-    """Return a status with its icon, word and formatted score."""
-    return Rating(status, STATUS_ICONS[status], status.label, format_score(score))
+def rating(status: Status, score: float | None, manual: str = "") -> Rating:
+    """Return a status with its icon, word and formatted score; `manual`: why it was set by hand."""
+    return Rating(status, STATUS_ICONS[status], status.label, format_score(score), manual)
 
 
 # --- KPIs ----------------------------------------------------------------------------------
@@ -109,7 +126,7 @@ def kpi_view(
         objective=objective,
         perspective=names.get(perspective, perspective),
         owner=kpi.owner,
-        rating=rating(r.status, r.score),
+        rating=rating(r.status, r.score, manual_reason(r)),
         actual=format_value(kpi, r.actual),
         target=format_target(kpi, r.target),
         red_flag=format_target(kpi, r.red_flag),

@@ -19,6 +19,7 @@ class Rating:
     icon: str
     word: str
     score: str
+    manual: str = ""  # why the status was set by hand; "" when computed
 
 
 @dataclass(frozen=True, slots=True)
@@ -204,6 +205,9 @@ class Pack:
     quarters: tuple[str, ...]
     tables: tuple[DataTable, ...]
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
+    rule: str = ""  # the unit's status rule in words
+    rule_differs: bool = False  # from the organisation's
+    own_rules: tuple[tuple[str, tuple[str, ...]], ...] = ()  # (rule, KPI names) of KPIs rated otherwise
 
     @property
     def title(self) -> str:

@@ -11,7 +11,7 @@ from typing import Any
 import jinja2
 
 from generator.compute import supporting_objectives
-from generator.formatting import format_value
+from generator.formatting import format_value, manual_reason
 from generator.model import Objective, Scorecard
 from generator.periods import quarter_months
 from generator.render.paths import details_page, link, slug, unit_page
@@ -118,6 +118,6 @@ def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
     return Link(
         ctx.sc.units[unit_id].name,
         href,
-        status_view(result.status, result.score),
+        status_view(result.status, result.score, manual_reason(result)),
         format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
     )

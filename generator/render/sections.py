@@ -8,7 +8,7 @@ from typing import Any
 
 from generator.charts import sparkline_points
 from generator.compute import compute_changes
-from generator.formatting import TREND_ARROWS, TREND_WORDS, format_number, format_target, format_value
+from generator.formatting import TREND_ARROWS, TREND_WORDS, format_number, format_target, format_value, manual_reason
 from generator.model import Initiative, Kpi, Unit
 from generator.render.context import Context, objective_link
 from generator.render.paths import details_page, link, slug, unit_page
@@ -76,7 +76,7 @@ def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
     return KpiRow(
         kpi.name,
         link(source, details_page(unit_id), f"kpi-{slug(kpi.id)}"),
-        status_view(r.status, r.score),
+        status_view(r.status, r.score, manual_reason(r)),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
         TREND_ARROWS[r.trend],

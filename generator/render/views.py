@@ -18,6 +18,7 @@ class StatusView:
     icon: str
     word: str
     score: str
+    manual: str = ""  # why the status was set by hand; "" when computed
 
     @property
     def text(self) -> str:
@@ -25,9 +26,9 @@ class StatusView:
         return f"{self.icon} {self.word}"
 
 
-def status_view(status: Status, score: float | None = None) -> StatusView:
-    """Return how a status and score are shown."""
-    return StatusView(status.value, STATUS_ICONS[status], status.label, format_score(score))
+def status_view(status: Status, score: float | None = None, manual: str = "") -> StatusView:
+    """Return how a status and score are shown; `manual` is the reason a status was set by hand."""
+    return StatusView(status.value, STATUS_ICONS[status], status.label, format_score(score), manual)
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,12 +7,14 @@ from collections.abc import Iterable
 
 from generator.errors import Problem
 from generator.errors import suggest as _hint
+from generator.formatting import format_fraction
 from generator.load import RawRow, parse_number
 from generator.model import (
     Kpi,
     Location,
     Measure,
     Scorecard,
+    StatusBands,
 )
 from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_quarter, parse_raw_period, year_problem
 
@@ -143,8 +145,40 @@ def _measure(
         problems.append(
             Problem(where, f"target: a range KPI takes its [low, high] target from the YAML, not the CSV ('{kpi_id}')")
         )
+    if target == 0 and kpi.red_flag is None and (bands := sc.status_bands(unit_id, kpi)) is not None:
+        problems.append(Problem(where, _zero_target(kpi_id, bands)))
+    status = _manual_status(cells.get("status", ""), cells.get("note", ""), kpi, where, problems)
     quarter = fiscal_quarter(period, sc.organization.fiscal_year_start)
-    return Measure(unit_id, kpi_id, period, quarter, value, target, cells.get("note", ""), where)
+    return Measure(unit_id, kpi_id, period, quarter, value, target, cells.get("note", ""), where, status)
+
+
+def _zero_target(kpi_id: str, bands: StatusBands) -> str:
+    return (
+        f"target: 0 for kpi '{kpi_id}', whose status bands are percentages of the target "
+        f"(green {format_fraction(bands.green)}, red {format_fraction(bands.red)}): a percentage of 0 is 0; "
+        "give the KPI an explicit `red_flag`"
+    )
+
+
+def _manual_status(text: str, note: str, kpi: Kpi, where: Location, problems: list[Problem]) -> str:
+    """Return the status set by hand on the row ("" for none), reporting a bad one or a missing note."""
+    if text == "":
+        return ""
+    allowed = ["green", "amber", "red", *(level.name for level in kpi.levels or ())]
+    if text not in allowed:
+        problems.append(Problem(where, f"status: '{text}' is not a status (expected {_either(allowed)})"))
+        return ""
+    if not note:
+        problems.append(
+            Problem(where, f"status: '{text}' is set by hand: say why in the `note` column (readers see it)")
+        )
+        return ""
+    return text
+
+
+def _either(names: list[str]) -> str:
+    unique = list(dict.fromkeys(names))
+    return ", ".join(unique[:-1]) + " or " + unique[-1]
 
 
 def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> float | str | None:

@@ -12,11 +12,13 @@ from typing import Any
 
 from generator.errors import Problem
 from generator.errors import suggest as _hint
+from generator.formatting import format_fraction
 from generator.formula import FormulaError, parse_formula
 from generator.model import (
     Kpi,
     Location,
     Scorecard,
+    StatusBands,
     Unit,
 )
 from generator.periods import parse_quarter, year_problem
@@ -171,7 +173,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
                 )
             kpis[kpi.id] = kpi
             _check_rollup(sc, unit, kpi, where(obj.id, kpi.id), problems, broken)
-            _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems)
+            _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems, sc.status_bands(unit.id, kpi))
     graph: dict[str, list[str]] = {}
     for kpi in kpis.values():
         if kpi.formula is None:
@@ -200,7 +202,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
 def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Location, str]:
     """Return where the KPI's targets come from, and how to name it: the unit's override or the KPI."""
     override = unit.overrides.get(kpi.id)
-    if override is not None and (override.target is not None or override.red_flag is not None):
+    if override is not None and (override.target, override.red_flag, override.status_bands) != (None, None, None):
         return where("override", kpi.id), f"override '{kpi.id}'"
     return where(objective, kpi.id), f"kpi '{kpi.id}'"
 
@@ -224,7 +226,7 @@ def _check_rollup(
             problems.append(Problem(where, message))
 
 
-def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
+def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem], bands: StatusBands | None) -> None:
     where, name = located
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
     for key in kpi.target if isinstance(kpi.target, dict) else ():
@@ -233,8 +235,22 @@ def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem])
     for target in targets:
         if message := _red_flag_problem(kpi.polarity, target, kpi.red_flag):
             problems.append(Problem(where, f"{name}: {message}"))
+    if bands is not None and kpi.red_flag is None and kpi.type == "numeric" and any(map(_has_zero, targets)):
+        edge = " (an edge of its band)" if kpi.polarity == "range" else ""
+        problems.append(Problem(where, f"{name}: {_zero_target(bands, edge)}"))
     if kpi.levels:
         _check_levels(kpi, where, problems)
+
+
+def _has_zero(target: Any) -> bool:
+    return target == 0 or (isinstance(target, tuple) and 0 in target)
+
+
+def _zero_target(bands: StatusBands, edge: str) -> str:
+    return (
+        f"a target of 0{edge} with status bands (green {format_fraction(bands.green)}, red {format_fraction(bands.red)}): "
+        "the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`"
+    )
 
 
 def _target_key_problem(key: str) -> str:

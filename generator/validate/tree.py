@@ -55,8 +55,22 @@ def apply_template(
                     f"override '{kpi_id}': template '{template.id}' has no KPI '{kpi_id}'{_hint(kpi_id, template_kpis)}",
                 )
             )
-    objectives = tuple(_override_objective(o, unit, where, problems) for o in template.objectives) + unit.objectives
+    inherited = tuple(_with_bands(o, template) for o in template.objectives)
+    objectives = tuple(_override_objective(o, unit, where, problems) for o in inherited) + unit.objectives
     return unit.model_copy(update={"objectives": objectives})
+
+
+def _with_bands(objective: Objective, template: Template) -> Objective:
+    """Give the template's status bands to its numeric KPIs without their own: they win over the unit's."""
+    if template.status_bands is None:
+        return objective
+    kpis = tuple(
+        k.model_copy(update={"status_bands": template.status_bands})
+        if k.status_bands is None and k.type == "numeric"
+        else k
+        for k in objective.kpis
+    )
+    return objective.model_copy(update={"kpis": kpis})
 
 
 def _override_objective(

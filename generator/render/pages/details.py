@@ -8,7 +8,7 @@ from markupsafe import Markup
 
 from generator.charts import trend_figure
 from generator.export import kpi_csv
-from generator.formatting import format_target, format_value
+from generator.formatting import format_target, format_value, kpi_status_rule, manual_reason
 from generator.model import Kpi, Objective, Unit
 from generator.render.context import Context, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -43,6 +43,7 @@ class KpiDetail:
     ytd: str
     polarity: str
     red_flag: str
+    rule: str  # the status rule in words; "" for categorical or untargeted KPIs
     figure: Markup
     table: tuple[DataRow, ...]  # the latest quarters, newest first
     quarters: int  # quarters in the CSV download (all of them)
@@ -119,6 +120,7 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         format_value(kpi, current.ytd),
         _POLARITY[kpi.polarity],
         format_target(kpi, current.red_flag),
+        kpi_status_rule(kpi, current),
         figure_attribute(figure) if figure else Markup(""),
         tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
         len(history),
@@ -133,7 +135,7 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         str(r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
-        status_view(r.status, r.score),
+        status_view(r.status, r.score, manual_reason(r)),
         format_value(kpi, r.ytd),
         r.note,
     )

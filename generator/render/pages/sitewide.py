@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from generator.formatting import status_rule
 from generator.model import Kpi, Unit
 from generator.render.context import Context, kpi_link, render_template, unit_link
 from generator.render.paths import link, map_page
@@ -41,6 +42,8 @@ def render_home(ctx: Context) -> Page:
         tree=_tree(ctx, path, root),
         changes=changes_view(ctx, path, None, limit=5),
         links=_home_links(ctx, path),
+        rule=status_rule(org.status_bands),
+        banded=org.status_bands is not None,
     )
     return Page(path, org.name, text)
 
@@ -131,16 +134,30 @@ def render_quality(ctx: Context) -> Page:
     by_unit: dict[str, int] = {}
     for row in rows:
         by_unit[row.unit] = by_unit.get(row.unit, 0) + 1
+    manual = [row for unit in ctx.sc.units.values() for row in _manual_rows(ctx, path, unit)]
     text = render_template(
         ctx.options,
         "quality.md",
         site=ctx.site,
+        manual=manual[:TABLE_LIMIT],
+        manual_hidden=max(0, len(manual) - TABLE_LIMIT),
         rows=rows[:TABLE_LIMIT],
         hidden=max(0, len(rows) - TABLE_LIMIT),
         owners=sorted(owners.items(), key=lambda i: -i[1]),
         units=sorted(by_unit.items(), key=lambda i: -i[1]),
     )
     return Page(path, "Data quality", text)
+
+
+def _manual_rows(ctx: Context, path: str, unit: Unit) -> list[QualityRow]:
+    """Return the unit's KPIs whose status was set by hand this period; `problems` holds the reason."""
+    rows = []
+    for kpi in (k for o in unit.objectives for k in o.kpis):
+        r = ctx.report.current.kpis[(unit.id, kpi.id)]
+        if r.manual:
+            link_ = kpi_link(ctx, path, unit.id, kpi.id)
+            rows.append(QualityRow(unit.name, Link(kpi.name, link_.href, link_.status), kpi.owner, (r.note,)))
+    return rows
 
 
 def _quality_row(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> QualityRow | None:

@@ -6,7 +6,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.charts import heatmap_figure
-from generator.formatting import STATUS_ICONS, format_score, format_value
+from generator.formatting import STATUS_ICONS, format_score, format_value, status_rule
 from generator.model import Objective, Scorecard, Unit
 from generator.render.context import Context, objective_link, render_template, unit_link
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -35,8 +35,15 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         comments=comment_views(ctx, unit, None),
         changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
+        rule=_own_rule(ctx.sc, unit),
     )
     return Page(path, unit.name, text)
+
+
+def _own_rule(sc: Scorecard, unit: Unit) -> str:
+    """Return the unit's status rule in words where it differs from the organisation's, else ""."""
+    bands = sc.status_bands(unit.id)
+    return status_rule(bands) if bands != sc.organization.status_bands else ""
 
 
 def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
