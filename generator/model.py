@@ -157,10 +157,9 @@ class Organization(_Schema):
         DEFAULT_PERSPECTIVES,
         description="Perspectives, top (financial) to bottom (learning); default the classic four.",
     )
-    default_tolerance: Number = Field(
+    # The bounds sit in the type: a Field's own ge/le do not reach into an Annotated number's constraints
+    default_tolerance: Annotated[Number, Field(ge=0, le=10)] = Field(
         0.1,
-        ge=0,
-        le=10,
         description="Fraction of the target used as red flag when a KPI gives none (default 0.1).",
     )
     status_bands: StatusBands | None = Field(

@@ -198,6 +198,10 @@ CASES = {
         },
         "content/units/root.yaml:9: error: objective 'grow': weight: -2 is negative (expected 0 or more)",
     ),
+    "tolerance above its bound": (
+        {"content__organization.yaml": "name: Test Org\ndefault_tolerance: 50\n"},
+        "content/organization.yaml:2: error: default_tolerance: input should be less than or equal to 10 (got 50)",
+    ),
     "csv value inf": (
         {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,inf\n"},
         "measures/extra.csv:2: error: value: 'inf' is not a finite number (expected a number such as 42 or 97.5)",
