@@ -15,36 +15,11 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.export import LEVEL_COLUMNS
 from generator.results import Report, Status
 from generator.xlsx import put, save_atomically
 
-SHEETS = {
-    "unit": ("Units", ("unit", "name", "period", "score", "status", "owner")),
-    "perspective": ("Perspectives", ("unit", "perspective", "name", "period", "score", "status")),
-    "objective": ("Objectives", ("unit", "perspective", "objective", "name", "period", "score", "status", "owner")),
-    "kpi": (
-        "KPIs",
-        (
-            "unit",
-            "perspective",
-            "objective",
-            "kpi",
-            "name",
-            "period",
-            "actual",
-            "target",
-            "red_flag",
-            "score",
-            "status",
-            "trend",
-            "ytd",
-            "unit_of_measure",
-            "owner",
-            "latest_period",
-            "stale",
-        ),
-    ),
-}
+SHEETS = {"unit": "Units", "perspective": "Perspectives", "objective": "Objectives", "kpi": "KPIs"}
 _FILLS = {
     Status.GREEN: PatternFill("solid", fgColor="C6EFCE"),
     Status.AMBER: PatternFill("solid", fgColor="FFEB9C"),
@@ -64,9 +39,9 @@ def write_xlsx(report: Report, rows: list[dict[str, Any]], path: Path) -> None:
     first = book.active
     assert first is not None
     book.remove(first)
-    for level, (title, columns) in SHEETS.items():
+    for level, title in SHEETS.items():
         sheet = book.create_sheet(title)
-        _sheet(sheet, report, columns, [r for r in rows if r["level"] == level])
+        _sheet(sheet, report, LEVEL_COLUMNS[level], [r for r in rows if r["level"] == level])
     save_atomically(book, path)
 
 
