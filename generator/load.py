@@ -65,12 +65,12 @@ class RawRow:
     cells: dict[str, str]
     sheet: str | None = None  # workbook rows: the sheet they are on
     columns: dict[str, str] | None = None  # workbook rows: the column letter of each cell
-    place: str = ""  # how to name the row when not by line, e.g. "result row 3"
+    line_name: str = ""  # what a line is called where it is not one: "result row" (of a query)
 
     def where(self, column: str = "") -> Location:
         """Return where the row (or its cell in `column`) is, as the user would look for it."""
         if self.sheet is None or self.columns is None:
-            return Location(self.path, self.line, self.place)
+            return Location(self.path, self.line, f"{self.line_name} {self.line}" if self.line_name else "")
         letter = self.columns.get(column) or min(self.columns.values(), key=lambda c: (len(c), c))
         return Location(self.path, self.line, f"{sheet_reference(self.sheet)}!{letter}{self.line}")
 
