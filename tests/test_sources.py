@@ -283,3 +283,40 @@ def test_an_unset_environment_variable_is_named(tree: Tree, monkeypatch: pytest.
     assert _errors(project) == [
         "measures/w.sql: error: environment variable NO_SUCH_VARIABLE_X (password of the database in sources.yaml) is not set"
     ]
+
+
+def test_excel_lock_files_are_not_read(tree: Tree) -> None:
+    project = tree()
+    (project / "measures" / "~$it-q3.xlsx").write_bytes(b"\x00owner lock")
+    load_tree(project)
+
+
+def test_a_query_returning_too_many_rows_is_refused(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.query.MAX_ROWS", 2)
+    project = _project(
+        tree, {"q.sql": "SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, i AS value FROM range(3) t(i)"}
+    )
+    assert _errors(project) == ["measures/q.sql: error: query returns more than 2 rows (the limit for one source)"]
+
+
+def test_a_query_running_too_long_is_stopped(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    query = (
+        "SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, sum(i * i) AS value FROM range(100000000000) t(i)"
+    )
+    project = _project(tree, {"q.sql": query})
+    assert _errors(project) == ["measures/q.sql: error: query ran longer than 0.05 s and was stopped"]
+
+
+def test_a_sheet_with_too_many_rows_is_cut_at_the_limit(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.workbook.MAX_ROWS", 1)
+    project = tree()
+    rows: list[list[object]] = [
+        ["unit", "kpi", "period", "value"],
+        ["root", "income", "2026-Q3", 1],
+        ["root", "income", "2026-Q4", 2],
+    ]
+    _workbook(project / "measures" / "big.xlsx", rows)
+    assert _errors(project) == [
+        "measures/big.xlsx:Scorecard!A3: error: sheet has more than 1 rows (the limit for one source)"
+    ]

@@ -25,6 +25,12 @@ from generator.sources import MAX_CELL_CHARS, MAX_ROWS, header_problem, known_co
 
 QUERY_SECONDS = 120.0  # DuckDB queries are interrupted after this
 _CHUNK = 50_000
+_DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
+    "autoinstall_known_extensions": False,
+    "autoload_known_extensions": False,
+    "memory_limit": "2GB",
+    "temp_directory": "",
+}
 _SOURCE_KEYS = {"url", "username_env", "password_env"}
 
 
@@ -79,7 +85,9 @@ def run_queries(
 def _run_duckdb(query: Query, measures: Path) -> tuple[list[str], list[Sequence[Any]]]:
     import duckdb
 
-    con = duckdb.connect(":memory:", config={"autoinstall_known_extensions": False, "autoload_known_extensions": False})
+    # No extension downloads, bounded memory, and no spilling to a temporary folder (it would be written
+    # into the measures folder, the query's current folder).
+    con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
     try:
         statement = _one_select(con, query.text)
         # Only the measures folder is readable ('./' is it: see _inside), and nothing can change that.

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import os
 import re
+import tempfile
 from pathlib import Path
 from typing import Any
 
@@ -31,10 +32,12 @@ def put(cell: Any, value: object) -> None:
 
 def save_atomically(book: Workbook, path: Path) -> None:
     """Write the workbook beside `path`, then switch it in: a reader never sees half a file."""
-    temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # a new file: ours
+    os.close(handle)
+    temporary = Path(name)
     try:
         book.save(temporary)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
-            temporary.unlink()  # ours: created just above
+            temporary.unlink()
