@@ -241,3 +241,11 @@ def test_export_xlsx_has_a_formatted_sheet_per_level(tree: Tree) -> None:
 def test_export_xlsx_needs_a_file(tree: Tree) -> None:
     code, _, err = run("export", *_paths(tree()), "--format", "xlsx")
     assert code == 2 and err == "error: --format xlsx writes a workbook: name it with -o FILE.xlsx\n"
+
+
+def test_export_xlsx_writes_a_band_as_low_to_high(tmp_path: Path) -> None:
+    paths = ["--content", str(ROOT / "content"), "--measures", str(ROOT / "measures")]
+    run("export", *paths, "--period", "2026-Q3", "--format", "xlsx", "-o", str(tmp_path / "r.xlsx"))
+    kpis = openpyxl.load_workbook(tmp_path / "r.xlsx")["KPIs"]
+    [row] = [r for r in kpis.iter_rows(values_only=True) if r[3] == "it_spend_variance"]
+    assert row[6:11] == (7.4, "-5.0 to 5.0", "-10.0 to 10.0", 5.1, "At risk")

@@ -22,8 +22,8 @@ _ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern)
 
 def put(cell: Any, value: object) -> None:
     """Write a value into a cell: numbers as numbers, everything else as text (never a formula)."""
-    if value is None or isinstance(value, bool | int | float):
-        cell.value = value
+    if value is None or value == "" or isinstance(value, bool | int | float):
+        cell.value = value if value != "" else None  # an empty text cell would stop the text beside it overflowing
         return
     text = _ILLEGAL.sub(lambda m: m[0].encode("unicode_escape").decode("ascii"), str(value))
     cell.value = text[:MAX_CELL_CHARS]

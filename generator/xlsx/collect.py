@@ -144,11 +144,11 @@ def _workbook(assignment: Assignment, period: Period, period_label: str, organiz
 
 def _instructions(sheet: Worksheet, assignment: Assignment, period_label: str, organization: str) -> None:
     sheet.title = "Instructions"
-    lines: list[tuple[str, str]] = [
+    lines: list[tuple[str, str | int]] = [
         (f"{organization}: values to report for {period_label}", ""),
         ("", ""),
         ("For", assignment.label),
-        ("Values asked", str(len(assignment.values))),
+        ("Values asked", len(assignment.values)),
         ("", ""),
         ("How to fill it in", ""),
         (
@@ -174,7 +174,8 @@ def _instructions(sheet: Worksheet, assignment: Assignment, period_label: str, o
     for row, (label, text) in enumerate(lines, start=1):
         put(sheet.cell(row, 1), label)
         put(sheet.cell(row, 2), text)
-        sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top")
+        sheet.cell(row, 1).alignment = Alignment(vertical="top")
+        sheet.cell(row, 2).alignment = Alignment(wrap_text=True, vertical="top", horizontal="left")
     sheet.cell(1, 1).font = Font(bold=True, size=14)
     sheet.cell(6, 1).font = _HEADER
     sheet.column_dimensions["A"].width = 24

@@ -65,7 +65,7 @@ def _cell(cell: Any, name: str, value: Any, decimals: int) -> None:
         cell.fill = _FILLS[status]
         return
     if isinstance(value, list):  # a [low, high] band
-        value = "–".join(f"{v:,.{decimals}f}" for v in value)
+        value = " to ".join(f"{v:,.{decimals}f}" for v in value)
     put(cell, value)
     if name in _NUMBERS and isinstance(value, int | float):
         cell.number_format = "#,##0" + ("." + "0" * decimals if decimals else "")
