@@ -61,11 +61,16 @@ def test_collect_fill_return_and_export_round_trip_on_the_example(example: Path)
     path = example / "collect" / "2026-Q4-marcus-bell-service-desk-manager.xlsx"
     assert f"Wrote {path}: 21 values for Marcus Bell, Service Desk Manager" in out
     _fill(path, {("it-service-desk", "desk_within_sla", "2026-Q4"): 94.5})
+    security = example / "collect" / "2026-Q4-fatima-haddad-chief-information-security-officer.xlsx"
+    _fill(security, {("it-security", "iso27001_audit", "2026-Q4"): "compliant"})
     shutil.copy(path, example / "measures")
+    shutil.copy(security, example / "measures")
     code, out, err = run("export", *_paths(example), "--period", "2026-Q4")
     assert code == 0, err
     [row] = [r for r in json.loads(out) if r["kpi"] == "desk_within_sla" and r["unit"] == "it-service-desk"]
     assert (row["period"], row["actual"], row["latest_period"]) == ("2026-Q4", 94.5, "2026-Q4")
+    [audit] = [r for r in json.loads(out) if r["kpi"] == "iso27001_audit"]
+    assert (audit["actual"], audit["status"]) == ("compliant", "green")
 
 
 def test_the_workbook_has_the_measures_columns_context_locked_cells_and_validation(example: Path) -> None:
