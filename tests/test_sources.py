@@ -8,6 +8,8 @@ from pathlib import Path
 import duckdb
 import openpyxl
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 from generator.errors import DataError
 from generator.load import load_input
@@ -320,3 +322,36 @@ def test_a_sheet_with_too_many_rows_is_cut_at_the_limit(tree: Tree, monkeypatch:
     assert _errors(project) == [
         "measures/big.xlsx:Scorecard!A3: error: sheet has more than 1 rows (the limit for one source)"
     ]
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(
+        ["root", "income", "satisfaction", "team-a", "total_tickets", "2026-Q3", "2026-07", "2026", "=1+1"]
+    ),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=30),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(st.lists(CELLS, min_size=4, max_size=5), min_size=1, max_size=4))
+def test_any_workbook_cells_give_data_errors_or_measures_never_a_traceback(
+    tree: Tree, rows: list[list[object]]
+) -> None:
+    project = tree()
+    _workbook(project / "measures" / "fuzz.xlsx", [["unit", "kpi", "period", "value", "note"], *rows])
+    try:
+        load_tree(project)
+    except DataError as exc:
+        assert all(str(p).startswith(str(project / "measures")) for p in exc.problems), exc.problems
