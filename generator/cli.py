@@ -33,7 +33,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(path_type=Path),
         default=Path("measures"),
         show_default=True,
-        help="Folder with measures CSV files.",
+        help="Folder with measures: CSV, Excel (.xlsx) and query (.sql) files.",
     )
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
