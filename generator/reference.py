@@ -141,7 +141,8 @@ twice, in any two files, is an error naming both places.
   (`SELECT * FROM read_parquet('extracts/finance.parquet')`); nothing outside it, and it cannot write.
   Stopped after {seconds} s or {max_rows} rows. Problems name the row: `measures/finance.sql:result row 3`.
 - `measures/sources.yaml` runs a `.sql` file on an existing database instead, through a SQLAlchemy URL
-  (its driver installed with pip). The file never holds credentials: name the environment variables.
+  (its driver installed with pip), stopped after {seconds} s where the driver can cancel a statement
+  (SQLite, PostgreSQL). The file never holds credentials: name the environment variables.
 
 ```yaml
 finance.sql:

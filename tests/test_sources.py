@@ -355,3 +355,12 @@ def test_any_workbook_cells_give_data_errors_or_measures_never_a_traceback(
         load_tree(project)
     except DataError as exc:
         assert all(str(p).startswith(str(project / "measures")) for p in exc.problems), exc.problems
+
+
+def test_a_database_query_running_too_long_is_stopped(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, max(i) AS value FROM n"
+    project = _project(tree, {"w.sql": forever, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n"})
+    assert _errors(project) == ["measures/w.sql: error: query ran longer than 0.05 s and was stopped"]

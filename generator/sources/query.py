@@ -200,16 +200,32 @@ def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequenc
                 raise _Failed(f"environment variable {variable} ({part} of the database in sources.yaml) is not set")
             secrets.append(value)
             url = url.set(username=value) if part == "username" else url.set(password=value)
+    timer: threading.Timer | None = None
     try:
         engine = sqlalchemy.create_engine(url, poolclass=NullPool)
         with engine.connect() as connection:
+            timer = threading.Timer(QUERY_SECONDS, _cancel, [connection.connection.dbapi_connection])
+            timer.start()
             result = connection.execution_options(stream_results=True).exec_driver_sql(query.text)
             names = list(result.keys())
             return names, _fetch(result)
     except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
+        if timer is not None and timer.finished.is_set():
+            raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
         raise _Failed(
             _hide(f"query failed on {url.render_as_string(hide_password=True)}: {_reason(exc)}", secrets)
         ) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _cancel(connection: Any) -> None:
+    """Stop the running statement, where the driver can (sqlite3 `interrupt`, psycopg `cancel`)."""
+    for name in ("interrupt", "cancel"):
+        if callable(stop := getattr(connection, name, None)):
+            stop()
+            return
 
 
 def _reason(exc: Exception) -> str:
