@@ -17,7 +17,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from benchmarks import measure, report, site
+from benchmarks import measure, report, site, sources
 from benchmarks.synth import SIZES, Size, write_org
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -96,6 +96,15 @@ def parse_args(argv: list[str] | None = None) -> argparse.Namespace:
     parser.add_argument("--no-pdf", dest="pdf", action="store_false", help="Skip the PDF pack timings.")
     parser.add_argument("--no-browser", dest="browser", action="store_false", help="Skip the Chromium chart timing.")
     parser.add_argument("--no-zensical", dest="zensical", action="store_false", help="Skip `zensical build`.")
+    parser.add_argument(
+        "--no-sources", dest="sources", action="store_false", help="Skip the 1M-row CSV vs Parquet read."
+    )
+    parser.add_argument("--source-rows", type=int, default=1_000_000, help="Rows of the CSV vs Parquet read.")
+    parser.add_argument(
+        "--only-sources",
+        action="store_true",
+        help="Run only the CSV vs Parquet read and replace its section in the existing --out report.",
+    )
     args = parser.parse_args(argv)
     unknown = set(args.sizes.split(",")) - set(SIZES)
     if unknown:
@@ -107,12 +116,18 @@ def main(argv: list[str] | None = None) -> None:
     """Run the benchmark and write its report."""
     options = parse_args(argv)
     facts = machine()
+    if options.only_sources:
+        section = report.sources_section(sources.bench(options.work / "sources", options.source_rows), facts)
+        options.out.write_text(report.replace_sources_section(options.out.read_text(encoding="utf-8"), section))
+        print(f"Wrote the CSV vs Parquet section of {options.out}")
+        return
     results = []
     for name in options.sizes.split(","):
         print(f"[{name}] generating, checking and timing ...", flush=True)
         results.append(bench_size(SIZES[name], options.work, options))
         print(f"[{name}] {report.one_line(results[-1])}", flush=True)
-    options.out.write_text(report.render(facts, results), encoding="utf-8")
+    figures = sources.bench(options.work / "sources", options.source_rows) if options.sources else None
+    options.out.write_text(report.render(facts, results, figures), encoding="utf-8")
     print(f"Wrote {options.out}")
 
 

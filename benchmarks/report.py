@@ -23,7 +23,7 @@ def one_line(result: SizeResult) -> str:
     return text
 
 
-def render(machine: dict[str, str], results: Sequence[SizeResult]) -> str:
+def render(machine: dict[str, str], results: Sequence[SizeResult], sources: dict[str, Any] | None = None) -> str:
     """Return the whole report as Markdown."""
     parts = [
         "# Benchmarks\n",
@@ -35,6 +35,8 @@ def render(machine: dict[str, str], results: Sequence[SizeResult]) -> str:
     ]
     if any(r.build for r in results):
         parts += [_build(results), _site(results), _engines(results), _packs(results), _targets(results)]
+    if sources:
+        parts.append(sources_section(sources, machine))
     if profiles := _profiles(results):
         parts.append(profiles)
     if FINDINGS.exists():
@@ -205,3 +207,45 @@ def _profiles(results: Sequence[SizeResult]) -> str:
         for stage, text in result.core["profiles"].items():
             parts.append(f"### {stage}\n\n```text\n{text}\n```\n")
     return "\n".join(parts)
+
+
+SOURCES_TITLE = "## Measures from Parquet and CSV"
+
+
+def sources_section(figures: dict[str, Any], machine: dict[str, str]) -> str:
+    """Return the table of `benchmarks/sources.py`: the same rows read from CSV and from Parquet."""
+    from benchmarks.sources import READINGS
+
+    rows, base = figures["rows"], figures["csv"]["seconds"]
+    lines = [
+        (
+            label,
+            f"{figures[kind]['seconds']:.2f} s",
+            f"{rows / figures[kind]['seconds'] / 1e6:.2f} M rows/s",
+            f"{figures[kind]['peak_rss_mb']:.0f} MB",
+            f"{figures[kind]['seconds'] / base:.2f}",
+        )
+        for kind, label in READINGS.items()
+    ]
+    intro = (
+        f"{SOURCES_TITLE}\n\n"
+        f"{rows:,} measure rows (1,000 units x 100 KPIs x 10 months) read into the loader's raw rows, "
+        f"before validation, by `benchmarks/sources.py`: best of 3, each in a fresh process. Same rows: CSV "
+        f"{figures['csv_bytes'] / 1e6:.1f} MB, Parquet {figures['parquet_bytes'] / 1e6:.1f} MB "
+        f"({figures['csv_bytes'] / figures['parquet_bytes']:.1f}x smaller). The machine is shared with other "
+        f"sessions (load average {machine.get('load average at start', '?')} at the start on "
+        f"{machine.get('cores', '?')} cores): read the ratios, not the seconds.\n"
+    )
+    return _table(["reading", "time", "throughput", "peak memory", "time / CSV loader"], lines, intro)
+
+
+def replace_sources_section(report: str, section: str) -> str:
+    """Return the report with its sources section replaced, or inserted before the profiles and findings."""
+    start = report.find(SOURCES_TITLE)
+    if start >= 0:
+        end = report.find("\n## ", start + len(SOURCES_TITLE))
+        return report[:start] + section + (report[end + 1 :] if end >= 0 else "")
+    for anchor in ("## Where the core time goes", "## Findings"):
+        if (at := report.find(anchor)) >= 0:
+            return report[:at] + section + "\n" + report[at:]
+    return report.rstrip() + "\n\n" + section

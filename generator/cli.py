@@ -12,9 +12,10 @@ from typing import Any
 
 import click
 
-from generator.errors import DataError, Problem, ScorecardError
+from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
 from generator.pipeline import make_report
+from generator.results import Report
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -32,7 +33,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
         type=click.Path(path_type=Path),
         default=Path("measures"),
         show_default=True,
-        help="Folder with measures CSV files.",
+        help="Folder with measures: CSV, Excel (.xlsx) and query (.sql) files.",
     )
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
@@ -95,12 +96,39 @@ def check(content: Path, measures: Path, strict: bool, period: str | None) -> No
     if manual := sum(r.manual for r in report.current.kpis.values()):
         summary += f" ({manual} status{'es' if manual != 1 else ''} set by hand: see the data-quality page)"
     click.echo(f"OK: {summary}; {len(warnings)} warning{'s' if len(warnings) != 1 else ''}.")
+    if period is not None:
+        _print_missing(report)
+
+
+def _print_missing(report: Report, shown: int = 5) -> None:
+    """List per owner the values still missing for the period, so the strategy office can chase them."""
+    from generator.collection import plan_collection
+
+    owners = [a for a in plan_collection(report, "owner", missing_only=True) if a.values]
+    total = sum(len(a.values) for a in owners)
+    if not owners:
+        click.echo(f"Every value due for {report.period} is in the measures.")
+        return
+    click.echo(
+        f"Missing for {report.period}: {total} value{'s' if total != 1 else ''} from {len(owners)} owner{'s' if len(owners) != 1 else ''} (scorecard collect --missing-only writes their workbooks):"
+    )
+    for owner in owners:
+        names = [f"{v.unit}/{v.kpi} {v.period}" for v in owner.values[:shown]]
+        more = f" and {len(owner.values) - shown} more" if len(owner.values) > shown else ""
+        click.echo(for_terminal(f"  {owner.label}: {', '.join(names)}{more}"))
 
 
 @main.command()
 @_common
 @click.option("--period", help="Quarter to export, YYYY-Qn (default: latest with data).")
-@click.option("--format", "fmt", type=click.Choice(["json", "csv"]), default="json", show_default=True)
+@click.option(
+    "--format",
+    "fmt",
+    type=click.Choice(["json", "csv", "xlsx"]),
+    default="json",
+    show_default=True,
+    help="xlsx: a workbook with a sheet per level, for analysts (needs -o).",
+)
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output)."
 )
@@ -111,8 +139,16 @@ def export(content: Path, measures: Path, period: str | None, fmt: str, output: 
     Example:
       scorecard export --period 2026-Q3 --format csv -o results-2026-Q3.csv
     """
+    if fmt == "xlsx" and output is None:
+        raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     report, _ = make_report(content, measures, period)
     rows = export_rows(report)
+    if fmt == "xlsx" and output is not None:
+        from generator.xlsx.export import write_xlsx
+
+        write_xlsx(report, rows, output)
+        click.echo(f"Wrote {len(rows)} rows for {report.period} to {output}.", err=True)
+        return
     write = write_csv if fmt == "csv" else write_json
     if output is None:
         write(rows, sys.stdout)
@@ -120,6 +156,59 @@ def export(content: Path, measures: Path, period: str | None, fmt: str, output: 
     with output.open("w", encoding="utf-8", newline="") as stream:
         write(rows, stream)
     click.echo(f"Wrote {len(rows)} rows for {report.period} to {output}.", err=True)
+
+
+@main.command()
+@_common
+@click.option("--period", help="Quarter to collect, YYYY-Qn (default: the one after the latest with data).")
+@click.option(
+    "--by",
+    type=click.Choice(["owner", "unit"]),
+    default="owner",
+    show_default=True,
+    help="One workbook per KPI owner (KPIs without one go to their unit's owner) or per unit.",
+)
+@click.option("--missing-only", is_flag=True, help="Only the values not in the measures yet (to chase owners).")
+@click.option(
+    "--out",
+    type=click.Path(path_type=Path, file_okay=False),
+    default=Path("collect"),
+    show_default=True,
+    help="Folder for the workbooks; other files in it are left alone.",
+)
+def collect(content: Path, measures: Path, period: str | None, by: str, missing_only: bool, out: Path) -> None:
+    """Write an Excel workbook per owner listing the values to report for a quarter.
+
+    Owners fill the yellow cells and send the file back; put it into the measures folder as it is,
+    then run check and build. A workbook in --out is replaced only if an earlier collect wrote it.
+
+    \b
+    Example:
+      scorecard collect --period 2026-Q4 --out collect/2026-Q4
+      scorecard collect --period 2026-Q4 --missing-only --out collect/2026-Q4-reminders
+    """
+    from generator.collection import plan_collection
+    from generator.pipeline import make_collection_report
+    from generator.xlsx.collect import write_owner_workbooks
+
+    report = make_collection_report(content, measures, period)
+    assignments = [a for a in plan_collection(report, "unit" if by == "unit" else "owner", missing_only) if a.values]
+    if not assignments:
+        click.echo(f"Nothing to collect for {report.period}: every value is in the measures.")
+        return
+    sc = report.scorecard
+    label = report.period.label(sc.organization.fiscal_year_start)
+    written = write_owner_workbooks(assignments, report.period, label, sc.organization.name, out)
+    for w in written:
+        how = " (replaced the one an earlier collect wrote)" if w.replaced else ""
+        count = len(w.assignment.values)
+        click.echo(
+            for_terminal(f"Wrote {w.path}: {count} value{'s' if count != 1 else ''} for {w.assignment.label}{how}")
+        )
+    total = sum(len(w.assignment.values) for w in written)
+    click.echo(
+        f"{len(written)} workbook{'s' if len(written) != 1 else ''}, {total} values to report for {report.period}."
+    )
 
 
 @main.command()

@@ -33,6 +33,14 @@ COLUMNS = (
     "manual",  # KPIs: status set by hand; `note` says why
     "note",
 )
+# The columns that mean something at each level (the rest stay empty there): the workbook's
+# sheets and the notebook API's frames.
+LEVEL_COLUMNS = {
+    "unit": ("unit", "name", "period", "score", "status", "owner"),
+    "perspective": ("unit", "perspective", "name", "period", "score", "status"),
+    "objective": ("unit", "perspective", "objective", "name", "period", "score", "status", "owner"),
+    "kpi": tuple(c for c in COLUMNS if c != "level"),
+}
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 

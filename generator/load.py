@@ -58,11 +58,28 @@ class RawDocument:
 
 @dataclass
 class RawRow:
-    """One data row of a measures CSV, with surrounding whitespace removed."""
+    """One data row of a measures file (CSV, workbook or query), with surrounding whitespace removed."""
 
     path: str
-    line: int
+    line: int  # CSV: the line; workbook: the sheet's row; query: the result row
     cells: dict[str, str]
+    sheet: str | None = None  # workbook rows: the sheet they are on
+    columns: dict[str, str] | None = None  # workbook rows: the column letter of each cell
+    line_name: str = ""  # what a line is called where it is not one: "result row" (of a query)
+
+    def where(self, column: str = "") -> Location:
+        """Return where the row (or its cell in `column`) is, as the user would look for it."""
+        if self.sheet is None or self.columns is None:
+            return Location(self.path, self.line, f"{self.line_name} {self.line}" if self.line_name else "")
+        letter = self.columns.get(column) or min(self.columns.values(), key=lambda c: (len(c), c))
+        return Location(self.path, self.line, f"{sheet_reference(self.sheet)}!{letter}{self.line}")
+
+
+def sheet_reference(name: str) -> str:
+    """Return a sheet name as a formula writes it: `Scorecard`, or `'Q3 data'` quoted."""
+    if re.fullmatch(r"[A-Za-z_][A-Za-z0-9_.]*", name):
+        return name
+    return "'" + name.replace("'", "''") + "'"
 
 
 @dataclass
@@ -98,7 +115,7 @@ def load_input(content: Path, measures: Path) -> RawInput:
     unit_paths = files.list(content / "units", "*.y*ml")
     units = [d for p in unit_paths if (d := _load_yaml(p, files))]
     templates = [d for p in files.list(content / "templates", "*.y*ml") if (d := _load_yaml(p, files))]
-    rows = [r for p in files.list(measures, "*.csv") for r in _load_csv(p, files)]
+    rows = _load_measures(measures, files)
     commentary = [
         RawText(str(p), text)
         for folder in files.list(content / "commentary", "*")
@@ -148,6 +165,14 @@ class _Files:
             return _decode(_read_bytes(path, limit, self.roots))
         except _Refused as exc:
             self.problems.append(Problem(Location(str(path), exc.line), str(exc)))
+            return None
+
+    def read_bytes(self, path: Path, limit: int) -> bytes | None:
+        """Return the content of a binary file (a workbook), or None after reporting why it cannot be read."""
+        try:
+            return _read_bytes(path, limit, self.roots)
+        except _Refused as exc:
+            self.problems.append(Problem(Location(str(path)), str(exc)))
             return None
 
 
@@ -437,6 +462,34 @@ class _Builder:
 
 def _clip(text: str, width: int = 40) -> str:
     return text if len(text) <= width else f"{text[:width]}..."
+
+
+# --- Measures ------------------------------------------------------------------------------
+
+MAX_WORKBOOK_BYTES = 50_000_000
+SOURCES_FILE = "sources.yaml"
+
+
+def _load_measures(measures: Path, files: _Files) -> list[RawRow]:
+    """Read every measures file by its extension: CSV, Excel workbook (.xlsx), DuckDB query (.sql)."""
+    rows = [r for p in files.list(measures, "*.csv") for r in _load_csv(p, files)]
+    # Excel keeps `~$name.xlsx` beside a workbook while it is open: a lock file, not a workbook.
+    workbooks = [p for p in files.list(measures, "*.xlsx") if not p.name.startswith("~$")]
+    queries = files.list(measures, "*.sql")
+    if workbooks:  # imported only when needed: openpyxl and DuckDB take a while to import
+        from generator.sources.workbook import read_workbook
+
+        for path in workbooks:
+            if (data := files.read_bytes(path, MAX_WORKBOOK_BYTES)) is not None:
+                rows += read_workbook(str(path), data, files.problems)
+    if queries:
+        from generator.sources.query import Query, run_queries
+
+        sources = measures / SOURCES_FILE
+        config = _load_yaml(sources, files) if os.path.lexists(sources) else None
+        texts = [Query(str(p), text) for p in queries if (text := files.read(p, MAX_DOCUMENT_BYTES)) is not None]
+        rows += run_queries(texts, config, Path(os.path.realpath(measures)), files.problems)
+    return rows
 
 
 # --- CSV -----------------------------------------------------------------------------------

@@ -377,12 +377,19 @@ class Unit(_Schema):
 
 @dataclass(frozen=True, slots=True)
 class Location:
-    """Where something was read: file and 1-based line (0 when unknown)."""
+    """Where something was read: file and 1-based line (0 when unknown).
+
+    `place` names it the way the file's own tool does instead of a line: `Scorecard!D14` in a
+    workbook (`line` is then the sheet's row), `result row 3` of a query.
+    """
 
     path: str
     line: int = 0
+    place: str = ""
 
     def __str__(self) -> str:
+        if self.place:
+            return f"{self.path}:{self.place}"
         return f"{self.path}:{self.line}" if self.line else self.path
 
 

@@ -140,3 +140,17 @@ def quarter_months(period: Period, fiscal_year_start: int = 1) -> tuple[tuple[in
 def quarter_range(first: Period, last: Period) -> list[Period]:
     """Return every quarter from first to last inclusive."""
     return [first.shift(k) for k in range(last.ordinal - first.ordinal + 1)]
+
+
+def periods_due(quarter: Period, frequency: str, fiscal_year_start: int = 1) -> tuple[RawPeriod, ...]:
+    """Return the periods a KPI of `frequency` reports in a fiscal quarter, as measures write them.
+
+    The one place that walks a reporting cycle (collect, missing values): a monthly KPI reports the
+    quarter's three months, a quarterly one the quarter, an annual one its fiscal year in the fourth.
+    """
+    if frequency == "monthly":
+        (year, month), _ = quarter_months(quarter, fiscal_year_start)
+        return tuple(RawPeriod("month", year + (month - 1 + k) // 12, (month - 1 + k) % 12 + 1) for k in range(3))
+    if frequency == "annual":
+        return (RawPeriod("year", quarter.year, 0),) if quarter.quarter == 4 else ()
+    return (RawPeriod("quarter", quarter.year, quarter.quarter),)

@@ -12,7 +12,7 @@ from generator.compute import available_periods, compute_report
 from generator.errors import Problem, UsageError
 from generator.load import load_input
 from generator.model import Scorecard
-from generator.periods import Period, parse_quarter
+from generator.periods import Period, parse_quarter, year_problem
 from generator.results import Report
 from generator.validate import validate_input
 
@@ -39,6 +39,31 @@ def choose_period(sc: Scorecard, text: str | None) -> Period:
     if not known[0] <= period <= known[-1]:
         raise UsageError(f"--period {period} has no data (measures run from {known[0]} to {known[-1]})")
     return period
+
+
+def choose_collect_period(sc: Scorecard, text: str | None) -> Period:
+    """Return the quarter to collect: the one asked for, or the one after the latest with data."""
+    known = available_periods(sc)
+    if text is None:
+        if not known:
+            raise UsageError("no measures with values yet: name the quarter to collect with --period YYYY-Qn")
+        return known[-1].shift(1)
+    period = parse_quarter(text)
+    if period is None:
+        example = known[-1].shift(1) if known else "2026-Q1"
+        raise UsageError(f"--period '{text}' is not a quarter (expected YYYY-Qn, e.g. {example})")
+    if problem := year_problem(period.year):
+        raise UsageError(f"--period {period}: {problem}")
+    if known and period > known[-1].shift(4):
+        raise UsageError(f"--period {period} is more than a year after the latest data ({known[-1]})")
+    return period
+
+
+def make_collection_report(content: Path, measures: Path, period: str | None) -> Report:
+    """Load and validate, then compute the quarter to collect (targets as they apply then)."""
+    with bulk_allocation():
+        scorecard, _ = load_scorecard(content, measures)
+        return compute_report(scorecard, choose_collect_period(scorecard, period))
 
 
 def make_report(content: Path, measures: Path, period: str | None) -> tuple[Report, list[Problem]]:

@@ -9,7 +9,14 @@ from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
 from generator import formula
-from generator.load import MAX_CSV_BYTES, MAX_DOCUMENT_BYTES, MAX_VALUES, OPTIONAL_COLUMNS, REQUIRED_COLUMNS
+from generator.load import (
+    MAX_CSV_BYTES,
+    MAX_DOCUMENT_BYTES,
+    MAX_VALUES,
+    MAX_WORKBOOK_BYTES,
+    OPTIONAL_COLUMNS,
+    REQUIRED_COLUMNS,
+)
 from generator.load import MAX_DEPTH as MAX_YAML_DEPTH
 from generator.model import (
     MAX_DEPTH,
@@ -27,6 +34,8 @@ from generator.model import (
     Unit,
 )
 from generator.periods import MAX_YEAR, MAX_YEARS_FROM_MEDIAN, MIN_YEAR
+from generator.sources import MAX_ROWS
+from generator.sources.query import QUERY_SECONDS
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Organization,
@@ -112,7 +121,42 @@ def _measures_section() -> str:
     ]
     for column in REQUIRED_COLUMNS + OPTIONAL_COLUMNS:
         lines.append(f"| `{column}` | {MEASURE_COLUMNS[column]} |")
-    return "\n".join(lines) + "\n"
+    return (
+        "\n".join(lines)
+        + "\n\n"
+        + _OTHER_SOURCES.format(
+            workbook_mb=MAX_WORKBOOK_BYTES // 10**6,
+            max_rows=f"{MAX_ROWS:,}",
+            seconds=f"{QUERY_SECONDS:g}",
+        )
+    )
+
+
+_OTHER_SOURCES = """## Measures from workbooks and databases
+
+The same columns come from other files in `measures/`, checked by the same rules; a value given
+twice, in any two files, is an error naming both places.
+
+- `*.xlsx`: every sheet with a header row (in its first 20 rows) holding `unit`, `kpi`, `period`,
+  `value` (and optionally `target`, `note`; other columns and sheets are ignored). The workbooks
+  `scorecard collect` writes are in this format. A formula counts by the value Excel saved with it;
+  an empty `value` cell means not reported. Problems name the cell: `measures/it.xlsx:Scorecard!D14`.
+  At most {workbook_mb} MB, {max_rows} rows per sheet.
+- `*.sql`: one `SELECT` run by DuckDB, returning `unit, kpi, period, value` (optionally `target`,
+  `note`). It reads Parquet, CSV and JSON extracts inside the measures folder, by paths relative to it
+  (`SELECT * FROM read_parquet('extracts/finance.parquet')`); nothing outside it, and it cannot write.
+  Stopped after {seconds} s or {max_rows} rows. Problems name the row: `measures/finance.sql:result row 3`.
+- `measures/sources.yaml` runs a `.sql` file on an existing database instead, through a SQLAlchemy URL
+  (its driver installed with pip), stopped after {seconds} s where the driver can cancel a statement
+  (SQLite, PostgreSQL). The file never holds credentials: name the environment variables.
+
+```yaml
+finance.sql:
+  url: postgresql+psycopg://db.example.org/finance
+  username_env: FINANCE_DB_USER
+  password_env: FINANCE_DB_PASSWORD
+```
+"""
 
 
 def _show(value: Any) -> str:

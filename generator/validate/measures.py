@@ -37,11 +37,11 @@ def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], brok
     for row in rows:
         if row.cells["unit"] in broken or (row.cells["unit"], row.cells["kpi"]) in ambiguous:
             continue  # reported where the unit or its KPI is defined
-        where = Location(row.path, row.line)
+        where = row.where()
         before = len(problems)
         measure = _measure(row, where, kpis, sc, problems)
         if measure is not None and (message := _weight_problem(measure, weights)):
-            problems.append(Problem(where, message))
+            problems.append(Problem(row.where("value"), message))
         if measure is None or len(problems) > before:
             continue
         key = (measure.unit, measure.kpi, str(measure.raw_period))
@@ -113,37 +113,44 @@ def _measure(
     cells = row.cells
     unit_id, kpi_id = cells["unit"], cells["kpi"]
     if unit_id not in sc.units:
-        problems.append(Problem(where, f"unit: unknown unit '{unit_id}'{_hint(unit_id, sc.units)}"))
+        problems.append(Problem(row.where("unit"), f"unit: unknown unit '{unit_id}'{_hint(unit_id, sc.units)}"))
         return None
     kpi = kpis.get((unit_id, kpi_id))
     if kpi is None:
         known = [k for (u, k) in kpis if u == unit_id]
-        problems.append(Problem(where, f"kpi: unit '{unit_id}' has no KPI '{kpi_id}'{_hint(kpi_id, known)}"))
+        problems.append(Problem(row.where("kpi"), f"kpi: unit '{unit_id}' has no KPI '{kpi_id}'{_hint(kpi_id, known)}"))
         return None
     if kpi.formula or kpi.rollup:
         how = "a formula" if kpi.formula else "a rollup"
-        problems.append(Problem(where, f"kpi '{kpi_id}' of unit '{unit_id}' is computed by {how}; remove its measures"))
+        problems.append(
+            Problem(row.where("kpi"), f"kpi '{kpi_id}' of unit '{unit_id}' is computed by {how}; remove its measures")
+        )
         return None
     period = parse_raw_period(cells["period"])
     if period is None:
-        problems.append(Problem(where, f"period: '{cells['period']}' is not a period (expected {PERIOD_FORMATS})"))
+        problems.append(
+            Problem(row.where("period"), f"period: '{cells['period']}' is not a period (expected {PERIOD_FORMATS})")
+        )
         return None
     if problem := year_problem(period.year):
-        problems.append(Problem(where, f"period: '{cells['period']}' is implausible: {problem}"))
+        problems.append(Problem(row.where("period"), f"period: '{cells['period']}' is implausible: {problem}"))
         return None
     if period.kind != _KIND_FOR[kpi.frequency]:
         problems.append(
             Problem(
-                where,
+                row.where("period"),
                 f"period: '{cells['period']}' does not fit {kpi.frequency} KPI '{kpi_id}' (expected {_FORMAT_FOR[_KIND_FOR[kpi.frequency]]})",
             )
         )
         return None
-    value = _value(cells["value"], kpi, where, problems)
-    target = _number_cell(cells.get("target", ""), "target", where, problems)
+    value = _value(cells["value"], kpi, row.where("value"), problems)
+    target = _number_cell(cells.get("target", ""), "target", row.where("target"), problems)
     if target is not None and kpi.polarity == "range":
         problems.append(
-            Problem(where, f"target: a range KPI takes its [low, high] target from the YAML, not the CSV ('{kpi_id}')")
+            Problem(
+                row.where("target"),
+                f"target: a range KPI takes its [low, high] target from the YAML, not the CSV ('{kpi_id}')",
+            )
         )
     if target == 0 and kpi.red_flag is None and (bands := sc.status_bands(unit_id, kpi)) is not None:
         problems.append(Problem(where, _zero_target(kpi_id, bands)))

@@ -1,0 +1,151 @@
+"""Read measures from an Excel workbook: every sheet whose header has unit, kpi, period, value.
+
+The workbook is untrusted: its archive is checked for size before anything is unpacked
+(a small .xlsx can expand a thousandfold), rows and cells are bounded, formulas count by the
+value Excel saved with them, and every problem names its cell as `file:Sheet!D14`.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import io
+import zipfile
+from typing import Any
+
+from generator.errors import Problem
+from generator.load import RawRow, sheet_reference
+from generator.model import Location
+from generator.sources import MAX_CELL_CHARS, MAX_ROWS, header_problem, known_columns
+
+MAX_UNPACKED_BYTES = 500_000_000  # the workbook's XML once unzipped
+MAX_ARCHIVE_ENTRIES = 10_000
+MAX_COLUMNS = 200  # columns read per row: measures take six, the collect format twelve
+HEADER_ROWS = 20  # rows searched for the header (a title may sit above the table)
+
+
+def read_workbook(path: str, data: bytes, problems: list[Problem]) -> list[RawRow]:
+    """Return the measures rows of every sheet with a measures header; report problems at their cells."""
+    if problem := _archive_problem(data):
+        problems.append(Problem(Location(path), problem))
+        return []
+    import openpyxl  # imported here: only projects with workbooks pay for it
+
+    try:
+        book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=True)
+    except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a damaged file; it is reported, not ours
+        problems.append(
+            Problem(Location(path), f"is not a readable Excel workbook ({type(exc).__name__}: {_first_line(exc)})")
+        )
+        return []
+    try:
+        rows: list[RawRow] = []
+        sheets = 0
+        for sheet in book.worksheets:
+            found = _sheet_rows(path, sheet, problems)
+            if found is not None:
+                sheets += 1
+                rows += found
+        if not sheets:
+            problems.append(
+                Problem(
+                    Location(path),
+                    "no sheet has the columns unit, kpi, period, value in a header row (the first 20 rows were searched)",
+                )
+            )
+        return rows
+    finally:
+        book.close()
+
+
+def _archive_problem(data: bytes) -> str:
+    try:
+        with zipfile.ZipFile(io.BytesIO(data)) as archive:
+            entries = archive.infolist()
+    except (zipfile.BadZipFile, OSError, ValueError):
+        return "is not an Excel workbook (.xlsx is a zip archive; an old .xls or a CSV renamed? save as .xlsx)"
+    if len(entries) > MAX_ARCHIVE_ENTRIES:
+        return f"holds {len(entries):,} parts, over the {MAX_ARCHIVE_ENTRIES:,} limit for a workbook"
+    if (size := sum(e.file_size for e in entries)) > MAX_UNPACKED_BYTES:
+        return f"unpacks to {size / 1e6:,.0f} MB, over the {MAX_UNPACKED_BYTES // 1_000_000} MB limit for a workbook"
+    return ""
+
+
+def _sheet_rows(path: str, sheet: Any, problems: list[Problem]) -> list[RawRow] | None:
+    """Return the sheet's rows, or None when it holds no measures table."""
+    lines = sheet.iter_rows(max_col=MAX_COLUMNS)
+    for number, cells in enumerate(lines, start=1):
+        header = [_text(c.value).lower() if isinstance(c.value, str) else "" for c in cells]
+        if not header_problem(header):
+            columns = known_columns(header)
+            return _data_rows(path, sheet.title, lines, number, columns, problems)
+        if number >= HEADER_ROWS:
+            return None
+    return None
+
+
+def _data_rows(
+    path: str, title: str, lines: Any, header_row: int, columns: dict[str, int], problems: list[Problem]
+) -> list[RawRow]:
+    letters = {name: _letter(i) for name, i in columns.items()}
+    rows: list[RawRow] = []
+    for number, cells in enumerate(lines, start=header_row + 1):
+        if number - header_row > MAX_ROWS:
+            where = Location(path, number, f"{sheet_reference(title)}!A{number}")
+            problems.append(Problem(where, f"sheet has more than {MAX_ROWS:,} rows (the limit for one source)"))
+            break
+        values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
+        row = RawRow(path, number, {}, title, letters)
+        row.cells = {name: _cell_text(name, cell, row, problems) for name, cell in values.items()}
+        if row.cells["value"] or row.cells.get("note"):  # an empty value cell: not reported
+            rows.append(row)
+    return rows
+
+
+def _cell_text(name: str, cell: Any, row: RawRow, problems: list[Problem]) -> str:
+    value = getattr(cell, "value", None)
+    if value is None:
+        return ""
+    if isinstance(value, bool):
+        return "TRUE" if value else "FALSE"
+    if isinstance(value, int | float):
+        if name == "value" and "%" in (getattr(cell, "number_format", "") or ""):
+            problems.append(
+                Problem(
+                    row.where(name),
+                    f"value: the cell shows a percentage but holds {value!r}; type the number the KPI counts "
+                    f"(e.g. {value * 100:g}) in a cell formatted as a number",
+                )
+            )
+        return repr(float(value)) if isinstance(value, float) else str(value)
+    if isinstance(value, dt.datetime | dt.date):
+        return _date_text(name, value, row, problems)
+    text = _text(value)
+    if len(text) > MAX_CELL_CHARS:
+        problems.append(Problem(row.where(name), f"{name}: longer than {MAX_CELL_CHARS:,} characters"))
+        return ""
+    return text
+
+
+def _date_text(name: str, value: dt.date, row: RawRow, problems: list[Problem]) -> str:
+    # Excel turns a typed 2026-09 into the date 1 September 2026: read it back as the month meant.
+    if name == "period" and value.day == 1 and (not isinstance(value, dt.datetime) or value.time() == dt.time()):
+        return f"{value.year:04d}-{value.month:02d}"
+    problems.append(
+        Problem(row.where(name), f"{name}: a date ({value:%Y-%m-%d}) where text is expected; format the column as Text")
+    )
+    return ""
+
+
+def _text(value: Any) -> str:
+    return str(value).strip()
+
+
+def _letter(index: int) -> str:
+    from openpyxl.utils import get_column_letter
+
+    return str(get_column_letter(index + 1))
+
+
+def _first_line(exc: Exception) -> str:
+    text = str(exc).strip()
+    return text.splitlines()[0][:200] if text else "damaged file"

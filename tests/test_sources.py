@@ -1,0 +1,366 @@
+"""Measures from workbooks (.xlsx) and queries (.sql): the same rows, the same validation, their own places."""
+
+from __future__ import annotations
+
+import sqlite3
+from pathlib import Path
+
+import duckdb
+import openpyxl
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from generator.errors import DataError
+from generator.load import load_input
+from tests.conftest import Tree, load_tree
+
+
+def _workbook(path: Path, rows: list[list[object]], title: str = "Scorecard", above: int = 0) -> None:
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.title = title
+    for _ in range(above):
+        sheet.append(["Measures for the quarter"])
+    for row in rows:
+        sheet.append(row)
+    book.save(path)
+
+
+def _errors(project: Path) -> list[str]:
+    with pytest.raises(DataError) as caught:
+        load_tree(project)
+    return [str(p).replace(str(project) + "/", "") for p in caught.value.problems]
+
+
+def test_a_plain_table_in_a_workbook_is_read_with_other_columns_and_sheets_ignored(tree: Tree) -> None:
+    project = tree()
+    path = project / "measures" / "plain.xlsx"
+    _workbook(path, [["Unit", "KPI", "Period", "Value", "Comment"], ["root", "income", "2026-Q3", 97, "ok"]], above=2)
+    book = openpyxl.load_workbook(path)
+    book.create_sheet("Notes").append(["anything", "at all"])
+    book.save(path)
+    sc = load_tree(project)
+    [measure] = [m for m in sc.measures if str(m.raw_period) == "2026-Q3"]
+    assert (measure.unit, measure.kpi, measure.value, str(measure.where)) == (
+        "root",
+        "income",
+        97.0,
+        f"{path}:Scorecard!A4",
+    )
+
+
+def test_text_in_a_number_cell_is_named_by_file_sheet_and_cell(tree: Tree) -> None:
+    project = tree()
+    _workbook(
+        project / "measures" / "it-q3.xlsx",
+        [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q3", "eighty"]],
+        title="Q3 data",
+    )
+    assert _errors(project) == [
+        "measures/it-q3.xlsx:'Q3 data'!D2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
+    ]
+
+
+def test_a_formula_counts_by_its_saved_value_and_an_empty_value_cell_is_not_reported(tree: Tree) -> None:
+    project = tree()
+    path = project / "measures" / "f.xlsx"
+    _workbook(
+        path,
+        [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q3", None], ["root", "income", "2026-Q4", None]],
+    )
+    # openpyxl saves no cached values; write the sheet XML as Excel would, formula and saved result
+    import zipfile
+
+    with zipfile.ZipFile(path) as archive:
+        parts = {name: archive.read(name) for name in archive.namelist()}
+    sheet = parts["xl/worksheets/sheet1.xml"].decode()
+    sheet = sheet.replace('<c r="D2" t="n"></c>', "").replace(
+        '<c r="C2"', '<c r="D2"><f>40+50</f><v>90</v></c><c r="C2"', 1
+    )
+    parts["xl/worksheets/sheet1.xml"] = sheet.encode()
+    with zipfile.ZipFile(path, "w") as archive:
+        for name, data in parts.items():
+            archive.writestr(name, data)
+    sc = load_tree(project)
+    assert [
+        (str(m.raw_period), m.value)
+        for m in sc.measures
+        if m.raw_period.year == 2026 and m.raw_period.number >= 3 and m.kpi == "income"
+    ] == [("2026-Q3", 90.0)]
+
+
+def test_a_cell_formatted_as_a_percentage_is_refused_with_the_number_to_type(tree: Tree) -> None:
+    project = tree()
+    path = project / "measures" / "p.xlsx"
+    _workbook(path, [["unit", "kpi", "period", "value"], ["root", "satisfaction", "2026-Q3", 0.875]])
+    book = openpyxl.load_workbook(path)
+    book.active["D2"].number_format = "0.0%"  # type: ignore[index]
+    book.save(path)
+    assert _errors(project) == [
+        "measures/p.xlsx:Scorecard!D2: error: value: the cell shows a percentage but holds 0.875; type the number "
+        "the KPI counts (e.g. 87.5) in a cell formatted as a number"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("data", "message"),
+    [
+        (
+            b"unit,kpi\n",
+            "is not an Excel workbook (.xlsx is a zip archive; an old .xls or a CSV renamed? save as .xlsx)",
+        ),
+        (None, "no sheet has the columns unit, kpi, period, value in a header row (the first 20 rows were searched)"),
+    ],
+)
+def test_a_workbook_that_is_not_one_or_has_no_table_is_reported(tree: Tree, data: bytes | None, message: str) -> None:
+    project = tree()
+    path = project / "measures" / "bad.xlsx"
+    if data is None:
+        _workbook(path, [["name", "amount"], ["x", 1]])
+    else:
+        path.write_bytes(data)
+    assert _errors(project) == [f"measures/bad.xlsx: error: {message}"]
+
+
+def test_a_zip_bomb_is_refused_before_unpacking(tree: Tree) -> None:
+    import zipfile
+
+    project = tree()
+    with zipfile.ZipFile(project / "measures" / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 600_000_000)
+    assert _errors(project) == ["measures/bomb.xlsx: error: unpacks to 600 MB, over the 500 MB limit for a workbook"]
+
+
+def test_a_workbook_link_leading_outside_is_not_read(tree: Tree, tmp_path: Path) -> None:
+    project = tree()
+    _workbook(tmp_path / "outside.xlsx", [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q3", 1]])
+    (project / "measures" / "link.xlsx").symlink_to(tmp_path / "outside.xlsx")
+    raw = load_input(project / "content", project / "measures")
+    assert [p.message for p in raw.problems] == [
+        f"leads to '{tmp_path / 'outside.xlsx'}', outside the content and measures folders: not read (copy the file in)"
+    ]
+
+
+def test_duplicates_across_a_csv_and_a_workbook_name_both_places(tree: Tree) -> None:
+    project = tree()
+    _workbook(
+        project / "measures" / "late.xlsx", [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q2", 104]]
+    )
+    assert _errors(project) == [
+        "measures/late.xlsx:Scorecard!A2: error: duplicate value for unit 'root' kpi 'income' period 2026-Q2 "
+        "(first given at measures/root.csv:3)"
+    ]
+
+
+def test_a_query_reads_a_parquet_extract_relative_to_the_measures_folder(tree: Tree) -> None:
+    project = tree()
+    extract = project / "measures" / "extracts" / "finance.parquet"
+    extract.parent.mkdir()
+    duckdb.sql(
+        "COPY (SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, 120.5 AS value, 'from ERP' AS note) "
+        f"TO '{extract}' (FORMAT parquet)"
+    )
+    (project / "measures" / "finance.sql").write_text("SELECT * FROM read_parquet('extracts/finance.parquet')\n")
+    sc = load_tree(project)
+    [measure] = [m for m in sc.measures if str(m.raw_period) == "2026-Q3"]
+    assert (measure.value, measure.note, str(measure.where)) == (
+        120.5,
+        "from ERP",
+        f"{project}/measures/finance.sql:result row 1",
+    )
+    assert Path.cwd() != project / "measures"
+
+
+def test_a_query_error_names_the_sql_file_and_the_result_row(tree: Tree) -> None:
+    project = _project(
+        tree,
+        {
+            "bad.sql": "SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, 1 AS value "
+            "UNION ALL SELECT 'root', 'income', 'Q3', 2"
+        },
+    )
+    assert _errors(project) == [
+        "measures/bad.sql:result row 2: error: period: 'Q3' is not a period "
+        "(expected YYYY-Qn (fiscal quarter), YYYY-MM (month) or YYYY (fiscal year))"
+    ]
+
+
+@pytest.mark.parametrize(
+    ("query", "message"),
+    [
+        (
+            "COPY (SELECT 1) TO 'x.csv'",
+            "expected one SELECT query (found: COPY); a measures query reads, it never writes or attaches",
+        ),
+        (
+            "SELECT 1 AS a; SELECT 2 AS b",
+            "expected one SELECT query (found: SELECT, SELECT); a measures query reads, it never writes or attaches",
+        ),
+        (
+            "SELECT * FROM read_csv('/etc/passwd')",
+            'query failed: Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration',
+        ),
+        (
+            "SELECT * FROM read_csv('../content/organization.yaml')",
+            'query failed: Permission Error: Cannot access file "../content/organization.yaml" - file system operations are disabled by configuration',
+        ),
+        (
+            "SELECT 1 AS unit, 2 AS kpi",
+            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note)",
+        ),
+    ],
+)
+def test_a_query_that_writes_reads_outside_or_lacks_columns_is_refused(tree: Tree, query: str, message: str) -> None:
+    project = _project(tree, {"q.sql": query})
+    assert _errors(project) == [f"measures/q.sql: error: {message}"]
+    assert sorted(p.name for p in (project / "measures").iterdir()) == ["q.sql", "root.csv", "teams.csv"]
+
+
+def _project(tree: Tree, files: dict[str, str]) -> Path:
+    project = tree()
+    for name, text in files.items():
+        (project / "measures" / name).write_text(text, encoding="utf-8")
+    return project
+
+
+def _sqlite(path: Path) -> None:
+    with sqlite3.connect(path) as db:
+        db.execute("CREATE TABLE results (unit TEXT, kpi TEXT, period TEXT, value REAL)")
+        db.execute("INSERT INTO results VALUES ('root', 'income', '2026-Q3', 99.0)")
+    db.close()
+
+
+def test_a_sqlalchemy_source_runs_its_query_on_the_named_database(tree: Tree, tmp_path: Path) -> None:
+    _sqlite(tmp_path / "warehouse.db")
+    project = _project(
+        tree,
+        {
+            "warehouse.sql": "SELECT unit, kpi, period, value FROM results",
+            "sources.yaml": f"warehouse.sql:\n  url: sqlite:///{tmp_path}/warehouse.db\n",
+        },
+    )
+    sc = load_tree(project)
+    assert [(m.kpi, m.value) for m in sc.measures if str(m.raw_period) == "2026-Q3"] == [("income", 99.0)]
+
+
+def test_a_password_in_sources_yaml_is_refused_and_never_repeated(tree: Tree) -> None:
+    project = _project(
+        tree,
+        {"w.sql": "SELECT 1", "sources.yaml": "w.sql:\n  url: postgresql://reporting:s3cret@db.example.org/finance\n"},
+    )
+    errors = _errors(project)
+    assert errors == [
+        "measures/sources.yaml:2: error: url: holds a password; remove it and name the environment variable "
+        "holding it in `password_env`"
+    ]
+    assert "s3cret" not in "".join(errors)
+
+
+def test_a_password_from_the_environment_is_used_and_kept_out_of_errors(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("WAREHOUSE_PASSWORD", "s3cret-value")
+    project = _project(
+        tree,
+        {
+            "w.sql": "SELECT unit FROM no_such_table",
+            "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n  password_env: WAREHOUSE_PASSWORD\n",
+        },
+    )
+    # SQLite takes no password, so it refuses the URL; the error names the database without it
+    url = f"sqlite:///{tmp_path}/w.db"
+    errors = _errors(project)
+    assert errors == [f"measures/w.sql: error: query failed on {url}: Invalid SQLite URL: {url}"]
+    assert "s3cret" not in "".join(errors)
+
+
+def test_an_unset_environment_variable_is_named(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.delenv("NO_SUCH_VARIABLE_X", raising=False)
+    project = _project(
+        tree,
+        {"w.sql": "SELECT 1", "sources.yaml": "w.sql:\n  url: sqlite:///w.db\n  password_env: NO_SUCH_VARIABLE_X\n"},
+    )
+    assert _errors(project) == [
+        "measures/w.sql: error: environment variable NO_SUCH_VARIABLE_X (password of the database in sources.yaml) is not set"
+    ]
+
+
+def test_excel_lock_files_are_not_read(tree: Tree) -> None:
+    project = tree()
+    (project / "measures" / "~$it-q3.xlsx").write_bytes(b"\x00owner lock")
+    load_tree(project)
+
+
+def test_a_query_returning_too_many_rows_is_refused(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.query.MAX_ROWS", 2)
+    project = _project(
+        tree, {"q.sql": "SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, i AS value FROM range(3) t(i)"}
+    )
+    assert _errors(project) == ["measures/q.sql: error: query returns more than 2 rows (the limit for one source)"]
+
+
+def test_a_query_running_too_long_is_stopped(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    query = (
+        "SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, sum(i * i) AS value FROM range(100000000000) t(i)"
+    )
+    project = _project(tree, {"q.sql": query})
+    assert _errors(project) == ["measures/q.sql: error: query ran longer than 0.05 s and was stopped"]
+
+
+def test_a_sheet_with_too_many_rows_is_cut_at_the_limit(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr("generator.sources.workbook.MAX_ROWS", 1)
+    project = tree()
+    rows: list[list[object]] = [
+        ["unit", "kpi", "period", "value"],
+        ["root", "income", "2026-Q3", 1],
+        ["root", "income", "2026-Q4", 2],
+    ]
+    _workbook(project / "measures" / "big.xlsx", rows)
+    assert _errors(project) == [
+        "measures/big.xlsx:Scorecard!A3: error: sheet has more than 1 rows (the limit for one source)"
+    ]
+
+
+CELLS = st.one_of(
+    st.none(),
+    st.booleans(),
+    st.integers(min_value=-(10**20), max_value=10**20),
+    st.floats(allow_nan=False, allow_infinity=False),
+    st.dates(),
+    st.datetimes(),
+    st.sampled_from(
+        ["root", "income", "satisfaction", "team-a", "total_tickets", "2026-Q3", "2026-07", "2026", "=1+1"]
+    ),
+    st.text(st.characters(exclude_categories=("Cc", "Cs")), max_size=30),
+)
+
+
+@settings(
+    max_examples=25,
+    deadline=None,
+    derandomize=True,
+    database=None,
+    suppress_health_check=[HealthCheck.function_scoped_fixture],
+)
+@given(rows=st.lists(st.lists(CELLS, min_size=4, max_size=5), min_size=1, max_size=4))
+def test_any_workbook_cells_give_data_errors_or_measures_never_a_traceback(
+    tree: Tree, rows: list[list[object]]
+) -> None:
+    project = tree()
+    _workbook(project / "measures" / "fuzz.xlsx", [["unit", "kpi", "period", "value", "note"], *rows])
+    try:
+        load_tree(project)
+    except DataError as exc:
+        assert all(str(p).startswith(str(project / "measures")) for p in exc.problems), exc.problems
+
+
+def test_a_database_query_running_too_long_is_stopped(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, max(i) AS value FROM n"
+    project = _project(tree, {"w.sql": forever, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n"})
+    assert _errors(project) == ["measures/w.sql: error: query ran longer than 0.05 s and was stopped"]
