@@ -71,16 +71,21 @@ def format_fraction(value: float) -> str:
 MANUAL_MARK = "✎"  # beside a status set by hand
 
 
-def status_rule(bands: StatusBands | None, red_flag: bool = False, band: bool = False) -> str:
+def status_rule(
+    bands: StatusBands | None, red_flag: bool = False, band: bool = False, flag_in_green: bool = False
+) -> str:
     """Return the status rule in words, e.g. 'Green: meets the target or misses it by 5% or less. ...'.
 
-    `red_flag`: the KPI has its own red flag (it wins over the red band); `band`: a [low, high] target.
+    `red_flag`: the KPI has its own red flag (it wins over the red band); `band`: a [low, high] target;
+    `flag_in_green`: that red flag lies inside the green band, which leaves no amber.
     """
     target = "the target range" if band else "the target"
     if bands is None:
         return f"Green: meets {target}. Amber: misses it, but not beyond the red flag. Red: beyond the red flag."
     g, r = format_fraction(bands.green), format_fraction(bands.red)
     green = f"Green: meets {target}" + (f" or misses it by {g} or less." if bands.green else ".")
+    if red_flag and flag_in_green:
+        return f"Green: meets {target} or misses it by {g} or less, up to the red flag. Red: beyond the red flag."
     if red_flag:
         amber = (
             f"misses it by more than {g}, but not beyond the red flag"
@@ -99,7 +104,16 @@ def kpi_status_rule(kpi: Kpi, r: KpiResult) -> str:
     """Return the rule a numeric KPI is rated by; empty for categorical or untargeted KPIs."""
     if kpi.type != "numeric" or r.target is None:
         return ""
-    return status_rule(r.bands, kpi.red_flag is not None, isinstance(r.target, tuple))
+    return status_rule(r.bands, kpi.red_flag is not None, isinstance(r.target, tuple), _flag_in_green(r))
+
+
+def _flag_in_green(r: KpiResult) -> bool:
+    """Return whether the red flag is no further from the target than the green band reaches."""
+    if not isinstance(r.target, int | float) or not isinstance(r.red_flag, int | float):
+        return False
+    if not isinstance(r.green_limit, int | float):
+        return False
+    return abs(r.red_flag - r.target) <= abs(r.green_limit - r.target)
 
 
 def manual_reason(r: KpiResult) -> str:

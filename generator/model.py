@@ -95,7 +95,7 @@ class StatusBands(_Schema):
 
     green: NonNegative = Field(
         description="Fraction of the target (its size) a KPI may miss it by and stay green (0.05: within 5%; 0: on "
-        "target); at most 1.",
+        "target); below 1.",
     )
     red: NonNegative = Field(
         description="Fraction of the target (its size) beyond which it is red (0.1: more than 10% away); from "
@@ -104,10 +104,10 @@ class StatusBands(_Schema):
 
     @model_validator(mode="after")
     def _check_order(self) -> StatusBands:
-        if self.green > 1 or self.red > 10:
+        if self.green >= 1 or self.red > 10:  # green 1 would pass any value from 0 up: surely 1% was meant
             raise ValueError(
                 f"green {self.green:g}, red {self.red:g}: bands are fractions of the target (0.05 for 5%); "
-                "green is at most 1, red at most 10"
+                "green is below 1, red at most 10"
             )
         if self.green > self.red:
             raise ValueError(f"green {self.green:g} is above red {self.red:g} (expected green <= red)")

@@ -95,7 +95,7 @@ def period_warnings(report: Report) -> list[Problem]:
     sc, warnings = report.scorecard, []
     for (unit_id, kpi_id), result in report.current.kpis.items():
         kpi = sc.kpi(unit_id, kpi_id)
-        if result.actual is None and not kpi.formula and not kpi.rollup:
+        if result.actual is None and not result.manual and not kpi.formula and not kpi.rollup:
             latest = f" (latest value: {result.latest_period})" if result.latest_period else ""
             warnings.append(
                 Problem(

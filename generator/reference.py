@@ -62,7 +62,8 @@ MEASURE_COLUMNS = {
     "note": "Optional: a note shown beside the value; required when `status` is given (it says why).",
     "status": "Optional: sets the KPI's status for this period by hand: `green`, `amber`, `red` or a level of a "
     "categorical KPI (a monthly KPI's latest month with one sets the quarter's). It scores green 10, amber 5, "
-    "red 0 (a level: its own score) and rolls up as usual; readers see a ✎ marker with the note. "
+    "red 0 (a level: its own score) and rolls up as usual, also on a KPI without a target; readers see a ✎ "
+    "marker with the note, and the period needs no value (a known data lag is not reported as missing). "
     "Only for measured KPIs, not calculated or rolled-up ones.",
 }
 

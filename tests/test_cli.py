@@ -232,3 +232,13 @@ def test_build_publishes_nothing_from_outside_the_project(tree: Tree, tmp_path: 
 
 def test_error_messages_keep_their_lines_but_escape_other_control_characters() -> None:
     assert str(BuildError("MkDocs failed:\n  page 'x\x1b[2J\r'")) == "MkDocs failed:\n  page 'x\\x1b[2J\\r'"
+
+
+def test_a_status_set_by_hand_for_a_data_lag_is_not_reported_missing(tree: Tree) -> None:
+    root = (FIXTURES / "minimal/measures/root.csv").read_text(encoding="utf-8").replace(",note\n", ",note,status\n")
+    root = root.replace("\n", ",\n").replace(",note,status,\n", ",note,status\n")
+    root = root.replace("root,satisfaction,2026-Q2,,,", "root,satisfaction,2026-Q2,,Data lag: survey results due in July,amber")
+    args = _project(tree, **{"measures__root.csv": root})
+    code, out, err = run("check", "--strict", *args)
+    assert code == 0 and "satisfaction" not in err, err
+    assert out.startswith("OK: ") and "(1 status set by hand: see the data-quality page); 0 warnings." in out

@@ -9,11 +9,13 @@ from collections.abc import Callable
 from pathlib import Path
 
 import openpyxl
+import openpyxl.utils
 import pytest
 from click.testing import CliRunner
 
 from generator.cli import main
 from generator.collection import plan_collection
+from generator.export import LEVEL_COLUMNS
 from generator.periods import Period, RawPeriod, periods_due
 from tests.conftest import ROOT, Tree, report_for
 
@@ -235,7 +237,9 @@ def test_export_xlsx_has_a_formatted_sheet_per_level(tree: Tree) -> None:
     book = openpyxl.load_workbook(project / "r.xlsx")
     assert book.sheetnames == ["Units", "Perspectives", "Objectives", "KPIs"]
     kpis = book["KPIs"]
-    assert (kpis.freeze_panes, kpis.auto_filter.ref) == ("A2", "A1:Q10")
+    last = openpyxl.utils.get_column_letter(len(LEVEL_COLUMNS["kpi"]))
+    assert (kpis.freeze_panes, kpis.auto_filter.ref) == ("A2", f"A1:{last}10")
+    assert [c.value for c in kpis[1]] == list(LEVEL_COLUMNS["kpi"])
     income = next(r for r in kpis.iter_rows() if r[3].value == "income")
     assert (income[6].value, income[6].number_format) == (105, "#,##0")
     assert (income[10].value, income[10].fill.fgColor.rgb) == ("On target", "00C6EFCE")

@@ -462,3 +462,16 @@ def test_a_monthly_kpis_latest_manual_status_sets_the_quarter(tree: Tree) -> Non
     project = tree(base=None, **files, **{"measures__m.csv": rows})
     visits = report_for(project, "2026-Q2").current.kpis[("council", "visits")]
     assert (visits.status, visits.manual) == (Status.RED, True)
+    assert visits.note == "lag"  # the reason of the status that stands, not of the month it replaced
+
+
+def test_an_annual_kpis_manual_status_keeps_its_reason_all_year(tree: Tree) -> None:
+    files = dict(COUNCIL)
+    files["content__units__council.yaml"] = files["content__units__council.yaml"].replace(
+        "{id: visits, name: Library visits, owner: A,",
+        "{id: visits, name: Library visits, owner: A, frequency: annual,",
+    )
+    rows = "unit,kpi,period,value,status,note\ncouncil,visits,2025,5,green,Audited accounts delayed\n"
+    project = tree(base=None, **files, **{"measures__m.csv": rows, "measures__q.csv": "unit,kpi,period,value\ncouncil,calls,2026-Q2,1\n"})
+    visits = report_for(project, "2026-Q2").current.kpis[("council", "visits")]
+    assert (visits.status, visits.manual, visits.note) == (Status.GREEN, True, "Audited accounts delayed")

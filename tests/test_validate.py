@@ -380,6 +380,15 @@ CASES = {
         {"measures__extra.csv": "unit,kpi,period,value,status,note\nroot,income,2025-Q4,90,gren,data lag\n"},
         "measures/extra.csv:2: error: status: 'gren' is not a status (expected green, amber or red)",
     ),
+    "manual status in capitals": (
+        {"measures__extra.csv": "unit,kpi,period,value,status,note\nroot,income,2025-Q4,90,Green,data lag\n"},
+        "measures/extra.csv:2: error: status: 'Green' is not a status (expected green, amber or red; write 'green')",
+    ),
+    "status bands with a green band of 100%": (
+        {"content__organization.yaml": "name: Org\nstatus_bands: {green: 1, red: 5}\n"},
+        "content/organization.yaml:2: error: status_bands: green 1, red 5: bands are fractions of the target "
+        "(0.05 for 5%); green is below 1, red at most 10",
+    ),
     "zero target with status bands": (
         {
             "content__organization.yaml": "name: Org\nstatus_bands: {green: 0.05, red: 0.1}\n",
@@ -403,7 +412,7 @@ CASES = {
     "status bands written as percentages": (
         {"content__organization.yaml": "name: Org\nstatus_bands: {green: 5, red: 10}\n"},
         "content/organization.yaml:2: error: status_bands: green 5, red 10: bands are fractions of the target "
-        "(0.05 for 5%); green is at most 1, red at most 10",
+        "(0.05 for 5%); green is below 1, red at most 10",
     ),
     "front matter author that is not text": (
         {"content__commentary__2026-Q2__root.md": "---\nauthor: 42\n---\n## Summary\nText.\n"},

@@ -61,7 +61,8 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     target = series.targets.get(period, target_for(kpi, period))
     bands = sc.status_bands(unit.id, kpi) if kpi.type == "numeric" else None
     green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
-    manual = series.statuses.get(_reading_quarter(kpi, period), "")
+    reading = _reading_quarter(kpi, period)
+    manual = series.statuses.get(reading, "")
     status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
     previous, _ = _value_in(kpi, series, period.previous() if kpi.frequency != "annual" else period.shift(-4))
     latest = series.latest(period)
@@ -83,7 +84,8 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         latest_value=actual if actual is not None else (latest[1] if latest else None),
         stale=stale,
         months_reported=series.months.get(period),
-        note=series.notes.get(period, ""),
+        # A status set by hand shows why: its own row's note, not the notes of months it replaced
+        note=series.reasons[reading] if manual else series.notes.get(reading, ""),
         undefined=series.undefined.get(_reading_quarter(kpi, period), ""),
         green_limit=green_limit,
         bands=bands,

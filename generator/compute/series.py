@@ -33,6 +33,7 @@ class Series:
     targets: dict[Period, float] = field(default_factory=dict)  # CSV overrides
     notes: dict[Period, str] = field(default_factory=dict)
     statuses: dict[Period, str] = field(default_factory=dict)  # set by hand: the latest month's wins
+    reasons: dict[Period, str] = field(default_factory=dict)  # the note of the row that set `statuses`
     undefined: dict[Period, str] = field(default_factory=dict)  # why a calculated value has none
     _sorted: list[Period] | None = field(default=None, repr=False)
 
@@ -93,7 +94,7 @@ def _in_formula_order(kpis: list[Kpi]) -> list[Kpi]:
 def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Series:
     series = Series()
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
-    manual: dict[Period, list[tuple[int, str]]] = defaultdict(list)
+    manual: dict[Period, list[tuple[int, str, str]]] = defaultdict(list)
     for m in measures:
         raw, quarter = m.raw_period, m.quarter
         position = month_index(raw.number, fiscal_start) if raw.kind == "month" else 0
@@ -102,10 +103,12 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
         if m.note:
             series.notes[quarter] = "; ".join(filter(None, [series.notes.get(quarter, ""), m.note]))
         if m.status:
-            manual[quarter].append((position, m.status))
+            manual[quarter].append((position, m.status, m.note))
         if m.value is not None:
             buckets[quarter].append((position, m.value))
-    series.statuses = {quarter: max(items)[1] for quarter, items in manual.items()}
+    latest = {quarter: max(items) for quarter, items in manual.items()}
+    series.statuses = {quarter: status for quarter, (_, status, _) in latest.items()}
+    series.reasons = {quarter: note for quarter, (_, _, note) in latest.items()}
     for quarter, items in sorted(buckets.items()):
         values = [v for _, v in sorted(items, key=lambda item: item[0])]
         series.values[quarter] = _combine(values, kpi)

@@ -173,7 +173,8 @@ def _manual_status(text: str, note: str, kpi: Kpi, where: Location, problems: li
         return ""
     allowed = ["green", "amber", "red", *(level.name for level in kpi.levels or ())]
     if text not in allowed:
-        problems.append(Problem(where, f"status: '{text}' is not a status (expected {_either(allowed)})"))
+        case = f"; write '{text.lower()}'" if text.lower() in allowed else ""
+        problems.append(Problem(where, f"status: '{text}' is not a status (expected {_either(allowed)}{case})"))
         return ""
     if not note:
         problems.append(
