@@ -25,7 +25,7 @@ import plotly
 import yaml
 
 from generator.errors import BuildError, Problem, UsageError
-from generator.folders import GENERATED, BuildFolders, check_site, write_manifest
+from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import make_report
 from generator.publish import publish, remove_stale_staging, staging
@@ -90,6 +90,7 @@ def build_site(
         pages = write_pages(report, docs, RenderOptions(packs=pdf))
         # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
         copy_assets(docs)
+        write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
         # Build the site beside --out, then switch it into place in one step
         packs = _stage_and_publish(_Staged(report, site_config, folders, site_url, len(pages), pdf), say)
     seconds = time.perf_counter() - started

@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import dataclasses
+import errno
 import functools
+import os
 import sys
 import traceback
 from collections.abc import Callable
@@ -14,6 +16,7 @@ import click
 
 from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
+from generator.folders import check_output_file, check_output_folder
 from generator.pipeline import make_report
 from generator.results import Report
 
@@ -47,7 +50,38 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
 
+    return _writing_errors(wrapper)
+
+
+# A path that cannot be a file or folder is a wrong option; a full disk or a failing device is not
+_BAD_PATH = (FileNotFoundError, NotADirectoryError, IsADirectoryError, PermissionError, FileExistsError)
+
+
+def _writing_errors(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Turn a failure to write our output (full disk, closed pipe, impossible path) into a message."""
+
+    @functools.wraps(command)
+    def wrapper(*args: Any, **kwargs: Any) -> Any:
+        try:
+            result = command(*args, **kwargs)
+            sys.stdout.flush()  # here, not at exit, where Python would print a traceback
+            return result
+        except OSError as exc:
+            _silence_stdout()
+            what = f"'{for_terminal(str(exc.filename))}'" if exc.filename else "the output"
+            reason = exc.strerror or type(exc).__name__
+            click.secho(f"error: cannot write {what}: {reason}", fg="red", err=True)
+            sys.exit(2 if isinstance(exc, _BAD_PATH) or exc.errno == errno.ENAMETOOLONG else 1)
+
     return wrapper
+
+
+def _silence_stdout() -> None:
+    """Point stdout at /dev/null so the interpreter's last flush cannot fail again."""
+    try:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+    except (OSError, ValueError):  # stdout may be closed or not a file
+        pass
 
 
 MAX_PRINTED = 200  # problems listed; a file with a million bad rows must not print a million lines
@@ -141,6 +175,8 @@ def export(content: Path, measures: Path, period: str | None, fmt: str, output: 
     """
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
+    if output is not None:
+        check_output_file(output, f".{fmt}", {"content": content, "measures": measures})
     report, _ = make_report(content, measures, period)
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
@@ -230,6 +266,7 @@ def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...
 
     from generator.pdf import render_packs
 
+    check_output_folder(out, f"--out '{out}'", {"content": content, "measures": measures})
     report, _ = make_report(content, measures, period)
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)
@@ -241,6 +278,7 @@ def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...
 
 
 @main.command()
+@_writing_errors
 def schema() -> None:
     """Print the format reference of content/ and measures/ as Markdown.
 

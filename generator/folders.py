@@ -175,14 +175,17 @@ def _not_work_docs(folder: Path) -> str | None:
     top = _top_entries(folder)
     if top and not is_regular(folder / WORK_MARK):
         return f"is not empty and no earlier build wrote it (no {WORK_MARK} in it): it holds {_some(top)}"
+    listed = _read_manifest(folder / WORK_MARK)  # None: a build was killed before it listed what it wrote
+    if top and listed is not None and (extra := sorted(_entries(folder) - listed - {WORK_MARK})):
+        return f"holds files no earlier build wrote: {_some(extra)}"
     return None
 
 
-def write_manifest(folder: Path) -> None:
+def write_manifest(folder: Path, name: str = MANIFEST) -> None:
     """List every file and folder under `folder` in its manifest, so a later build may replace it."""
-    entries = sorted(_entries(folder))
+    entries = sorted(_entries(folder) - {name})
     text = json.dumps({"written_by": SIGNATURE, "entries": entries}, indent=0, ensure_ascii=False)
-    (folder / MANIFEST).write_text(text + "\n", encoding="utf-8")
+    (folder / name).write_text(text + "\n", encoding="utf-8")
 
 
 def remove_all_but(folder: Path, keep: str) -> None:
@@ -277,3 +280,23 @@ def locked(lock: Path, what: str, say: Say) -> Iterator[None]:
 def lock_file(site: Path) -> Path:
     """Return the lock of builds into `site` (resolved): beside it, as the folder itself is switched."""
     return site.parent / f".{site.name}.scorecard-lock"
+
+
+def check_output_file(path: Path, suffix: str, inputs: dict[str, Path]) -> None:
+    """Refuse an output file inside an input folder, or over an existing file of another kind."""
+    check_output_folder(path.parent, f"-o '{path}'", inputs)
+    if os.path.lexists(path) and path.suffix.lower() != suffix:
+        raise UsageError(
+            f"-o '{path}' exists and is not a {suffix} file; nothing was changed "
+            f"(an export replaces only a {suffix} file: name a new file or one ending in {suffix})"
+        )
+
+
+def check_output_folder(folder: Path, what: str, inputs: dict[str, Path]) -> None:
+    """Refuse an output folder that is or lies inside one of the input folders (content, measures)."""
+    real = Path(os.path.realpath(folder))
+    for name, source in inputs.items():
+        if real.is_relative_to(Path(os.path.realpath(source))):
+            raise UsageError(
+                f"{what} is inside the {name} folder '{source}'; nothing was changed (write outputs elsewhere)"
+            )

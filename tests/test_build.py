@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import fcntl
+import functools
 import hashlib
 import json
 import os
@@ -452,3 +453,23 @@ def _is_whole_site(site: Path) -> bool:
 
 def _shows(site: Path, text: str) -> bool:
     return text in (site / "units" / "root" / "index.html").read_text(encoding="utf-8")
+
+
+def test_a_file_added_to_the_work_folder_is_not_deleted(tmp_path: Path) -> None:
+    from generator.errors import UsageError
+
+    config = _config(tmp_path)
+    build = functools.partial(
+        build_site,
+        MINIMAL / "content",
+        MINIMAL / "measures",
+        tmp_path / "site",
+        config=config,
+        work=tmp_path / "b",
+        pdf=False,
+    )
+    build()
+    (tmp_path / "b/docs/mine.md").write_text("my notes\n", encoding="utf-8")
+    with pytest.raises(UsageError, match="it holds files no earlier build wrote: 'mine.md'"):
+        build()
+    assert (tmp_path / "b/docs/mine.md").read_text(encoding="utf-8") == "my notes\n"

@@ -242,3 +242,48 @@ def test_a_status_set_by_hand_for_a_data_lag_is_not_reported_missing(tree: Tree)
     code, out, err = run("check", "--strict", *args)
     assert code == 0 and "satisfaction" not in err, err
     assert out.startswith("OK: ") and "(1 status set by hand: see the data-quality page); 0 warnings." in out
+
+
+def test_a_failed_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
+    code, _, err = run("export", *MINIMAL, "-o", str(tmp_path / "missing" / "x.json"))
+    assert (code, err) == (2, f"error: cannot write '{tmp_path}/missing/x.json': No such file or directory\n")
+    with open("/dev/full", "w") as full:  # a full disk
+        done = subprocess.run(
+            [sys.executable, "-m", "generator", "schema"], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+        )
+    assert (done.returncode, done.stderr) == (1, "error: cannot write the output: No space left on device\n")
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (
+            ["export", "-o", "{project}/content/organization.yaml"],
+            "error: -o '{project}/content/organization.yaml' is inside the content folder '{project}/content'; nothing was changed (write outputs elsewhere)",
+        ),
+        (
+            ["export", "--format", "csv", "-o", "{project}/measures/root.csv"],
+            "error: -o '{project}/measures/root.csv' is inside the measures folder '{project}/measures'; nothing was changed (write outputs elsewhere)",
+        ),
+        (
+            ["export", "-o", "{project}/mkdocs.yml"],
+            "error: -o '{project}/mkdocs.yml' exists and is not a .json file; nothing was changed (an export replaces only a .json file: name a new file or one ending in .json)",
+        ),
+        (
+            ["pdf", "--out", "{project}/content/packs"],
+            "error: --out '{project}/content/packs' is inside the content folder '{project}/content'; nothing was changed (write outputs elsewhere)",
+        ),
+    ],
+)
+def test_outputs_never_replace_the_projects_inputs(tree: Tree, args: list[str], message: str) -> None:
+    project = tree(**{"mkdocs.yml": "site_name: T\n"})
+    before = {p: p.read_bytes() for p in project.rglob("*") if p.is_file()}
+    code, _, err = run(
+        *[a.format(project=project) for a in args],
+        "--content",
+        str(project / "content"),
+        "--measures",
+        str(project / "measures"),
+    )
+    assert (code, err) == (2, message.format(project=project) + "\n")
+    assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
