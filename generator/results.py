@@ -6,6 +6,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -168,6 +169,10 @@ class Report:
     period: Period
     periods: tuple[Period, ...]  # oldest first, ending with `period`
     by_period: dict[Period, PeriodResult]
+    # every unit, objective and KPI against the quarter before (empty in the first quarter), tree order
+    changes: tuple[Change, ...] = ()
+    # (unit, objective) -> the child objectives that support it (the cascade, read downwards)
+    supporters: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
 
     @property
     def current(self) -> PeriodResult:
@@ -182,3 +187,16 @@ class Report:
     def kpi_history(self, unit: str, kpi: str) -> list[KpiResult]:
         """Return the KPI's results for every quarter, oldest first."""
         return [self.by_period[p].kpis[(unit, kpi)] for p in self.periods]
+
+    def changes_in(self, unit_ids: Iterable[str] | None = None, top: int = 10) -> Changes:
+        """Return what changed since the previous quarter in the given units (default all)."""
+        wanted = set(unit_ids) if unit_ids is not None else None
+        changes = [c for c in self.changes if wanted is None or c.unit in wanted]
+        moved = [c for c in changes if c.before != c.after]
+        moves = sorted((c for c in changes if c.score_delta), key=lambda c: -abs(c.score_delta or 0))
+        return Changes(
+            status_changes=tuple(moved),
+            new_reds=tuple(c for c in moved if c.after is Status.RED),
+            recoveries=tuple(c for c in moved if c.after is Status.GREEN and c.before in (Status.RED, Status.AMBER)),
+            biggest_moves=tuple(moves[:top]),
+        )

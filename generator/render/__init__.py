@@ -23,15 +23,15 @@ import html
 from typing import Any
 
 from generator.model import Scorecard, Unit
-from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment, period_end
+from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment
 from generator.render.pages.details import render_details
-from generator.render.pages.map import render_map, strategy_map_svg
+from generator.render.pages.map import render_map
 from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
 from generator.render.pages.unit import render_unit
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import SPARK_QUARTERS, milestone_state
+from generator.render.sections import SPARK_QUARTERS
 from generator.render.text import figure_attribute, inline_text, markdown_text, plotly_label
-from generator.render.views import Page, Site, StatusView, status_view
+from generator.render.views import Page, Site
 from generator.results import Report
 
 __all__ = [
@@ -42,7 +42,6 @@ __all__ = [
     "Page",
     "RenderOptions",
     "Site",
-    "StatusView",
     "details_page",
     "figure_attribute",
     "inline_text",
@@ -51,8 +50,6 @@ __all__ = [
     "make_environment",
     "map_page",
     "markdown_text",
-    "milestone_state",
-    "period_end",
     "plotly_label",
     "render_changes",
     "render_details",
@@ -64,8 +61,6 @@ __all__ = [
     "render_unit",
     "site_nav",
     "slug",
-    "status_view",
-    "strategy_map_svg",
     "unit_page",
 ]
 

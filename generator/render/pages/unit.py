@@ -6,13 +6,13 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.charts import heatmap_figure
-from generator.formatting import STATUS_ICONS, format_score, format_value
 from generator.model import Objective, Scorecard, Unit
+from generator.present import STATUS_ICONS, format_score, format_value, perspective_status, status_counts, unit_status
 from generator.render.context import Context, objective_link, render_template, unit_link
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import changes_view, comment_views, kpi_row, status_counts, timeline_view
+from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
 from generator.render.text import figure_attribute, plotly_label
-from generator.render.views import Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock, status_view
+from generator.render.views import Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
 
 
 def render_unit(ctx: Context, unit: Unit) -> Page:
@@ -25,7 +25,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         "unit.md",
         site=ctx.site,
         unit=unit,
-        status=status_view(result.status, result.score),
+        status=unit_status(ctx.report, unit.id),
         counts=status_counts(result.counts),
         ancestors=[unit_link(ctx, path, a.id) for a in reversed(ctx.sc.ancestors(unit.id))],
         children=[unit_link(ctx, path, c.id) for c in children],
@@ -58,12 +58,13 @@ def _subtree(sc: Scorecard, unit_id: str) -> list[str]:
 
 
 def _scorecard(ctx: Context, source: str, unit: Unit) -> list[PerspectiveBlock]:
-    blocks, results = [], ctx.report.current
+    blocks = []
     for p in ctx.sc.perspectives(unit.id):
         objectives = tuple(_objective_row(ctx, source, unit.id, o) for o in unit.objectives if o.perspective == p.id)
         if objectives:
-            result = results.perspectives[(unit.id, p.id)]
-            blocks.append(PerspectiveBlock(p.name, p.description, status_view(result.status, result.score), objectives))
+            blocks.append(
+                PerspectiveBlock(p.name, p.description, perspective_status(ctx.report, unit.id, p.id), objectives)
+            )
     return blocks
 
 
