@@ -173,6 +173,7 @@ class Report:
     changes: tuple[Change, ...] = ()
     # (unit, objective) -> the child objectives that support it (the cascade, read downwards)
     supporters: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    audience: str | None = None  # the audience whose edition this is; None: everything
 
     @property
     def current(self) -> PeriodResult:

@@ -24,6 +24,7 @@ from generator.present import (
     StatusView,
     by_move,
     change_display,
+    edition_name,
     format_date,
     format_number,
     format_target,
@@ -73,6 +74,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         tables=build_tables(report, unit),
         charts=chart_specs(report, unit),
         notes=kpi_notes(report, unit),
+        edition=edition_name(report),
     )
 
 

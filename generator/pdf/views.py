@@ -125,6 +125,7 @@ class Pack:
     tables: tuple[DataTable, ...]
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
     notes: dict[str, Note]  # KPI key -> the quarter's commentary about it
+    edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
 
     @property
     def title(self) -> str:

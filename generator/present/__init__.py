@@ -21,7 +21,7 @@ from generator.formatting import (
     format_value,
 )
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
-from generator.present.dates import format_date, format_span, period_end, period_label
+from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
 from generator.present.initiatives import (
     MILESTONE_STATES,
     MILESTONE_WORDS,
@@ -78,6 +78,7 @@ __all__ = [
     "csv_cell",
     "csv_text",
     "export_rows",
+    "edition_name",
     "format_date",
     "format_number",
     "format_score",

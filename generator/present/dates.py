@@ -29,3 +29,9 @@ def format_date(day: dt.date | None) -> str:
 def format_span(start: dt.date | None, end: dt.date | None) -> str:
     """Return a date range, e.g. '01 Jan 2026 – 30 Jun 2026'."""
     return f"{format_date(start)} – {format_date(end)}"
+
+
+def edition_name(report: Report) -> str:
+    """Return the name of the audience whose edition the report is, or '' for the only edition."""
+    names = {a.id: a.name for a in report.scorecard.organization.audiences}
+    return names.get(report.audience or "", "")

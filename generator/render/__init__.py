@@ -20,6 +20,7 @@ show), `pages/` (one module per page family).
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Scorecard, Unit
@@ -55,6 +56,7 @@ __all__ = [
     "render_details",
     "render_home",
     "render_initiatives",
+    "render_landing",
     "render_map",
     "render_quality",
     "render_site",
@@ -72,6 +74,12 @@ def render_site(report: Report, options: RenderOptions | None = None) -> list[Pa
     for unit in ctx.sc.units.values():
         pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
     return pages
+
+
+def render_landing(organisation: str, period: str, editions: Sequence[tuple[str, str, str]]) -> str:
+    """Render the page listing the audiences' editions: (folder, name, description) each, nothing else."""
+    template = make_environment().get_template("landing.html")
+    return template.render(organisation=organisation, period=period, editions=editions)
 
 
 def site_nav(report: Report) -> list[Any]:

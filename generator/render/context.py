@@ -11,6 +11,7 @@ import jinja2
 
 from generator.model import Objective, Scorecard
 from generator.present import (
+    edition_name,
     format_date,
     format_value,
     objective_status,
@@ -83,7 +84,7 @@ def make_context(report: Report, options: RenderOptions) -> Context:
     """Index the report for rendering."""
     sc = report.scorecard
     end = period_end(report)
-    site = Site(sc.organization.name, str(report.period), period_label(report), format_date(end))
+    site = Site(sc.organization.name, str(report.period), period_label(report), format_date(end), edition_name(report))
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
     return Context(report, options, site, end, report.supporters, objectives)
 

@@ -139,6 +139,7 @@ class Site:
     period: str
     period_label: str
     period_end: str
+    edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
 
 
 @dataclass(frozen=True, slots=True)
