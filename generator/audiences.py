@@ -275,7 +275,7 @@ def _lone_in_unit(report: Report, seen: Visibility, audience: str, unit: Unit) -
             parts += [
                 (f"objective '{u}/{o}'", seen.objective(audience, u, o))
                 for u, o in report.supporters.get((unit.id, obj.id), [])
-                if current.objectives[(u, o)].score is not None and sc.units[u].objectives
+                if current.objectives[(u, o)].score is not None and _weight(sc, u, o) > 0
             ]
         if len(parts) == 1 and not parts[0][1]:
             problems.append(
@@ -291,6 +291,10 @@ def _lone_in_unit(report: Report, seen: Visibility, audience: str, unit: Unit) -
             what = f"perspective '{persp.id}' of unit '{unit.id}'"
             problems.append(_lone(sc.where(unit.id), what, f"objective '{members[0].id}'", audience))
     return problems
+
+
+def _weight(sc: Scorecard, unit_id: str, objective_id: str) -> float:
+    return next((o.weight for o in sc.units[unit_id].objectives if o.id == objective_id), 0.0)
 
 
 def _lone(where: Location, what: str, item: str, audience: str) -> Problem:

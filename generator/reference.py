@@ -12,8 +12,8 @@ from generator import formula
 from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 from generator.model import (
     MAX_DEPTH,
-    Audience,
     MAX_MAGNITUDE_TEXT,
+    Audience,
     Initiative,
     Kpi,
     KpiOverride,

@@ -191,8 +191,11 @@ class Report:
 
     def changes_in(self, unit_ids: Iterable[str] | None = None, top: int = 10) -> Changes:
         """Return what changed since the previous quarter in the given units (default all)."""
-        wanted = set(unit_ids) if unit_ids is not None else None
-        changes = [c for c in self.changes if wanted is None or c.unit in wanted]
+        if unit_ids is None:
+            changes = list(self.changes)
+        else:  # by unit, in tree order: a unit page asks for its subtree, hundreds of times a build
+            wanted, by_unit = set(unit_ids), self._changes_by_unit()
+            changes = [c for unit in self.scorecard.units if unit in wanted for c in by_unit.get(unit, ())]
         moved = [c for c in changes if c.before != c.after]
         moves = sorted((c for c in changes if c.score_delta), key=lambda c: -abs(c.score_delta or 0))
         return Changes(
@@ -201,3 +204,11 @@ class Report:
             recoveries=tuple(c for c in moved if c.after is Status.GREEN and c.before in (Status.RED, Status.AMBER)),
             biggest_moves=tuple(moves[:top]),
         )
+
+    def _changes_by_unit(self) -> dict[str, list[Change]]:
+        if "_by_unit" not in self.__dict__:
+            index: dict[str, list[Change]] = {}
+            for change in self.changes:
+                index.setdefault(change.unit, []).append(change)
+            object.__setattr__(self, "_by_unit", index)
+        return self.__dict__["_by_unit"]  # type: ignore[no-any-return]

@@ -6,7 +6,7 @@ import json
 from pathlib import Path
 
 import pytest
-from click.testing import CliRunner
+from click.testing import CliRunner, Result
 
 from generator.audiences import RESTRICTED, edition, lone_restricted_warnings, visibility
 from generator.cli import main
@@ -14,7 +14,7 @@ from generator.errors import DataError
 from generator.render import render_site, site_nav
 from generator.results import Report, Status
 from generator.scoring import weighted_mean
-from tests.conftest import Tree, load_tree, report_for
+from tests.conftest import ROOT, Tree, load_tree, report_for
 
 AUDIENCES = """
 name: Test Org
@@ -174,3 +174,29 @@ def test_an_edition_keeps_statuses_of_what_it_shows(tree: Tree) -> None:
         assert result == full.current.kpis[key]
     assert staff.current.units["root"].status is full.current.units["root"].status
     assert Status.GREEN in staff.current.units["root"].counts
+
+
+def _build(project: Path, out: Path, *extra: str) -> Result:
+    args = ["build", "--no-pdf", "--content", str(project / "content"), "--measures", str(project / "measures")]
+    return CliRunner().invoke(main, [*args, "--out", str(out), "--config", str(ROOT / "mkdocs.yml"), *extra])
+
+
+@pytest.mark.slow
+def test_build_writes_every_edition_side_by_side_or_one_when_asked(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    project = _project(tree)
+    monkeypatch.chdir(tmp_path)  # the work folder build/ is relative to the current one
+    both = _build(project, tmp_path / "site")
+    assert both.exit_code == 0, both.output
+    summary = both.stdout.splitlines()[-1]
+    assert summary.startswith(f"Built {tmp_path}/site/ for 2026-Q2: 23 pages in 2 editions ")  # 4 + 3 a unit: 13 + 10
+    assert f"({tmp_path}/site/board/, {tmp_path}/site/staff/)" in summary
+    assert (tmp_path / "site/board/units/team-b/index.html").is_file()
+    assert not (tmp_path / "site/staff/units/team-b").exists()
+    staff_files = [p for p in (tmp_path / "site/staff").rglob("*") if p.is_file() and "assets" not in p.parts]
+    assert not [p for p in staff_files if "team-b" in p.read_text(errors="replace") or "Team B" in p.read_text(errors="replace")]
+    one = _build(project, tmp_path / "staff-only", "--audience", "staff")
+    assert one.exit_code == 0, one.output
+    assert "All staff edition" in (tmp_path / "staff-only/index.html").read_text(encoding="utf-8")
+    assert not (tmp_path / "staff-only/units/team-b").exists() and not (tmp_path / "staff-only/staff").exists()
