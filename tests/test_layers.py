@@ -15,12 +15,13 @@ from generator.render import RenderOptions, make_context, render_unit
 from tests.conftest import FIXTURES, ROOT, report_for
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
-# Each output, and the modules it must not import (compute, and every other output).
+# The outputs: the site, the packs and every export module (generator/export*.py or export*/).
+_EXPORTS = sorted(p.stem if p.suffix else p.name for p in GENERATOR.glob("export*") if p.suffix in ("", ".py"))
+_OUTPUTS = ["generator.render", "generator.pdf", *(f"generator.{name}" for name in _EXPORTS)]
+# Each output may import neither compute nor another output; the display layer imports no output.
 OUTPUTS = {
-    "generator.render": ("generator.compute", "generator.pdf", "generator.export"),
-    "generator.pdf": ("generator.compute", "generator.render", "generator.export"),
-    "generator.export": ("generator.compute", "generator.render", "generator.pdf"),
-    "generator.present": ("generator.compute", "generator.render", "generator.pdf", "generator.export"),
+    **{out: ("generator.compute", "generator.audiences", *(o for o in _OUTPUTS if o != out)) for out in _OUTPUTS},
+    "generator.present": ("generator.compute", "generator.audiences", *_OUTPUTS),
 }
 
 
@@ -55,6 +56,10 @@ def test_an_output_imports_neither_compute_nor_another_output(output: str) -> No
         if any(name == banned or name.startswith(banned + ".") for banned in OUTPUTS[output])
     ]
     assert found == []
+
+
+def test_every_output_is_checked() -> None:
+    assert {"generator.render", "generator.pdf", "generator.export"} <= set(OUTPUTS)
 
 
 def _text(html: str) -> str:
