@@ -225,9 +225,15 @@ def _section_seen(section: CommentSection, audience: str, objectives: set[str], 
 
 
 def _weighted_out(sc: Scorecard, seen: Visibility, audience: str) -> Scorecard:
-    """Return the scorecard with what the audience may not see weighted 0: it counts in no score."""
+    """Return the scorecard without the units the audience may not see, and its other restricted items weighted 0.
+
+    Units go (their children with them), so roll-ups (`rollup: sum`) and supporting objectives leave
+    them out; restricted objectives and KPIs of visible units stay, weighted 0, as formulas may use them.
+    """
     units = {}
     for uid, unit in sc.units.items():
+        if not seen.unit(audience, uid):
+            continue
         objectives = tuple(
             o.model_copy(
                 update={
@@ -240,7 +246,8 @@ def _weighted_out(sc: Scorecard, seen: Visibility, audience: str) -> Scorecard:
             for o in unit.objectives
         )
         units[uid] = unit.model_copy(update={"objectives": objectives})
-    return dataclasses.replace(sc, units=units)
+    measures = tuple(m for m in sc.measures if m.unit in units)
+    return dataclasses.replace(sc, units=units, measures=measures, commentary={})
 
 
 # --- Checks and warnings -------------------------------------------------------------------

@@ -208,7 +208,9 @@ A restricted item still counts in the scores of the visible items above it (`rol
 true`, the default): the staff see that a perspective is amber, not which confidential KPI made it
 so. When a visible score is made of exactly one restricted item, that score reveals the item's
 status, and `check` warns. `rollup_restricted: false` leaves restricted items out of each
-audience's scores instead, so editions may show different scores for the same objective.
+audience's scores instead, and restricted units out of its `rollup:` KPIs, so editions may show
+different scores for the same objective (a calculated KPI still uses its restricted inputs; the
+formula names them `restricted`).
 
 Commentary, missions, the vision and objective descriptions are Markdown, published the same on
 the site and in the packs: paragraphs, emphasis, lists, headings, quotes, code, tables and links

@@ -93,6 +93,10 @@ def test_rollup_restricted_false_leaves_restricted_items_out_of_the_scores(tree:
     parts.append((now.objectives[("team-a", "deliver")].score, 1.0))
     assert now.objectives[("root", "grow")].score == pytest.approx(weighted_mean(parts))
     assert now.objectives[("root", "grow")].score != full.current.objectives[("root", "grow")].score
+    # and a rolled-up KPI sums the units the audience sees
+    tickets = [staff.by_period[p].kpis[("root", "total_tickets")].actual for p in staff.periods]
+    assert tickets == [full.by_period[p].kpis[("team-a", "total_tickets")].actual for p in full.periods]
+    assert board.current.kpis[("root", "total_tickets")] == full.current.kpis[("root", "total_tickets")]
 
 
 def test_a_visible_score_made_of_one_restricted_item_is_warned_about(tree: Tree) -> None:
