@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from generator.errors import DataError, Problem, ScorecardError
-from generator.export import LEVEL_COLUMNS, export_rows
 from generator.model import Measure
 from generator.pipeline import make_report
+from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
+from generator.present import export_rows
 from generator.results import Report
 
 MEASURE_COLUMNS = ("unit", "kpi", "period", "quarter", "value", "target", "note", "source")

@@ -9,20 +9,20 @@ import pytest
 import yaml
 
 from generator.pipeline import make_report
+from generator.present import milestone_state
+from generator.present.strategy_map import MapObjective, layout_strategy_map, wrap_label
 from generator.render import (
     RenderOptions,
     figure_attribute,
     inline_text,
     link,
     markdown_text,
-    milestone_state,
     render_site,
     site_nav,
     slug,
 )
 from generator.render.text import page_title
 from generator.results import Report
-from generator.strategymap import MapObjective, layout_strategy_map, wrap_label
 from tests.conftest import Tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -84,7 +84,7 @@ def test_figure_attribute_cannot_close_the_attribute() -> None:
 
 
 @pytest.mark.parametrize(("done", "due", "state"), [(True, dt.date(2026, 5, 1), "done"),
-                                                      (False, dt.date(2026, 6, 30), "late"),
+                                                      (False, dt.date(2026, 6, 30), "overdue"),
                                                       (False, dt.date(2026, 7, 1), "due")])
 def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date, state: str) -> None:
     assert milestone_state(done, due, dt.date(2026, 6, 30)) == state

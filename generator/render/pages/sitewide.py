@@ -4,12 +4,19 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.formatting import status_rule
 from generator.model import Kpi, Unit
+from generator.present import (
+    StatusView,
+    banded,
+    organisation_rule,
+    perspective_status,
+    status_counts,
+    unit_status,
+)
 from generator.render.context import Context, kpi_link, render_template, unit_link
 from generator.render.paths import link, map_page
-from generator.render.sections import changes_view, status_counts, timeline_view
-from generator.render.views import InitiativeView, Link, Page, StatusView, status_view
+from generator.render.sections import changes_view, timeline_view
+from generator.render.views import InitiativeView, Link, Page
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
 
@@ -36,14 +43,14 @@ def render_home(ctx: Context) -> Page:
         site=ctx.site,
         org=org,
         root=unit_link(ctx, path, root.id),
-        status=status_view(result.status, result.score),
+        status=unit_status(ctx.report, root.id),
         counts=status_counts(result.counts),
         perspectives=_perspective_cards(ctx, root.id),
         tree=_tree(ctx, path, root),
         changes=changes_view(ctx, path, None, limit=5),
         links=_home_links(ctx, path),
-        rule=status_rule(org.status_bands),
-        banded=org.status_bands is not None,
+        rule=organisation_rule(ctx.report),
+        banded=banded(ctx.report),
     )
     return Page(path, org.name, text)
 
@@ -59,11 +66,7 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
 
 
 def _perspective_cards(ctx: Context, unit_id: str) -> list[tuple[str, StatusView]]:
-    results = ctx.report.current.perspectives
-    return [
-        (p.name, status_view(results[(unit_id, p.id)].status, results[(unit_id, p.id)].score))
-        for p in ctx.sc.perspectives(unit_id)
-    ]
+    return [(p.name, perspective_status(ctx.report, unit_id, p.id)) for p in ctx.sc.perspectives(unit_id)]
 
 
 def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
