@@ -57,7 +57,7 @@ def _fill(path: Path, values: dict[tuple[str, str, str], object]) -> None:
 def test_collect_fill_return_and_export_round_trip_on_the_example(example: Path) -> None:
     code, out, _ = run("collect", *_paths(example), "--out", str(example / "collect"))
     assert code == 0, out
-    assert out.splitlines()[-1] == "28 workbooks, 95 values to report for 2026-Q4."
+    assert out.splitlines()[-1] == "28 workbooks, 96 values to report for 2026-Q4."
     path = example / "collect" / "2026-Q4-marcus-bell-service-desk-manager.xlsx"
     assert f"Wrote {path}: 21 values for Marcus Bell, Service Desk Manager" in out
     _fill(path, {("it-service-desk", "desk_within_sla", "2026-Q4"): 94.5})
@@ -235,7 +235,7 @@ def test_export_xlsx_has_a_formatted_sheet_per_level(tree: Tree) -> None:
     book = openpyxl.load_workbook(project / "r.xlsx")
     assert book.sheetnames == ["Units", "Perspectives", "Objectives", "KPIs"]
     kpis = book["KPIs"]
-    assert (kpis.freeze_panes, kpis.auto_filter.ref) == ("A2", "A1:Q10")
+    assert (kpis.freeze_panes, kpis.auto_filter.ref) == ("A2", "A1:S10")
     income = next(r for r in kpis.iter_rows() if r[3].value == "income")
     assert (income[6].value, income[6].number_format) == (105, "#,##0")
     assert (income[10].value, income[10].fill.fgColor.rgb) == ("On target", "00C6EFCE")

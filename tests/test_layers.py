@@ -15,9 +15,11 @@ from generator.render import RenderOptions, make_context, render_unit
 from tests.conftest import FIXTURES, ROOT, report_for
 
 GENERATOR = Path(__file__).resolve().parents[1] / "generator"
-# The outputs: the site, the packs and every export module (generator/export*.py or export*/).
+# The outputs: the site, the packs, every export module (generator/export*.py or export*/) and the
+# workbooks (generator/xlsx: collect's and the results export's). generator.api and the cli are
+# entry points (they run the pipeline), and generator.collection is read by outputs: neither is one.
 _EXPORTS = sorted(p.stem if p.suffix else p.name for p in GENERATOR.glob("export*") if p.suffix in ("", ".py"))
-_OUTPUTS = ["generator.render", "generator.pdf", *(f"generator.{name}" for name in _EXPORTS)]
+_OUTPUTS = ["generator.render", "generator.pdf", "generator.xlsx", *(f"generator.{name}" for name in _EXPORTS)]
 # Each output may import neither compute nor another output; the display layer imports no output.
 OUTPUTS = {
     **{out: ("generator.compute", "generator.audiences", *(o for o in _OUTPUTS if o != out)) for out in _OUTPUTS},
@@ -59,7 +61,7 @@ def test_an_output_imports_neither_compute_nor_another_output(output: str) -> No
 
 
 def test_every_output_is_checked() -> None:
-    assert {"generator.render", "generator.pdf", "generator.export"} <= set(OUTPUTS)
+    assert {"generator.render", "generator.pdf", "generator.export", "generator.xlsx"} <= set(OUTPUTS)
 
 
 def _text(html: str) -> str:
