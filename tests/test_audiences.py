@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 from pathlib import Path
 
@@ -11,6 +12,8 @@ from click.testing import CliRunner, Result
 from generator.audiences import RESTRICTED, edition, lone_restricted_warnings, visibility
 from generator.cli import main
 from generator.errors import DataError
+from generator.pdf.context import build_pack
+from generator.present import export_rows
 from generator.render import render_site, site_nav
 from generator.results import Report, Status
 from generator.scoring import weighted_mean
@@ -204,3 +207,25 @@ def test_build_writes_every_edition_side_by_side_or_one_when_asked(
     assert one.exit_code == 0, one.output
     assert "All staff edition" in (tmp_path / "staff-only/index.html").read_text(encoding="utf-8")
     assert not (tmp_path / "staff-only/units/team-b").exists() and not (tmp_path / "staff-only/staff").exists()
+
+
+def test_a_restricted_kpis_manual_status_and_missing_values_stay_in_their_edition(tree: Tree) -> None:
+    teams = (tree() / "measures/teams.csv").read_text(encoding="utf-8-sig").splitlines()
+    manual = {"team-b,cost,2026-Q2,14": 'team-b,cost,2026-Q2,14,red,"Quokka contract dispute"'}
+    rows = [teams[0] + ",status,note", *(manual.get(line, line + ",,") for line in teams[1:])]
+    full = _report(_project(tree, **{"measures__teams.csv": "\n".join(rows) + "\n"}))
+    assert full.current.kpis[("team-b", "cost")].manual
+    board, staff = edition(full, "board"), edition(full, "staff")
+    board_quality = {p.path: p.text for p in render_site(board)}["quality.md"]
+    assert "## Statuses set by hand" in board_quality and "Quokka contract dispute" in board_quality
+    assert "Tickets handled (Team B)" in board_quality  # team-b's months still to report
+    staff_pages = {p.path: p.text for p in render_site(staff)}
+    assert "## Statuses set by hand" not in staff_pages["quality.md"]
+    assert "Tickets handled (Team A)" in staff_pages["quality.md"]
+    text = "\n".join(staff_pages.values())
+    assert "Quokka" not in text and "Team B" not in text and "team-b" not in text
+    rows = export_rows(staff)
+    assert not any(row["manual"] for row in rows) and "Quokka" not in repr(rows) and "team-b" not in repr(rows)
+    assert any(row["manual"] and row["note"] == "Quokka contract dispute" for row in export_rows(board))
+    pack = build_pack(staff, "root", 2, dt.date(2026, 7, 1))
+    assert "Quokka" not in repr(pack) and "team-b" not in repr(pack)

@@ -5,7 +5,7 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -42,6 +42,7 @@ from generator.present.kpis import (
     stale_text,
     unit_status,
 )
+from generator.present.missing import MissingValue, OwnerMissing, missing_by_owner
 from generator.present.rules import (
     Rules,
     banded,
@@ -84,6 +85,8 @@ __all__ = [
     "InitiativeDisplay",
     "KpiDisplay",
     "MilestoneDisplay",
+    "MissingValue",
+    "OwnerMissing",
     "Rules",
     "StatusView",
     "StrategyMap",
@@ -107,6 +110,7 @@ __all__ = [
     "kpi_rule",
     "kpi_status",
     "milestone_state",
+    "missing_by_owner",
     "objective_status",
     "organisation_rule",
     "own_kpi_rules",

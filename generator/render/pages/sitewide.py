@@ -8,6 +8,7 @@ from generator.model import Kpi, Unit
 from generator.present import (
     StatusView,
     banded,
+    missing_by_owner,
     organisation_rule,
     perspective_status,
     status_counts,
@@ -138,18 +139,49 @@ def render_quality(ctx: Context) -> Page:
     for row in rows:
         by_unit[row.unit] = by_unit.get(row.unit, 0) + 1
     manual = [row for unit in ctx.sc.units.values() for row in _manual_rows(ctx, path, unit)]
+    missing = _missing(ctx, path)
     text = render_template(
         ctx.options,
         "quality.md",
         site=ctx.site,
         manual=manual[:TABLE_LIMIT],
         manual_hidden=max(0, len(manual) - TABLE_LIMIT),
+        missing=missing,
+        missing_count=sum(len(m.values) for m in missing),
         rows=rows[:TABLE_LIMIT],
         hidden=max(0, len(rows) - TABLE_LIMIT),
         owners=sorted(owners.items(), key=lambda i: -i[1]),
         units=sorted(by_unit.items(), key=lambda i: -i[1]),
     )
     return Page(path, "Data quality", text)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerTodo:
+    """An owner's values still missing for the period, each linked to its KPI."""
+
+    owner: str
+    count: int
+    values: tuple[Link, ...]  # the first few: name "KPI (Unit)", note the period
+    hidden: int
+
+
+OWNER_VALUES_SHOWN = 12  # values listed per owner on the quality page; the rest counted
+
+
+def _missing(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
+    """Return, per owner, the values due for the period and not reported yet (from the display layer)."""
+    todos = []
+    for owner in missing_by_owner(ctx.report):
+        shown = owner.values[:OWNER_VALUES_SHOWN]
+        links = tuple(_missing_link(ctx, path, v.unit, v.kpi, f"{v.kpi_name} ({v.unit_name})", v.period) for v in shown)
+        todos.append(OwnerTodo(owner.owner, len(owner.values), links, len(owner.values) - len(shown)))
+    return tuple(todos[:TABLE_LIMIT])
+
+
+def _missing_link(ctx: Context, path: str, unit_id: str, kpi_id: str, name: str, period: str) -> Link:
+    link_ = kpi_link(ctx, path, unit_id, kpi_id)
+    return Link(name, link_.href, link_.status, period)
 
 
 def _manual_rows(ctx: Context, path: str, unit: Unit) -> list[QualityRow]:
