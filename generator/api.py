@@ -53,11 +53,17 @@ class Results:
 
 
 def load_results(
-    content: str | Path = "content", measures: str | Path = "measures", period: str | None = None
+    content: str | Path = "content",
+    measures: str | Path = "measures",
+    period: str | None = None,
+    audience: str | None = None,
 ) -> Results:
-    """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input)."""
+    """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input).
+
+    `audience`: one audience's edition (as `scorecard export --audience`), measures included; default everything.
+    """
     try:
-        report, warnings = make_report(Path(content), Path(measures), period)
+        report, warnings = make_report(Path(content), Path(measures), period, audience)
     except DataError as exc:
         raise ProjectError(exc.problems) from None
     rows = export_rows(report)
