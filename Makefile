@@ -34,7 +34,7 @@ golden: setup ## Refresh the golden files after an intended change of output
 	UPDATE_GOLDEN=1 $(BIN)/pytest -q tests/test_golden.py
 
 screenshots: setup ## Build the example site (no PDFs) and save PNGs of its main pages in docs/screenshots/
-	$(BIN)/scorecard build --no-pdf
+	$(BIN)/scorecard build --no-pdf --audience board
 	$(BIN)/python scripts/screenshots.py site docs/screenshots
 
 clean:

@@ -16,9 +16,10 @@ from pathlib import Path
 import pandas as pd
 
 from generator.errors import DataError, Problem, ScorecardError
-from generator.export import LEVEL_COLUMNS, export_rows
 from generator.model import Measure
 from generator.pipeline import make_report
+from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
+from generator.present import export_rows
 from generator.results import Report
 
 MEASURE_COLUMNS = ("unit", "kpi", "period", "quarter", "value", "target", "note", "source")
@@ -52,11 +53,17 @@ class Results:
 
 
 def load_results(
-    content: str | Path = "content", measures: str | Path = "measures", period: str | None = None
+    content: str | Path = "content",
+    measures: str | Path = "measures",
+    period: str | None = None,
+    audience: str | None = None,
 ) -> Results:
-    """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input)."""
+    """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input).
+
+    `audience`: one audience's edition (as `scorecard export --audience`), measures included; default everything.
+    """
     try:
-        report, warnings = make_report(Path(content), Path(measures), period)
+        report, warnings = make_report(Path(content), Path(measures), period, audience)
     except DataError as exc:
         raise ProjectError(exc.problems) from None
     rows = export_rows(report)

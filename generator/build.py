@@ -27,9 +27,10 @@ import yaml
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.mkdocs_stash import RawHtmlStash
-from generator.pipeline import make_report
+from generator.pipeline import Edition, choose_editions, make_report
+from generator.present import period_label
 from generator.publish import publish, remove_stale_staging, staging
-from generator.render import TEMPLATES, Page, RenderOptions, render_site, site_nav
+from generator.render import TEMPLATES, Page, RenderOptions, render_landing, render_site, site_nav
 from generator.results import Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
@@ -51,6 +52,7 @@ class BuildResult:
     seconds: float
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    editions: list[str] = field(default_factory=list)  # folders of the audiences' editions, [""] for one
 
 
 def build_site(
@@ -63,9 +65,13 @@ def build_site(
     work: Path = Path("build"),
     pdf: bool = True,
     site_url: str | None = None,
+    audience: str | None = None,
     progress: Progress | None = None,
 ) -> BuildResult:
     """Build the site for a period into `out`; on any failure the previous `out` is left as it was.
+
+    With audiences declared and no `audience`, every audience's edition goes into `out/<audience>/`
+    with a landing page at `out/index.html`; with `audience`, that edition alone fills `out`.
 
     `out` and the work folder's docs/ are replaced only if new, empty or written by an earlier
     build, and never if they are or hold the project's own folders (UsageError, nothing touched).
@@ -80,21 +86,15 @@ def build_site(
     with _no_os_errors(), folders.locked(say):
         notes = remove_stale_staging(folders.site)
         folders.check()  # again: the folders may have changed while this build waited
-        # Load and validate content and measures, then compute every quarter up to the period
+        # Load and validate content and measures, compute every quarter, and filter it per audience
         say("Computing the scorecard")
         report, warnings = make_report(content, measures, period)
-        # Render every page as Markdown into a fresh docs folder, after the user's own pages
-        say("Rendering pages")
-        docs = folders.fresh_docs()
-        copy_user_pages(site_config, docs)
-        pages = write_pages(report, docs, RenderOptions(packs=pdf))
-        # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
-        copy_assets(docs)
-        write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
-        # Build the site beside --out, then switch it into place in one step
-        packs = _stage_and_publish(_Staged(report, site_config, folders, site_url, len(pages), pdf), say)
+        editions = choose_editions(report, audience)
+        # Render, build with MkDocs and check every edition beside --out, then switch them in at once
+        staged = _Staged(editions, site_config, folders, site_url, pdf)
+        pages, packs = _stage_and_publish(staged, say)
     seconds = time.perf_counter() - started
-    return BuildResult(out, str(report.period), len(pages), packs, seconds, warnings, notes)
+    return BuildResult(out, str(report.period), pages, packs, seconds, warnings, notes, [e.folder for e in editions])
 
 
 @contextlib.contextmanager
@@ -111,28 +111,23 @@ def _no_os_errors() -> Iterator[None]:
 class _Staged:
     """What the staged part of a build needs."""
 
-    report: Report
+    editions: list[Edition]
     config: SiteConfig
     folders: BuildFolders
     site_url: str | None
-    pages: int
     pdf: bool
 
 
-def _stage_and_publish(build: _Staged, say: Progress) -> int:
-    """Build the site in a staging folder beside --out, then switch it in; return the packs written."""
-    folders = build.folders
+def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
+    """Build every edition in a staging folder beside --out, then switch it in; return pages and packs."""
+    folders, pages, packs = build.folders, 0, 0
     with staging(folders.site) as stage:
         site = stage / "site"
-        nav = site_nav(build.report)
-        # On disk the config builds into the work folder's site/, for `mkdocs build -f` by hand
-        by_hand = folders.docs.parent / "site"
-        mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, nav, build.site_url)
-        # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
-        say(f"Running MkDocs on {build.pages} pages")
-        run_mkdocs(mkdocs_yml, site)
-        # Write the PDF board packs into the staged site
-        packs = _write_packs(build.report, site / "packs", say) if build.pdf else 0
+        for edition in build.editions:
+            written, packed = _build_edition(build, edition, site / edition.folder if edition.folder else site, say)
+            pages, packs = pages + written, packs + packed
+        if len(build.editions) > 1:
+            write_landing(site, build.editions)
         # Check local links in the HTML, including those in raw HTML that MkDocs does not see
         check_links(site)
         # List what the build wrote, so the next build may replace it; then switch it in
@@ -140,7 +135,45 @@ def _stage_and_publish(build: _Staged, say: Progress) -> int:
         write_manifest(site)
         check_site(folders.site, f"--out '{folders.out}'")  # again: nothing may have been added meanwhile
         publish(site, folders.site)
-    return packs
+    return pages, packs
+
+
+def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
+    """Render one edition's pages, build them with MkDocs into `site`, write its packs; return both counts."""
+    folders, report = build.folders, edition.report
+    name = f" of the {edition.audience.name} edition" if edition.audience and edition.folder else ""
+    # Render every page as Markdown into a fresh docs folder, after the user's own pages
+    say(f"Rendering pages{name}")
+    docs = folders.fresh_docs()
+    copy_user_pages(build.config, docs)
+    pages = write_pages(report, docs, RenderOptions(packs=build.pdf))
+    # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
+    copy_assets(docs)
+    write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
+    # On disk the config builds into the work folder's site/, for `mkdocs build -f` by hand
+    by_hand = folders.docs.parent / "site"
+    site_url = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)
+    mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, site_nav(report), site_url)
+    # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
+    say(f"Running MkDocs on {len(pages)} pages{name}")
+    run_mkdocs(mkdocs_yml, site)
+    # Write the PDF board packs into the staged site
+    packs = _write_packs(report, site / "packs", say) if build.pdf else 0
+    return len(pages), packs
+
+
+def _edition_url(site_url: str | None, folder: str) -> str | None:
+    if not folder:
+        return site_url
+    return f"{(site_url or 'http://localhost:8000/').rstrip('/')}/{folder}/"
+
+
+def write_landing(site: Path, editions: list[Edition]) -> None:
+    """Write the page that lists the editions side by side (`index.html` of the site)."""
+    report = editions[0].report
+    listed = [(e.folder, e.audience.name, e.audience.description) for e in editions if e.audience]
+    text = render_landing(report.scorecard.organization.name, period_label(report), listed)
+    (site / "index.html").write_text(text, encoding="utf-8")
 
 
 def _write_packs(report: Report, folder: Path, say: Progress) -> int:

@@ -163,21 +163,25 @@ def _print_missing(report: Report, shown: int = 5) -> None:
     show_default=True,
     help="xlsx: a workbook with a sheet per level, for analysts (needs -o).",
 )
+@click.option("--audience", help="Audience id from organization.yaml: only what it may see (default: everything).")
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output)."
 )
-def export(content: Path, measures: Path, period: str | None, fmt: str, output: Path | None) -> None:
+def export(
+    content: Path, measures: Path, period: str | None, fmt: str, audience: str | None, output: Path | None
+) -> None:
     """Export computed results: one row per unit, perspective, objective and KPI.
 
     \b
     Example:
       scorecard export --period 2026-Q3 --format csv -o results-2026-Q3.csv
+      scorecard export --audience staff --format csv -o results-staff.csv
     """
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     if output is not None:
         check_output_file(output, f".{fmt}", {"content": content, "measures": measures})
-    report, _ = make_report(content, measures, period)
+    report, _ = make_report(content, measures, period, audience)
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
         from generator.xlsx.export import write_xlsx
@@ -255,19 +259,29 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
     "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Levels of children's summaries."
 )
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True)
-def pdf(content: Path, measures: Path, period: str | None, units: tuple[str, ...], depth: int, out: Path) -> None:
+@click.option("--audience", help="Audience id from organization.yaml: only what it may see (default: everything).")
+def pdf(
+    content: Path,
+    measures: Path,
+    period: str | None,
+    units: tuple[str, ...],
+    depth: int,
+    out: Path,
+    audience: str | None,
+) -> None:
     """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
 
     \b
     Example:
       scorecard pdf --period 2026-Q3 --unit it --depth 2 --out build/pdf
+      scorecard pdf --audience staff --out build/pdf-staff
     """
     import time
 
     from generator.pdf import render_packs
 
     check_output_folder(out, f"--out '{out}'", {"content": content, "measures": measures})
-    report, _ = make_report(content, measures, period)
+    report, _ = make_report(content, measures, period, audience)
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)
     for result in results:
@@ -311,6 +325,11 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
             help="Your MkDocs settings; the build adds the generated pages and nav.",
         ),
         click.option(
+            "--audience",
+            help="Build only this audience's edition into --out (default: with audiences declared in "
+            "organization.yaml, every edition side by side in <out>/<audience>/ with a landing page).",
+        ),
+        click.option(
             "--pdf/--no-pdf",
             default=True,
             show_default=True,
@@ -323,7 +342,14 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
 
 
 def _build(
-    content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool, site_url: str | None = None
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    pdf: bool,
+    audience: str | None,
+    site_url: str | None = None,
 ) -> None:
     from rich.console import Console
 
@@ -338,19 +364,33 @@ def _build(
                 click.echo(f"{step}...", err=True)
 
         result = build_site(
-            content, measures, out, period=period, config=config, pdf=pdf, site_url=site_url, progress=progress
+            content,
+            measures,
+            out,
+            period=period,
+            config=config,
+            pdf=pdf,
+            site_url=site_url,
+            audience=audience,
+            progress=progress,
         )
     _print_problems(result.warnings)
     for note in result.notes:
         click.secho(note, fg="yellow", err=True)
     packs = f", {result.packs} PDF packs" if result.packs else ""
-    click.echo(f"Built {result.out}/ for {result.period}: {result.pages} pages{packs} in {result.seconds:.1f} s.")
+    editions = [e for e in result.editions if e]
+    within = f" in {len(editions)} editions ({', '.join(f'{result.out}/{e}/' for e in editions)})" if editions else ""
+    click.echo(
+        f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within} in {result.seconds:.1f} s."
+    )
 
 
 @main.command()
 @_common
 @_site_options
-def build(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool) -> None:
+def build(
+    content: Path, measures: Path, period: str | None, out: Path, config: Path, audience: str | None, pdf: bool
+) -> None:
     """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
 
     The new site is built beside --out and switched in at once: --out always holds a whole site,
@@ -358,11 +398,15 @@ def build(content: Path, measures: Path, period: str | None, out: Path, config: 
     measures, pages, the current folder) and never one holding files the build did not write.
     If another build is writing the same --out or work folder (build/), this one waits for it.
 
+    With audiences declared in organization.yaml, every audience's edition is built side by side
+    (<out>/<audience>/, with a landing page <out>/index.html); --audience builds one into --out.
+
     \b
     Example:
       scorecard build --period 2026-Q3 --out site --no-pdf
+      scorecard build --audience staff --out /srv/intranet/scorecard
     """
-    _build(content, measures, period, out, config, pdf)
+    _build(content, measures, period, out, config, pdf, audience)
 
 
 @main.command()
@@ -375,7 +419,16 @@ def build(content: Path, measures: Path, period: str | None, out: Path, config: 
     show_default=True,
     help="Port to serve on (localhost); 0 picks a free one.",
 )
-def serve(content: Path, measures: Path, period: str | None, out: Path, config: Path, pdf: bool, port: int) -> None:
+def serve(
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    audience: str | None,
+    pdf: bool,
+    port: int,
+) -> None:
     """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
 
     A rebuild that fails, whatever the reason, prints why and keeps serving the last good site.
@@ -392,10 +445,10 @@ def serve(content: Path, measures: Path, period: str | None, out: Path, config: 
     try:
         watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES]
         seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
-        _build(content, measures, period, out, config, pdf, preview.url)
+        _build(content, measures, period, out, config, pdf, audience, preview.url)
         preview.start()
         click.echo(f"Serving {out}/ on {preview.url} (Ctrl+C to stop).")
-        rebuild = functools.partial(_build, content, measures, period, out, config, pdf, preview.url)
+        rebuild = functools.partial(_build, content, measures, period, out, config, pdf, audience, preview.url)
         _rebuild_on_change(watched, seen, rebuild)
     except KeyboardInterrupt:  # Ctrl+C is how a preview ends: no traceback, exit 0
         click.echo("Stopped.")

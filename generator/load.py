@@ -654,16 +654,24 @@ def split_front_matter(text: str) -> FrontMatter:
 def _flat_keys(text: str) -> dict[str, int]:
     """Return the line of each key of a mapping of single values; raise FrontMatterError otherwise."""
     lines: dict[str, int] = {}
-    depth, is_key = 0, True
+    depth, is_key, in_list = 0, True, False
     for event in yaml.parse(text, Loader=yaml.SafeLoader):  # events come without recursion
         line = event.start_mark.line + 2 if event.start_mark else 2  # the opening --- is line 1
         if isinstance(event, yaml.MappingStartEvent) and depth == 0:
             depth = 1
+        elif isinstance(event, yaml.SequenceStartEvent) and depth == 1 and not is_key and not in_list:
+            in_list = True  # a list of single values, e.g. `restricted_to: [board]`
+        elif isinstance(event, yaml.SequenceEndEvent) and in_list:
+            in_list, is_key = False, True
+        elif in_list and isinstance(event, yaml.ScalarEvent):
+            continue
         elif isinstance(event, yaml.CollectionStartEvent | yaml.AliasEvent) or (
             isinstance(event, yaml.ScalarEvent) and depth == 0
         ):
             raise FrontMatterError(
-                line, "front matter: expected `key: value` lines with single values, e.g. `author: Dana Whitfield`"
+                line,
+                "front matter: expected `key: value` lines with single values or lists of them, "
+                "e.g. `author: Dana Whitfield`",
             )
         elif isinstance(event, yaml.ScalarEvent):
             if is_key and event.value in lines:

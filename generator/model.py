@@ -136,6 +136,28 @@ def _unique_ids(items: tuple[Perspective, ...]) -> tuple[Perspective, ...]:
 # At least one, each once: objectives name them, and each counts once in the unit score.
 Perspectives = Annotated[tuple[Perspective, ...], Field(min_length=1), AfterValidator(_unique_ids)]
 
+
+class Audience(_Schema):
+    """A readership that gets its own edition of the site, packs and exports (board, all staff)."""
+
+    id: Id = Field(description="Identifier named in `restricted_to` and in `--audience`.")
+    name: str = Field(description="Name shown on the edition, e.g. 'Board'.")
+    description: str = Field("", description="Who reads this edition.")
+
+
+def _unique_audiences(items: tuple[Audience, ...]) -> tuple[Audience, ...]:
+    ids = [item.id for item in items]
+    if twice := sorted({i for i in ids if ids.count(i) > 1}):
+        raise ValueError(f"duplicate audience id {', '.join(repr(i) for i in twice)}")
+    return items
+
+
+AudienceIds = Annotated[tuple[Id, ...], Field(min_length=1)]
+RESTRICTED_TO = (
+    "Audience ids (from organization.yaml) whose editions show it; without it, every audience. "
+    "Inherited by everything it holds."
+)
+
 DEFAULT_PERSPECTIVES = (
     Perspective(id="financial", name="Financial", description="How do we look to those who fund us?"),
     Perspective(id="customer", name="Customer", description="How do those we serve see us?"),
@@ -167,6 +189,16 @@ class Organization(_Schema):
         description=_BANDS_DOC
         + "For every KPI unless a unit, template or KPI sets its own. None (default): green only on target, "
         "red beyond the red flag.",
+    )
+    audiences: Annotated[tuple[Audience, ...], AfterValidator(_unique_audiences)] = Field(
+        (), description="Editions to build, one per audience (e.g. board, staff); none: one edition for all."
+    )
+    rollup_restricted: bool = Field(
+        True,
+        description=(
+            "Whether items restricted from an audience still count in the scores of visible items above them "
+            "(default true); false leaves them out of that audience's scores."
+        ),
     )
 
 
@@ -243,6 +275,7 @@ class Kpi(_Schema):
         description=_BANDS_DOC + "Wins over the template's, the unit's and the organisation's; an explicit "
         "`red_flag` wins over the red band.",
     )
+    restricted_to: AudienceIds | None = Field(None, description=RESTRICTED_TO)
 
     @model_validator(mode="after")
     def _check_shape(self) -> Kpi:
@@ -307,6 +340,7 @@ class Objective(_Schema):
         True, description="Include supporting child objectives in this objective's score (default true)."
     )
     kpis: tuple[Kpi, ...] = Field((), description="KPIs measuring the objective.")
+    restricted_to: AudienceIds | None = Field(None, description=RESTRICTED_TO)
 
 
 class Milestone(_Schema):
@@ -330,6 +364,7 @@ class Initiative(_Schema):
     budget: NonNegative | None = Field(None, description="Approved budget.")
     spent: NonNegative | None = Field(None, description="Spent to date.")
     milestones: tuple[Milestone, ...] = Field((), description="Milestones, in any order.")
+    restricted_to: AudienceIds | None = Field(None, description=RESTRICTED_TO)
 
 
 class Template(_Schema):
@@ -370,6 +405,7 @@ class Unit(_Schema):
     )
     objectives: tuple[Objective, ...] = Field((), description="The unit's own objectives (added to the template's).")
     initiatives: tuple[Initiative, ...] = Field((), description="Initiatives of the unit.")
+    restricted_to: AudienceIds | None = Field(None, description=RESTRICTED_TO)
 
 
 # --- Loaded, not YAML-declared -------------------------------------------------------------
@@ -418,6 +454,7 @@ class CommentSection:
     analysis: str  # Markdown
     actions: str  # Markdown
     body: str  # Markdown outside Analysis/Actions
+    restricted_to: tuple[str, ...] | None = None  # its own `restricted_to:` line
 
 
 @dataclass(frozen=True, slots=True)
@@ -429,6 +466,7 @@ class Commentary:
     author: str
     sections: tuple[CommentSection, ...]
     where: Location
+    restricted_to: tuple[str, ...] | None = None  # front matter
 
     def about(self, kind: str, target: str = "") -> CommentSection | None:
         """Return the section about one objective, KPI or the unit, if written."""

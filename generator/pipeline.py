@@ -6,12 +6,14 @@ import gc
 from collections import defaultdict
 from collections.abc import Iterator
 from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 
+from generator.audiences import edition, lone_restricted_warnings
 from generator.compute import available_periods, compute_report
-from generator.errors import Problem, UsageError
+from generator.errors import Problem, UsageError, suggest
 from generator.load import load_input
-from generator.model import Scorecard
+from generator.model import Audience, Scorecard
 from generator.periods import Period, parse_quarter, year_problem
 from generator.results import Report
 from generator.validate import validate_input
@@ -66,12 +68,46 @@ def make_collection_report(content: Path, measures: Path, period: str | None) ->
         return compute_report(scorecard, choose_collect_period(scorecard, period))
 
 
-def make_report(content: Path, measures: Path, period: str | None) -> tuple[Report, list[Problem]]:
-    """Load, validate and compute the report for a period; return it with the warnings."""
+def make_report(
+    content: Path, measures: Path, period: str | None, audience: str | None = None
+) -> tuple[Report, list[Problem]]:
+    """Load, validate and compute the report for a period (one audience's edition if given), with warnings."""
     with bulk_allocation():
         scorecard, warnings = load_scorecard(content, measures)
         report = compute_report(scorecard, choose_period(scorecard, period))
-    return report, warnings + period_warnings(report) + undefined_warnings(report)
+    warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
+    if audience is not None:
+        report = edition(report, choose_audience(scorecard, audience).id)
+    return report, warnings
+
+
+@dataclass(frozen=True)
+class Edition:
+    """One audience's report, and the folder of the site it goes to ("" for the only edition)."""
+
+    audience: Audience | None  # None: no audiences declared
+    report: Report
+    folder: str = ""  # inside the site: the audience id when editions are side by side
+
+
+def choose_audience(sc: Scorecard, audience: str) -> Audience:
+    """Return the declared audience; raise UsageError naming the declared ones otherwise."""
+    declared = {a.id: a for a in sc.organization.audiences}
+    if audience in declared:
+        return declared[audience]
+    if not declared:
+        raise UsageError(f"--audience '{audience}': organization.yaml declares no audiences")
+    hint = suggest(audience, declared) or f" (declared: {', '.join(declared)})"
+    raise UsageError(f"--audience '{audience}' is not declared in organization.yaml{hint}")
+
+
+def choose_editions(report: Report, audience: str | None) -> list[Edition]:
+    """Return the editions to build: the one asked for, every declared audience's, or the only one."""
+    sc = report.scorecard
+    if audience is not None:
+        chosen = choose_audience(sc, audience)
+        return [Edition(chosen, edition(report, chosen.id))]
+    return [Edition(a, edition(report, a.id), a.id) for a in sc.organization.audiences] or [Edition(None, report)]
 
 
 @contextmanager

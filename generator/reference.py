@@ -21,6 +21,7 @@ from generator.load import MAX_DEPTH as MAX_YAML_DEPTH
 from generator.model import (
     MAX_DEPTH,
     MAX_MAGNITUDE_TEXT,
+    Audience,
     Initiative,
     Kpi,
     KpiOverride,
@@ -39,6 +40,7 @@ from generator.sources.query import QUERY_SECONDS
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Organization,
+    Audience,
     Perspective,
     Unit,
     Template,
@@ -261,9 +263,11 @@ A KPI is stale when its latest value is older than the period it should report.
 ## Commentary
 
 `content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
-matter gives the `author` (its only key). Sections start with `## Summary` (the unit),
-`## Objective: <id>` or `## KPI: <id>`; inside a section, `### Analysis` and `### Actions` are what
-boards read.
+matter gives the `author` and `restricted_to` (audience ids, e.g. `[board]`: the whole file).
+Sections start with `## Summary` (the unit), `## Objective: <id>` or `## KPI: <id>`; inside a
+section, `### Analysis` and `### Actions` are what boards read. A line `restricted_to: board`
+right under a section's heading restricts that section; a section about a restricted objective or
+KPI is restricted with it.
 
 ```markdown
 ---
@@ -279,6 +283,23 @@ Service levels held; change success slipped after the storage migration.
 ### Analysis
 Three failed changes traced to one vendor patch.
 ```
+
+## Audiences
+
+`audiences:` in organization.yaml declares editions (e.g. `board`, `staff`); `scorecard build`
+then writes each into `site/<audience>/`, with a landing page `site/index.html`. Units,
+objectives, KPIs, initiatives and commentary take `restricted_to: [board]`: only the editions of
+those audiences show them, with no trace (name, id, value, link, search entry, chart, download,
+pack page) in the others. A restricted unit restricts everything it holds, its child units
+included; the root unit cannot be restricted.
+
+A restricted item still counts in the scores of the visible items above it (`rollup_restricted:
+true`, the default): the staff see that a perspective is amber, not which confidential KPI made it
+so. When a visible score is made of exactly one restricted item, that score reveals the item's
+status, and `check` warns. `rollup_restricted: false` leaves restricted items out of each
+audience's scores instead, and restricted units out of its `rollup:` KPIs, so editions may show
+different scores for the same objective (a calculated KPI still uses its restricted inputs; the
+formula names them `restricted`).
 
 Commentary, missions, the vision and objective descriptions are Markdown, published the same on
 the site and in the packs: paragraphs, emphasis, lists, headings, quotes, code, tables and links

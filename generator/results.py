@@ -6,6 +6,7 @@ cannot disagree.
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
 
@@ -171,6 +172,11 @@ class Report:
     period: Period
     periods: tuple[Period, ...]  # oldest first, ending with `period`
     by_period: dict[Period, PeriodResult]
+    # every unit, objective and KPI against the quarter before (empty in the first quarter), tree order
+    changes: tuple[Change, ...] = ()
+    # (unit, objective) -> the child objectives that support it (the cascade, read downwards)
+    supporters: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
+    audience: str | None = None  # the audience whose edition this is; None: everything
 
     @property
     def current(self) -> PeriodResult:
@@ -185,3 +191,27 @@ class Report:
     def kpi_history(self, unit: str, kpi: str) -> list[KpiResult]:
         """Return the KPI's results for every quarter, oldest first."""
         return [self.by_period[p].kpis[(unit, kpi)] for p in self.periods]
+
+    def changes_in(self, unit_ids: Iterable[str] | None = None, top: int = 10) -> Changes:
+        """Return what changed since the previous quarter in the given units (default all)."""
+        if unit_ids is None:
+            changes = list(self.changes)
+        else:  # by unit, in tree order: a unit page asks for its subtree, hundreds of times a build
+            wanted, by_unit = set(unit_ids), self._changes_by_unit()
+            changes = [c for unit in self.scorecard.units if unit in wanted for c in by_unit.get(unit, ())]
+        moved = [c for c in changes if c.before != c.after]
+        moves = sorted((c for c in changes if c.score_delta), key=lambda c: -abs(c.score_delta or 0))
+        return Changes(
+            status_changes=tuple(moved),
+            new_reds=tuple(c for c in moved if c.after is Status.RED),
+            recoveries=tuple(c for c in moved if c.after is Status.GREEN and c.before in (Status.RED, Status.AMBER)),
+            biggest_moves=tuple(moves[:top]),
+        )
+
+    def _changes_by_unit(self) -> dict[str, list[Change]]:
+        if "_by_unit" not in self.__dict__:
+            index: dict[str, list[Change]] = {}
+            for change in self.changes:
+                index.setdefault(change.unit, []).append(change)
+            object.__setattr__(self, "_by_unit", index)
+        return self.__dict__["_by_unit"]  # type: ignore[no-any-return]

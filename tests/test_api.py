@@ -58,3 +58,11 @@ def test_bad_input_raises_an_error_listing_the_problems(tree: Tree) -> None:
         "1 error in content or measures:\n"
         f"{project}/measures/bad.csv:2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
     )
+
+
+def test_an_audiences_frames_hold_only_what_it_may_see() -> None:
+    full = load_results(ROOT / "content", ROOT / "measures", "2026-Q3")
+    staff = load_results(ROOT / "content", ROOT / "measures", "2026-Q3", audience="staff")
+    assert "covenant_headroom" in set(full.kpis.kpi) and "covenant_headroom" in set(full.measures.kpi)
+    assert "covenant_headroom" not in set(staff.kpis.kpi) and "covenant_headroom" not in set(staff.measures.kpi)
+    assert len(staff.kpis) == len(full.kpis) - 1

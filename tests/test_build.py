@@ -54,7 +54,7 @@ def _earlier_site(out: Path, files: dict[str, str]) -> None:
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("example")
     build_site(ROOT / "content", ROOT / "measures", tmp / "site", config=ROOT / "mkdocs.yml",
-               work=tmp / "build", pdf=False)
+               work=tmp / "build", pdf=False, audience="board")  # the board edition has every unit
     return tmp
 
 

@@ -59,7 +59,7 @@ def _fill(path: Path, values: dict[tuple[str, str, str], object]) -> None:
 def test_collect_fill_return_and_export_round_trip_on_the_example(example: Path) -> None:
     code, out, _ = run("collect", *_paths(example), "--out", str(example / "collect"))
     assert code == 0, out
-    assert out.splitlines()[-1] == "28 workbooks, 95 values to report for 2026-Q4."
+    assert out.splitlines()[-1] == "28 workbooks, 96 values to report for 2026-Q4."
     path = example / "collect" / "2026-Q4-marcus-bell-service-desk-manager.xlsx"
     assert f"Wrote {path}: 21 values for Marcus Bell, Service Desk Manager" in out
     _fill(path, {("it-service-desk", "desk_within_sla", "2026-Q4"): 94.5})

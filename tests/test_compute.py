@@ -11,7 +11,7 @@ import pytest
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
-from generator.compute import compute_changes, compute_report, target_for
+from generator.compute import compute_report, target_for
 from generator.model import MAX_MAGNITUDE, Scorecard
 from generator.periods import Period
 from generator.pipeline import make_report
@@ -114,12 +114,14 @@ def test_trend_takes_polarity_into_account() -> None:
 
 def test_changes_since_last_quarter() -> None:
     report = report_for(MINIMAL, "2026-Q2")
-    changes = compute_changes(report)
+    changes = report.changes_in()
     income = next(c for c in changes.status_changes if c.id == "income")
     assert income.before is Status.AMBER and income.after is Status.GREEN
     assert income in changes.recoveries
     assert all(c.after is Status.RED for c in changes.new_reds)
     assert changes.biggest_moves == tuple(sorted(changes.biggest_moves, key=lambda c: -abs(c.score_delta or 0)))
+    assert {c.unit for c in report.changes_in(["team-a"]).status_changes} <= {"team-a"}
+    assert report_for(MINIMAL, "2026-Q1").changes == ()  # the first quarter has nothing to compare with
 
 
 TRACKED = """

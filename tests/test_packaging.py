@@ -137,12 +137,13 @@ def test_installed_wheel_checks_and_builds_the_example_from_another_folder(insta
     scorecard = installed / "bin" / "scorecard"
     checked = _run([scorecard, "check", "--content", example / "content", "--measures", example / "measures"],
                    cwd=example.parent)  # fmt: skip
-    assert "OK: 10 units, 68 KPIs" in checked
+    assert "OK: 10 units, 69 KPIs" in checked
     built = _run([scorecard, "build", "--no-pdf"], cwd=example)
-    assert "Built site/ for 2026-Q3: 34 pages" in built
-    page = (example / "site" / "units" / "it" / "index.html").read_text(encoding="utf-8")
+    assert "Built site/ for 2026-Q3: 68 pages in 2 editions (site/board/, site/staff/)" in built
+    page = (example / "site" / "board" / "units" / "it" / "index.html").read_text(encoding="utf-8")
     assert "sp-scorecard" in page
-    assert (example / "site" / "assets" / "scorecard" / "charts.js").is_file()
+    assert (example / "site" / "staff" / "assets" / "scorecard" / "charts.js").is_file()
+    assert 'href="staff/index.html"' in (example / "site" / "index.html").read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

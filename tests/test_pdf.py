@@ -129,7 +129,7 @@ def test_bookmarks_cover_every_section_and_child(report: Report) -> None:
     assert top == SECTIONS
     children = {label for label, *_, kids, _state in _flatten(document.make_bookmark_tree())}
     assert {c.name for c in pack.children} <= children
-    assert {f"{k.rating.word}: {k.name}" for k in pack.exceptions} <= children
+    assert {f"{k.status.word}: {k.name}" for k in pack.exceptions} <= children
 
 
 def _flatten(tree: list) -> list:  # type: ignore[type-arg]

@@ -3,26 +3,27 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 import yaml
 
 from generator.pipeline import make_report
+from generator.present import milestone_state
+from generator.present.strategy_map import MapObjective, layout_strategy_map, wrap_label
 from generator.render import (
     RenderOptions,
     figure_attribute,
     inline_text,
     link,
     markdown_text,
-    milestone_state,
     render_site,
     site_nav,
     slug,
 )
 from generator.render.text import page_title
 from generator.results import Report
-from generator.strategymap import MapObjective, layout_strategy_map, wrap_label
 from tests.conftest import Tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
@@ -84,7 +85,7 @@ def test_figure_attribute_cannot_close_the_attribute() -> None:
 
 
 @pytest.mark.parametrize(("done", "due", "state"), [(True, dt.date(2026, 5, 1), "done"),
-                                                      (False, dt.date(2026, 6, 30), "late"),
+                                                      (False, dt.date(2026, 6, 30), "overdue"),
                                                       (False, dt.date(2026, 7, 1), "due")])
 def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date, state: str) -> None:
     assert milestone_state(done, due, dt.date(2026, 6, 30)) == state
@@ -199,3 +200,30 @@ def test_a_manual_reason_is_escaped(tree: Tree) -> None:
     report, _ = make_report(project / "content", project / "measures", "2025-Q4")
     page = {p.path: p.text for p in render_site(report)}["units/root/index.md"]
     assert 'title="Set by hand: &lt;b&gt;x&lt;/b&gt;&#39;"' in page
+
+
+def test_the_quality_page_lists_per_owner_what_is_still_missing(report: Report) -> None:
+    quality = {p.path: p.text for p in render_site(report)}["quality.md"]
+    section = quality.split("## Still missing for 2026-Q2, by owner")[1].split("## By unit")[0]
+    assert "5 values due for the quarter and not reported yet" in section
+    rows = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in section.split("</tr>")[1:-1]]
+    assert rows == [
+        "Bo 1 Satisfaction (Root Unit) 2026-Q2",
+        "Cy 4 Tickets handled (Team A) 2026-05; Tickets handled (Team A) 2026-06; "
+        "Tickets handled (Team B) 2026-05; Tickets handled (Team B) 2026-06",
+    ]
+    assert '<a href="units/team-b/details.html#kpi-total_tickets">Tickets handled (Team B)</a> 2026-05' in section
+
+
+def test_the_quality_page_has_no_missing_list_when_everything_is_in(tree: Tree) -> None:
+    project = tree(
+        **{
+            "measures__extra.csv": (
+                "unit,kpi,period,value\nteam-a,total_tickets,2026-05,9\n"
+                "team-a,total_tickets,2026-06,9\nteam-b,total_tickets,2026-05,9\nteam-b,total_tickets,2026-06,9\n"
+            ),
+            "measures__root.csv": "unit,kpi,period,value\nroot,income,2026-Q2,105\nroot,satisfaction,2026-Q2,80\n",
+        }
+    )
+    report, _ = make_report(project / "content", project / "measures", "2026-Q2")
+    assert "Still missing" not in {p.path: p.text for p in render_site(report)}["quality.md"]

@@ -52,7 +52,8 @@ def httpd(example_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
 def example_site(example_folder: Path, httpd: http.server.ThreadingHTTPServer) -> Path:
     """The example, built once; site_url is the test server's, as instant navigation needs."""
     build_site(ROOT / "content", ROOT / "measures", example_folder / "site", config=ROOT / "mkdocs.yml",
-               work=example_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{httpd.server_port}/")
+               work=example_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{httpd.server_port}/",
+               audience="board")  # the board edition has every unit
     return example_folder / "site"
 
 

@@ -366,11 +366,11 @@ CASES = {
     ),
     "front matter that is a list": (
         {"content__commentary__2026-Q2__root.md": "---\n- Ada\n---\n## Summary\nText.\n"},
-        "content/commentary/2026-Q2/root.md:2: error: front matter: expected `key: value` lines with single values, e.g. `author: Dana Whitfield`",
+        "content/commentary/2026-Q2/root.md:2: error: front matter: expected `key: value` lines with single values or lists of them, e.g. `author: Dana Whitfield`",
     ),
     "front matter with an unknown key": (
         {"content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nautor: Bo\n---\n## Summary\nText.\n"},
-        "content/commentary/2026-Q2/root.md:3: error: front matter: unknown key 'autor' (did you mean 'author'?) (allowed: author)",
+        "content/commentary/2026-Q2/root.md:3: error: front matter: unknown key 'autor' (did you mean 'author'?) (allowed: author, restricted_to)",
     ),
     "manual status without a note": (
         {"measures__extra.csv": "unit,kpi,period,value,status\nroot,income,2025-Q4,90,green\n"},

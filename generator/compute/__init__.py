@@ -49,4 +49,5 @@ def compute_report(sc: Scorecard, period: Period, history: int | None = None) ->
     series = build_series(sc, periods)
     supporters = supporting_objectives(sc)
     by_period = {p: compute_period(sc, series, p, supporters) for p in periods}
-    return Report(sc, period, periods, by_period)
+    changes = compute_changes(sc, by_period.get(period.previous()), by_period[period])
+    return Report(sc, period, periods, by_period, changes, supporters)

@@ -24,7 +24,7 @@ from generator.pdf.fetcher import PackFetcher, without_attachments
 from generator.pdf.lifetime import die_with_parent
 from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
-from generator.render import strategy_map_svg
+from generator.present import strategy_map_svg
 from generator.resources import TEMPLATES as SITE_TEMPLATES
 from generator.results import Report
 
@@ -98,8 +98,8 @@ def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
 
 
 def map_svg(pack: Pack) -> str:
-    """Return the site's strategy map SVG with print colours (the site's CSS variables do not reach it)."""
-    svg = strategy_map_svg(pack.strategy_map)
+    """Return the shared strategy map SVG with print colours (the site's CSS variables do not reach it)."""
+    svg = str(strategy_map_svg(pack.strategy_map))
     if "xmlns=" not in svg.split(">", 1)[0]:  # inline in the site's HTML; a standalone image needs it
         svg = svg.replace("<svg ", '<svg xmlns="http://www.w3.org/2000/svg" ', 1)
     style = (TEMPLATES / "strategy-map.css").read_text(encoding="utf-8")

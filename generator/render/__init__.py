@@ -20,18 +20,19 @@ show), `pages/` (one module per page family).
 from __future__ import annotations
 
 import html
+from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Scorecard, Unit
-from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment, period_end
+from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment
 from generator.render.pages.details import render_details
-from generator.render.pages.map import render_map, strategy_map_svg
+from generator.render.pages.map import render_map
 from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
 from generator.render.pages.unit import render_unit
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import SPARK_QUARTERS, milestone_state
+from generator.render.sections import SPARK_QUARTERS
 from generator.render.text import figure_attribute, inline_text, markdown_text, plotly_label
-from generator.render.views import Page, Site, StatusView, status_view
+from generator.render.views import Page, Site
 from generator.results import Report
 
 __all__ = [
@@ -42,7 +43,6 @@ __all__ = [
     "Page",
     "RenderOptions",
     "Site",
-    "StatusView",
     "details_page",
     "figure_attribute",
     "inline_text",
@@ -51,21 +51,18 @@ __all__ = [
     "make_environment",
     "map_page",
     "markdown_text",
-    "milestone_state",
-    "period_end",
     "plotly_label",
     "render_changes",
     "render_details",
     "render_home",
     "render_initiatives",
+    "render_landing",
     "render_map",
     "render_quality",
     "render_site",
     "render_unit",
     "site_nav",
     "slug",
-    "status_view",
-    "strategy_map_svg",
     "unit_page",
 ]
 
@@ -77,6 +74,12 @@ def render_site(report: Report, options: RenderOptions | None = None) -> list[Pa
     for unit in ctx.sc.units.values():
         pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
     return pages
+
+
+def render_landing(organisation: str, period: str, editions: Sequence[tuple[str, str, str]]) -> str:
+    """Render the page listing the audiences' editions: (folder, name, description) each, nothing else."""
+    template = make_environment().get_template("landing.html")
+    return template.render(organisation=organisation, period=period, editions=editions)
 
 
 def site_nav(report: Report) -> list[Any]:

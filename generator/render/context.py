@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -10,13 +9,20 @@ from typing import Any
 
 import jinja2
 
-from generator.compute import supporting_objectives
-from generator.formatting import format_value, manual_reason
 from generator.model import Objective, Scorecard
-from generator.periods import quarter_months
+from generator.present import (
+    edition_name,
+    format_date,
+    format_value,
+    kpi_status,
+    objective_status,
+    period_end,
+    period_label,
+    unit_status,
+)
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import inline_text, markdown_text, page_title, raw_block
-from generator.render.views import Link, Site, status_view
+from generator.render.views import Link, Site
 from generator.resources import TEMPLATES
 from generator.results import Report
 
@@ -78,20 +84,9 @@ def make_context(report: Report, options: RenderOptions) -> Context:
     """Index the report for rendering."""
     sc = report.scorecard
     end = period_end(report)
-    site = Site(
-        sc.organization.name,
-        str(report.period),
-        report.period.label(sc.organization.fiscal_year_start),
-        f"{end:%d %b %Y}",
-    )
+    site = Site(sc.organization.name, str(report.period), period_label(report), format_date(end), edition_name(report))
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
-    return Context(report, options, site, end, supporting_objectives(sc), objectives)
-
-
-def period_end(report: Report) -> dt.date:
-    """Return the last day of the reporting period (milestones are judged against it, not today)."""
-    year, month = quarter_months(report.period, report.scorecard.organization.fiscal_year_start)[1]
-    return dt.date(year, month, calendar.monthrange(year, month)[1])
+    return Context(report, options, site, end, report.supporters, objectives)
 
 
 # --- Links with status, shown on several pages ------------------------------------------------
@@ -99,16 +94,14 @@ def period_end(report: Report) -> dt.date:
 
 def unit_link(ctx: Context, source: str, unit_id: str) -> Link:
     """Return a link to a unit's page with its status."""
-    result = ctx.report.current.units[unit_id]
-    return Link(ctx.sc.units[unit_id].name, link(source, unit_page(unit_id)), status_view(result.status, result.score))
+    return Link(ctx.sc.units[unit_id].name, link(source, unit_page(unit_id)), unit_status(ctx.report, unit_id))
 
 
 def objective_link(ctx: Context, source: str, unit_id: str, objective_id: str) -> Link:
     """Return a link to an objective's section with its status; the note names its unit."""
-    result = ctx.report.current.objectives[(unit_id, objective_id)]
     name = ctx.objectives[(unit_id, objective_id)].name
     href = link(source, details_page(unit_id), f"obj-{slug(objective_id)}")
-    return Link(name, href, status_view(result.status, result.score), ctx.sc.units[unit_id].name)
+    return Link(name, href, objective_status(ctx.report, unit_id, objective_id), ctx.sc.units[unit_id].name)
 
 
 def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
@@ -118,6 +111,6 @@ def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
     return Link(
         ctx.sc.units[unit_id].name,
         href,
-        status_view(result.status, result.score, manual_reason(result)),
+        kpi_status(result),
         format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
     )

@@ -6,29 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.formatting import STATUS_ICONS, format_score
-from generator.results import Status
-
-
-@dataclass(frozen=True, slots=True)
-class StatusView:
-    """A status as shown: CSS class, icon, word and score."""
-
-    css: str
-    icon: str
-    word: str
-    score: str
-    manual: str = ""  # why the status was set by hand; "" when computed
-
-    @property
-    def text(self) -> str:
-        """Return icon and word, e.g. '▲ At risk'."""
-        return f"{self.icon} {self.word}"
-
-
-def status_view(status: Status, score: float | None = None, manual: str = "") -> StatusView:
-    """Return how a status and score are shown; `manual` is the reason a status was set by hand."""
-    return StatusView(status.value, STATUS_ICONS[status], status.label, format_score(score), manual)
+from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, StatusView
 
 
 @dataclass(frozen=True, slots=True)
@@ -43,18 +21,12 @@ class Link:
 
 @dataclass(frozen=True, slots=True)
 class KpiRow:
-    """One KPI line of a scorecard table."""
+    """One KPI line of a scorecard table: the KPI as shown everywhere, its link and sparkline."""
 
-    name: str
+    kpi: KpiDisplay
     href: str
-    status: StatusView
-    actual: str
-    target: str
-    trend_arrow: str
-    trend_word: str
     spark: str  # SVG polyline points, "" when too few values
     spark_label: str
-    stale: str  # "" or "latest value 2026-Q1"
 
 
 @dataclass(frozen=True, slots=True)
@@ -100,31 +72,21 @@ class Heatmap:
 
 @dataclass(frozen=True, slots=True)
 class MilestoneView:
-    """A milestone placed on the timeline, with its state at the end of the period."""
+    """A milestone placed on the timeline."""
 
-    name: str
-    due: str
-    state: str  # done | late | due
+    milestone: MilestoneDisplay
     left: float  # percent of the timeline
 
 
 @dataclass(frozen=True, slots=True)
 class InitiativeView:
-    """An initiative: its bar on the timeline, milestones and money."""
+    """An initiative: its bar on the timeline, milestones and the objectives it advances."""
 
-    name: str
-    owner: str
-    description: str
-    dates: str
+    item: InitiativeDisplay
     left: float
     width: float
     milestones: tuple[MilestoneView, ...]
     objectives: tuple[Link, ...]
-    budget: str
-    spent: str
-    spent_percent: float | None
-    over_budget: bool
-    counts: str  # "2 done, 1 late, 1 due"
 
 
 @dataclass(frozen=True, slots=True)
@@ -151,15 +113,10 @@ class CommentView:
 
 @dataclass(frozen=True, slots=True)
 class ChangeRow:
-    """A status change, as one table row."""
+    """A status change, as one table row with a link to what changed."""
 
-    level: str
-    name: str
+    change: ChangeDisplay
     href: str
-    unit: str
-    before: StatusView
-    after: StatusView
-    delta: str
 
 
 @dataclass(frozen=True, slots=True)
@@ -182,6 +139,7 @@ class Site:
     period: str
     period_label: str
     period_end: str
+    edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
 
 
 @dataclass(frozen=True, slots=True)

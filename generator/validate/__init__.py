@@ -12,6 +12,7 @@ from pathlib import Path
 from generator.errors import DataError, Problem
 from generator.load import RawDocument, RawInput
 from generator.model import Location, Scorecard, Template, Unit
+from generator.validate.audiences import check_audiences
 from generator.validate.commentary import check_commentary, parse_commentary
 from generator.validate.markup import markup_warnings
 from generator.validate.measures import check_measures
@@ -50,6 +51,7 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     outside = {uid: unit for uid, (unit, _) in units.items() if uid not in ordered}
     every = Scorecard(organization, {**ordered, **outside}, {k: t for k, (t, _) in templates.items()}, (), {}, index)
     check_units(every, problems, broken | outside.keys())
+    check_audiences(every, problems)
     measures = check_measures(raw.rows, every, problems, broken)
     commentary = check_commentary(raw.commentary, every, problems, broken)
     problems.extend(markup_warnings(raw, commentary))

@@ -17,6 +17,7 @@ from generator.model import (
     Unit,
 )
 from generator.periods import parse_quarter, year_problem
+from generator.validate.audiences import unknown_audience
 
 # --- Commentary ----------------------------------------------------------------------------
 
@@ -48,13 +49,20 @@ def check_commentary(
                 Problem(Location(raw.path), f"commentary for unknown unit '{path.stem}'{_hint(path.stem, sc.units)}")
             )
             continue
-        result[(path.stem, period)] = parse_commentary(raw, sc.units[path.stem], period, problems)
+        audiences = [a.id for a in sc.organization.audiences]
+        result[(path.stem, period)] = parse_commentary(raw, sc.units[path.stem], period, problems, audiences)
     return result
 
 
-def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Problem]) -> Commentary:
+def parse_commentary(
+    raw: RawText, unit: Unit, period: Any, problems: list[Problem], audiences: list[str] | None = None
+) -> Commentary:
     """Split commentary Markdown into sections by `## Summary`, `## Objective: id`, `## KPI: id`."""
+    declared = audiences or []
     front = _front_matter(raw, problems)
+    restricted = _audiences(
+        front.values.get("restricted_to"), Location(raw.path, front.lines.get("restricted_to", 2)), declared, problems
+    )
     body, offset = front.body, front.offset
     sections: list[tuple[str, str, str, int, dict[str, list[str]]]] = []
     current: dict[str, list[str]] = {"body": []}
@@ -86,6 +94,7 @@ def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Probl
                 )
             )
             continue
+        own = _section_audiences(parts, Location(raw.path, number), declared, problems)
         text = {k: "\n".join(v).strip() for k, v in parts.items()}
         section = CommentSection(
             kind,  # type: ignore[arg-type]
@@ -94,12 +103,42 @@ def parse_commentary(raw: RawText, unit: Unit, period: Any, problems: list[Probl
             text.get("analysis", ""),
             text.get("actions", ""),
             text.get("body", ""),
+            own,
         )
         parsed.append(section)
-    return Commentary(unit.id, period, front.values.get("author") or "", tuple(parsed), Location(raw.path))
+    author = front.values.get("author") or ""
+    return Commentary(unit.id, period, author, tuple(parsed), Location(raw.path), restricted)
 
 
-_FRONT_MATTER_KEYS = ("author",)
+_FRONT_MATTER_KEYS = ("author", "restricted_to")
+_RESTRICTED_LINE = re.compile(r"^restricted_to\s*:\s*(.*)$")
+
+
+def _section_audiences(
+    parts: dict[str, list[str]], heading: Location, known: list[str], problems: list[Problem]
+) -> tuple[str, ...] | None:
+    """Read a section's `restricted_to: board, staff` line: the first line under its heading."""
+    body = parts.get("body", [])
+    first = next((i for i, line in enumerate(body) if line.strip()), None)
+    if first is None or not (match := _RESTRICTED_LINE.match(body[first].strip())):
+        return None
+    del body[first]
+    ids = [i.strip() for i in match[1].strip().strip("[]").split(",") if i.strip()]
+    return _audiences(ids, Location(heading.path, heading.line + 1 + first), known, problems)
+
+
+def _audiences(value: Any, where: Location, known: list[str], problems: list[Problem]) -> tuple[str, ...] | None:
+    """Return the audience ids of a `restricted_to`; report a value that is no list of known ids."""
+    if value is None:
+        return None
+    ids = [value] if isinstance(value, str) else value
+    if not isinstance(ids, list) or not ids or not all(isinstance(i, str) for i in ids):
+        problems.append(Problem(where, f"restricted_to: expected a list of audience ids, e.g. [board] (got {value!r})"))
+        return ()
+    for audience in ids:
+        if audience not in known:
+            problems.append(Problem(where, f"restricted_to: {unknown_audience(audience, known)}"))
+    return tuple(ids)
 
 
 def _front_matter(raw: RawText, problems: list[Problem]) -> FrontMatter:
@@ -120,7 +159,7 @@ def _front_matter(raw: RawText, problems: list[Problem]) -> FrontMatter:
                 )
             )
             del front.values[key]
-        elif value is not None and not isinstance(value, str):
+        elif key == "author" and value is not None and not isinstance(value, str):
             problems.append(Problem(where, f"front matter: {key}: expected text (got {value!r})"))
             del front.values[key]
     return front

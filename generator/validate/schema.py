@@ -228,13 +228,22 @@ def locations(raw: RawInput) -> dict[tuple[str, ...], Location]:
             continue
         owner = ("template" if doc in raw.templates else "unit", str(doc.data.get("id")))
         index[owner] = doc.where()
+        index[(*owner, "restricted")] = doc.where(("restricted_to",))
         for i, obj in enumerate(_dicts(doc.data.get("objectives"))):
             index[(*owner, str(obj.get("id")))] = doc.where(("objectives", i))
+            index[(*owner, "restricted", "objective", str(obj.get("id")))] = doc.where(
+                ("objectives", i, "restricted_to")
+            )
             for j, kpi in enumerate(_dicts(obj.get("kpis"))):
-                index[(*owner, str(obj.get("id")), str(kpi.get("id")))] = doc.where(("objectives", i, "kpis", j))
-                index[(*owner, "kpi", str(kpi.get("id")))] = doc.where(("objectives", i, "kpis", j))
+                where = ("objectives", i, "kpis", j)
+                index[(*owner, str(obj.get("id")), str(kpi.get("id")))] = doc.where(where)
+                index[(*owner, "kpi", str(kpi.get("id")))] = doc.where(where)
+                index[(*owner, "restricted", "kpi", str(kpi.get("id")))] = doc.where((*where, "restricted_to"))
         for i, ini in enumerate(_dicts(doc.data.get("initiatives"))):
             index[(*owner, "initiative", str(ini.get("id")))] = doc.where(("initiatives", i))
+            index[(*owner, "restricted", "initiative", str(ini.get("id")))] = doc.where(
+                ("initiatives", i, "restricted_to")
+            )
         overrides = doc.data.get("overrides")
         for key in overrides if isinstance(overrides, dict) else {}:
             index[(*owner, "override", str(key))] = doc.where(("overrides", key))

@@ -15,7 +15,7 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
-from generator.export import LEVEL_COLUMNS
+from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
 from generator.results import Report, Status
 from generator.xlsx import put, save_atomically
 

@@ -7,14 +7,23 @@ from dataclasses import dataclass
 from markupsafe import Markup
 
 from generator.charts import trend_figure
-from generator.export import kpi_csv
-from generator.formatting import format_target, format_value, kpi_status_rule, manual_reason
 from generator.model import Kpi, Objective, Unit
+from generator.present import (
+    KPI_HISTORY_COLUMNS,
+    StatusView,
+    csv_text,
+    format_target,
+    format_value,
+    kpi_history_rows,
+    kpi_status,
+    objective_status,
+    perspective_name,
+)
 from generator.render.context import Context, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
 from generator.render.sections import comment_views, kpi_row
 from generator.render.text import figure_attribute
-from generator.render.views import CommentView, KpiRow, Link, Page, StatusView, status_view
+from generator.render.views import CommentView, KpiRow, Link, Page
 from generator.results import KpiResult, as_number
 
 
@@ -43,7 +52,6 @@ class KpiDetail:
     ytd: str
     polarity: str
     red_flag: str
-    rule: str  # the status rule in words; "" for categorical or untargeted KPIs
     figure: Markup
     table: tuple[DataRow, ...]  # the latest quarters, newest first
     quarters: int  # quarters in the CSV download (all of them)
@@ -89,15 +97,14 @@ def render_details(ctx: Context, unit: Unit) -> Page:
 
 
 def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective) -> ObjectiveDetail:
-    result = ctx.report.current.objectives[(unit.id, objective.id)]
-    perspective = next((p.name for p in ctx.sc.perspectives(unit.id) if p.id == objective.perspective), "")
+    perspective = perspective_name(ctx.report, unit.id, objective.perspective)
     supports = [tuple(ref.partition("/")[::2]) for ref in objective.supports]
     drivers = [o.id for o in unit.objectives if objective.id in o.drives]
     return ObjectiveDetail(
         f"obj-{slug(objective.id)}",
         objective,
         perspective,
-        status_view(result.status, result.score),
+        objective_status(ctx.report, unit.id, objective.id),
         tuple(objective_link(ctx, path, u, o) for u, o in supports if (u, o) in ctx.objectives),
         tuple(objective_link(ctx, path, u, o) for u, o in ctx.supporters.get((unit.id, objective.id), [])),
         tuple(objective_link(ctx, path, unit.id, o) for o in objective.drives),
@@ -120,11 +127,10 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         format_value(kpi, current.ytd),
         _POLARITY[kpi.polarity],
         format_target(kpi, current.red_flag),
-        kpi_status_rule(kpi, current),
         figure_attribute(figure) if figure else Markup(""),
         tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
         len(history),
-        kpi_csv(kpi, history),
+        csv_text(KPI_HISTORY_COLUMNS, kpi_history_rows(kpi, history)),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )
@@ -135,7 +141,7 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         str(r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
-        status_view(r.status, r.score, manual_reason(r)),
+        kpi_status(r),
         format_value(kpi, r.ytd),
         r.note,
     )

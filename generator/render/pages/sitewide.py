@@ -4,12 +4,20 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.formatting import status_rule
 from generator.model import Kpi, Unit
+from generator.present import (
+    StatusView,
+    banded,
+    missing_by_owner,
+    organisation_rule,
+    perspective_status,
+    status_counts,
+    unit_status,
+)
 from generator.render.context import Context, kpi_link, render_template, unit_link
 from generator.render.paths import link, map_page
-from generator.render.sections import changes_view, status_counts, timeline_view
-from generator.render.views import InitiativeView, Link, Page, StatusView, status_view
+from generator.render.sections import changes_view, timeline_view
+from generator.render.views import InitiativeView, Link, Page
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
 
@@ -36,14 +44,14 @@ def render_home(ctx: Context) -> Page:
         site=ctx.site,
         org=org,
         root=unit_link(ctx, path, root.id),
-        status=status_view(result.status, result.score),
+        status=unit_status(ctx.report, root.id),
         counts=status_counts(result.counts),
         perspectives=_perspective_cards(ctx, root.id),
         tree=_tree(ctx, path, root),
         changes=changes_view(ctx, path, None, limit=5),
         links=_home_links(ctx, path),
-        rule=status_rule(org.status_bands),
-        banded=org.status_bands is not None,
+        rule=organisation_rule(ctx.report),
+        banded=banded(ctx.report),
     )
     return Page(path, org.name, text)
 
@@ -59,11 +67,7 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
 
 
 def _perspective_cards(ctx: Context, unit_id: str) -> list[tuple[str, StatusView]]:
-    results = ctx.report.current.perspectives
-    return [
-        (p.name, status_view(results[(unit_id, p.id)].status, results[(unit_id, p.id)].score))
-        for p in ctx.sc.perspectives(unit_id)
-    ]
+    return [(p.name, perspective_status(ctx.report, unit_id, p.id)) for p in ctx.sc.perspectives(unit_id)]
 
 
 def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
@@ -135,18 +139,49 @@ def render_quality(ctx: Context) -> Page:
     for row in rows:
         by_unit[row.unit] = by_unit.get(row.unit, 0) + 1
     manual = [row for unit in ctx.sc.units.values() for row in _manual_rows(ctx, path, unit)]
+    missing = _missing(ctx, path)
     text = render_template(
         ctx.options,
         "quality.md",
         site=ctx.site,
         manual=manual[:TABLE_LIMIT],
         manual_hidden=max(0, len(manual) - TABLE_LIMIT),
+        missing=missing,
+        missing_count=sum(len(m.values) for m in missing),
         rows=rows[:TABLE_LIMIT],
         hidden=max(0, len(rows) - TABLE_LIMIT),
         owners=sorted(owners.items(), key=lambda i: -i[1]),
         units=sorted(by_unit.items(), key=lambda i: -i[1]),
     )
     return Page(path, "Data quality", text)
+
+
+@dataclass(frozen=True, slots=True)
+class OwnerTodo:
+    """An owner's values still missing for the period, each linked to its KPI."""
+
+    owner: str
+    count: int
+    values: tuple[Link, ...]  # the first few: name "KPI (Unit)", note the period
+    hidden: int
+
+
+OWNER_VALUES_SHOWN = 12  # values listed per owner on the quality page; the rest counted
+
+
+def _missing(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
+    """Return, per owner, the values due for the period and not reported yet (from the display layer)."""
+    todos = []
+    for owner in missing_by_owner(ctx.report):
+        shown = owner.values[:OWNER_VALUES_SHOWN]
+        links = tuple(_missing_link(ctx, path, v.unit, v.kpi, f"{v.kpi_name} ({v.unit_name})", v.period) for v in shown)
+        todos.append(OwnerTodo(owner.owner, len(owner.values), links, len(owner.values) - len(shown)))
+    return tuple(todos[:TABLE_LIMIT])
+
+
+def _missing_link(ctx: Context, path: str, unit_id: str, kpi_id: str, name: str, period: str) -> Link:
+    link_ = kpi_link(ctx, path, unit_id, kpi_id)
+    return Link(name, link_.href, link_.status, period)
 
 
 def _manual_rows(ctx: Context, path: str, unit: Unit) -> list[QualityRow]:

@@ -6,13 +6,21 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.charts import heatmap_figure
-from generator.formatting import STATUS_ICONS, format_score, format_value, status_rule
 from generator.model import Objective, Scorecard, Unit
+from generator.present import (
+    STATUS_ICONS,
+    format_score,
+    format_value,
+    own_unit_rule,
+    perspective_status,
+    status_counts,
+    unit_status,
+)
 from generator.render.context import Context, objective_link, render_template, unit_link
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import changes_view, comment_views, kpi_row, status_counts, timeline_view
+from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
 from generator.render.text import figure_attribute, plotly_label
-from generator.render.views import Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock, status_view
+from generator.render.views import Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
 
 
 def render_unit(ctx: Context, unit: Unit) -> Page:
@@ -25,7 +33,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         "unit.md",
         site=ctx.site,
         unit=unit,
-        status=status_view(result.status, result.score),
+        status=unit_status(ctx.report, unit.id),
         counts=status_counts(result.counts),
         ancestors=[unit_link(ctx, path, a.id) for a in reversed(ctx.sc.ancestors(unit.id))],
         children=[unit_link(ctx, path, c.id) for c in children],
@@ -35,15 +43,9 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         comments=comment_views(ctx, unit, None),
         changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
-        rule=_own_rule(ctx.sc, unit),
+        rule=own_unit_rule(ctx.report, unit.id),
     )
     return Page(path, unit.name, text)
-
-
-def _own_rule(sc: Scorecard, unit: Unit) -> str:
-    """Return the unit's status rule in words where it differs from the organisation's, else ""."""
-    bands = sc.status_bands(unit.id)
-    return status_rule(bands) if bands != sc.organization.status_bands else ""
 
 
 def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
@@ -65,12 +67,13 @@ def _subtree(sc: Scorecard, unit_id: str) -> list[str]:
 
 
 def _scorecard(ctx: Context, source: str, unit: Unit) -> list[PerspectiveBlock]:
-    blocks, results = [], ctx.report.current
+    blocks = []
     for p in ctx.sc.perspectives(unit.id):
         objectives = tuple(_objective_row(ctx, source, unit.id, o) for o in unit.objectives if o.perspective == p.id)
         if objectives:
-            result = results.perspectives[(unit.id, p.id)]
-            blocks.append(PerspectiveBlock(p.name, p.description, status_view(result.status, result.score), objectives))
+            blocks.append(
+                PerspectiveBlock(p.name, p.description, perspective_status(ctx.report, unit.id, p.id), objectives)
+            )
     return blocks
 
 

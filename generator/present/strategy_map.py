@@ -1,15 +1,24 @@
 """Lay out a unit's strategy map: perspectives as bands, objectives as boxes, `drives` as arrows.
 
-Pure geometry: objectives and statuses come in, positions come out; `_strategy_map.svg`
-draws them. The first perspective (financial) is the top band, the last (learning) the bottom,
+Objectives and statuses come in, positions come out, and `strategy_map_svg` draws them with
+`site_templates/shared/strategy_map.svg`: the site shows the SVG inline, the packs as an image. The first perspective (financial) is the top band, the last (learning) the bottom,
 so cause-and-effect arrows mostly point upwards.
 """
 
 from __future__ import annotations
 
+import functools
 import textwrap
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+
+import jinja2
+from markupsafe import Markup
+
+from generator.model import Unit
+from generator.present.kpis import objective_status
+from generator.resources import TEMPLATES
+from generator.results import Report
 
 WIDTH = 960
 LABEL_WIDTH = 150  # left column with the perspective names
@@ -147,3 +156,29 @@ def _arrow(source: MapBox, target: MapBox) -> MapArrow:
         )
     direction = 1 if ty > sy else -1
     return MapArrow(source.id, target.id, sx, sy + direction * source.h / 2, tx, ty - direction * (target.h / 2 + 4))
+
+
+def strategy_map(report: Report, unit: Unit, href: Callable[[str], str]) -> StrategyMap:
+    """Lay out a unit's strategy map from the report; boxes link to `href(objective id)`."""
+    objectives = []
+    for o in unit.objectives:
+        view = objective_status(report, unit.id, o.id)
+        objectives.append(MapObjective(o.id, o.name, o.perspective, o.drives, view.css, view.text, view.score))
+    perspectives = [(p.id, p.name) for p in report.scorecard.perspectives(unit.id)]
+    return layout_strategy_map(perspectives, objectives, href)
+
+
+def strategy_map_svg(drawing: StrategyMap) -> Markup:
+    """Return the map as SVG markup, every label escaped."""
+    return Markup(_environment().get_template("strategy_map.svg").render(map=drawing))
+
+
+@functools.cache
+def _environment() -> jinja2.Environment:
+    return jinja2.Environment(
+        loader=jinja2.FileSystemLoader(TEMPLATES / "shared"),
+        autoescape=True,
+        undefined=jinja2.StrictUndefined,
+        trim_blocks=True,
+        lstrip_blocks=True,
+    )
