@@ -308,13 +308,15 @@ def test_a_work_folder_holding_the_users_config_is_refused(project: Path) -> Non
 def test_the_work_folder_is_emptied_but_its_neighbours_are_kept(project: Path) -> None:
     (project / "build" / "pdf").mkdir(parents=True)  # where `scorecard pdf` writes by default
     (project / "build" / "pdf" / "2026-Q2-root.pdf").write_bytes(b"%PDF")
+    (project / "pages" / "stale.md").write_text("# Gone soon\n", encoding="utf-8")
     assert _cli_build().exit_code == 0
+    docs = project / "build" / "docs"
+    assert (docs / "stale.md").is_file()
+    (project / "pages" / "stale.md").unlink()
     (project / "pages" / "about.md").write_text("# About\n", encoding="utf-8")
-    (project / "build" / "docs" / "stale.md").write_text("from an earlier build\n", encoding="utf-8")
     assert _cli_build().exit_code == 0
     assert (project / "build" / "pdf" / "2026-Q2-root.pdf").read_bytes() == b"%PDF"
-    docs = project / "build" / "docs"
-    assert (docs / "about.md").is_file() and not (docs / "stale.md").exists()
+    assert (docs / "about.md").is_file() and not (docs / "stale.md").exists()  # the earlier build's copy
 
 
 # --- Two builds at once, and builds killed at any moment --------------------------------------
