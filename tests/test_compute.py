@@ -477,3 +477,11 @@ def test_an_annual_kpis_manual_status_keeps_its_reason_all_year(tree: Tree) -> N
     project = tree(base=None, **files, **{"measures__m.csv": rows, "measures__q.csv": "unit,kpi,period,value\ncouncil,calls,2026-Q2,1\n"})
     visits = report_for(project, "2026-Q2").current.kpis[("council", "visits")]
     assert (visits.status, visits.manual, visits.note) == (Status.GREEN, True, "Audited accounts delayed")
+
+
+def test_only_kpis_rated_otherwise_than_their_unit_have_a_rule_of_their_own(tree: Tree) -> None:
+    from generator.present import own_kpi_rules
+
+    report = report_for(_council(tree, "unit,kpi,period,value\ncouncil,visits,2026-Q2,379\n"), "2026-Q2")
+    # Temperature's range is rated by the council's own bands: not listed; the red flag and own bands are
+    assert [names for _, names in own_kpi_rules(report, "council")] == [("Calls answered",), ("Strict KPI",)]

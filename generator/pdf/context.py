@@ -32,6 +32,7 @@ from generator.present import (
     kpi_display,
     objective_status,
     own_kpi_rules,
+    own_unit_rule,
     period_end,
     period_label,
     perspective_status,
@@ -243,6 +244,7 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
         counts=status_counts(result.counts),
         exceptions=exceptions(unit_kpis(report, child)),
         note=_note(sc.commentary.get((child.id, report.period)), "unit"),
+        rule=own_unit_rule(report, child.id),
     )
 
 

@@ -71,6 +71,7 @@ class ChildView:
     counts: tuple[Count, ...]
     exceptions: tuple[KpiDisplay, ...]
     note: Note | None
+    rule: str = ""  # the unit's status rule in words, where it differs from the organisation's
 
 
 @dataclass(frozen=True, slots=True)

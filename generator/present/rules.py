@@ -43,10 +43,11 @@ def kpi_rule(report: Report, unit_id: str, kpi: Kpi) -> str:
 
 def own_kpi_rules(report: Report, unit_id: str) -> Rules:
     """Return each status rule of the unit's KPIs other than the unit's, with the names of the KPIs rated by it."""
-    general = unit_rule(report, unit_id)
+    bands = report.scorecard.status_bands(unit_id)
+    general = {status_rule(bands), status_rule(bands, band=True)}  # a range target reads the unit's rule too
     names: dict[str, list[str]] = {}
     for kpi in (k for o in report.scorecard.units[unit_id].objectives for k in o.kpis):
         rule = kpi_rule(report, unit_id, kpi)
-        if rule and rule != general:
+        if rule and rule not in general:
             names.setdefault(rule, []).append(kpi.name)
     return tuple((rule, tuple(kpis)) for rule, kpis in names.items())
