@@ -18,6 +18,7 @@ from dataclasses import dataclass
 
 from generator.compute import compute_report
 from generator.errors import Problem
+from generator.formula import parse_formula
 from generator.model import (
     Commentary,
     CommentSection,
@@ -254,18 +255,60 @@ def _weighted_out(sc: Scorecard, seen: Visibility, audience: str) -> Scorecard:
 
 
 def lone_restricted_warnings(report: Report) -> list[Problem]:
-    """Warn where a score an audience sees is made of exactly one item restricted from it."""
+    """Warn where a score or value an audience sees is made of exactly one item restricted from it."""
     sc = report.scorecard
-    if not sc.organization.audiences or not sc.organization.rollup_restricted:
+    if not sc.organization.audiences:
         return []
+    counted = sc.organization.rollup_restricted  # else restricted items weigh nothing in scores and roll-ups
     seen = visibility(sc)
     problems = []
     for audience in audience_ids(sc):
         for unit in sc.units.values():
             if not seen.unit(audience, unit.id):
                 continue
-            problems += _lone_in_unit(report, seen, audience, unit)
+            problems += _lone_in_unit(report, seen, audience, unit) if counted else []
+            problems += _revealing_values(report, seen, audience, unit, counted)
     return problems
+
+
+def _revealing_values(report: Report, seen: Visibility, audience: str, unit: Unit, counted: bool) -> list[Problem]:
+    """Warn where a visible KPI's value is made of one restricted part: the visible parts give it away.
+
+    A roll-up shows its visible children beside the total, and a formula shows its other inputs, so
+    the one restricted part is the difference (or the inverse) of what the edition shows.
+    """
+    sc, problems = report.scorecard, []
+    for obj in unit.objectives:
+        for kpi in obj.kpis:
+            if not seen.kpi(audience, unit.id, kpi.id):
+                continue
+            if kpi.rollup and counted:
+                fix = "set `rollup_restricted: false` in organization.yaml, or restrict this KPI too"
+                hidden = [
+                    f"unit '{c.id}'"
+                    for c in sc.children(unit.id)
+                    if any(k.id == kpi.id for o in c.objectives for k in o.kpis)
+                    and not seen.kpi(audience, c.id, kpi.id)
+                ]
+            elif kpi.formula:
+                names = parse_formula(kpi.formula).names
+                fix = "restrict this KPI too, or compute it without the restricted input"
+                hidden = [f"kpi '{n}'" for n in sorted(names) if not seen.kpi(audience, unit.id, n)]
+            else:
+                continue
+            if len(hidden) == 1:
+                what = f"kpi '{kpi.id}' of unit '{unit.id}'"
+                problems.append(_reveals(sc.where(unit.id, "kpi", kpi.id), what, hidden[0], audience, fix))
+    return problems
+
+
+def _reveals(where: Location, what: str, item: str, audience: str, fix: str) -> Problem:
+    return Problem(
+        where,
+        f"{what}: its value in the '{audience}' edition includes one item restricted from it ({item}), and the "
+        f"edition shows the other parts, so the value reveals it ({fix})",
+        "warning",
+    )
 
 
 def _lone_in_unit(report: Report, seen: Visibility, audience: str, unit: Unit) -> list[Problem]:

@@ -152,9 +152,13 @@ def _unique_audiences(items: tuple[Audience, ...]) -> tuple[Audience, ...]:
     return items
 
 
-AudienceIds = Annotated[tuple[Id, ...], Field(min_length=1)]
+def _one_or_many(value: object) -> object:
+    return (value,) if isinstance(value, str) else value  # `restricted_to: board` as commentary sections write it
+
+
+AudienceIds = Annotated[tuple[Id, ...], BeforeValidator(_one_or_many), Field(min_length=1)]
 RESTRICTED_TO = (
-    "Audience ids (from organization.yaml) whose editions show it; without it, every audience. "
+    "Audience ids (from organization.yaml) whose editions show it, a list or one id; without it, every audience. "
     "Inherited by everything it holds."
 )
 

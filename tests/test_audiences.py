@@ -107,10 +107,33 @@ def test_a_visible_score_made_of_one_restricted_item_is_warned_about(tree: Tree)
     root = root.replace("    perspective: financial\n", "    perspective: financial\n    restricted_to: [board]\n", 1)
     project = _project(tree, **{"content__units__root.yaml": root})
     warnings = [str(p).replace(f"{project}/", "") for p in lone_restricted_warnings(_report(project))]
-    assert warnings == [
+    assert [w for w in warnings if "its score" in w] == [
         "content/units/root.yaml:1: warning: perspective 'financial' of unit 'root': its score in the 'staff' "
         "edition comes from one item restricted from it (objective 'grow'), so the score reveals it "
         "(add a visible item, or set `rollup_restricted: false` in organization.yaml)"
+    ]
+
+
+def test_a_visible_value_with_one_restricted_part_is_warned_about(tree: Tree) -> None:
+    # root's total_tickets sums team-a (shown) and team-b (the board's): the difference is team-b's
+    project = _project(tree)
+    warnings = [str(p).replace(f"{project}/", "") for p in lone_restricted_warnings(_report(project))]
+    assert warnings == [
+        "content/units/root.yaml:18: warning: kpi 'total_tickets' of unit 'root': its value in the 'staff' edition "
+        "includes one item restricted from it (unit 'team-b'), and the edition shows the other parts, so the value "
+        "reveals it (set `rollup_restricted: false` in organization.yaml, or restrict this KPI too)"
+    ]
+    organization = AUDIENCES + "rollup_restricted: false\n"
+    assert lone_restricted_warnings(_report(_project(tree, **{"content__organization.yaml": organization}))) == []
+    # a formula of one restricted input shows it, inverted, whatever rollup_restricted says
+    team = (tree() / "content/templates/team.yaml").read_text(encoding="utf-8")
+    team = team.replace("        weight: 0\n", "        weight: 0\n        restricted_to: [board]\n", 1)
+    project = _project(tree, **{"content__organization.yaml": organization, "content__templates__team.yaml": team})
+    warnings = [str(p).replace(f"{project}/", "") for p in lone_restricted_warnings(_report(project))]
+    assert warnings == [
+        "content/templates/team.yaml:23: warning: kpi 'cost_per_ticket' of unit 'team-a': its value in the 'staff' "
+        "edition includes one item restricted from it (kpi 'cost'), and the edition shows the other parts, so the "
+        "value reveals it (restrict this KPI too, or compute it without the restricted input)"
     ]
 
 
@@ -229,3 +252,9 @@ def test_a_restricted_kpis_manual_status_and_missing_values_stay_in_their_editio
     assert any(row["manual"] and row["note"] == "Quokka contract dispute" for row in export_rows(board))
     pack = build_pack(staff, "root", 2, dt.date(2026, 7, 1))
     assert "Quokka" not in repr(pack) and "team-b" not in repr(pack)
+
+
+def test_one_audience_may_be_written_without_a_list(tree: Tree) -> None:
+    team_b = "id: team-b\nname: Team B\nparent: root\ntemplate: team\nrestricted_to: board\n"
+    seen = visibility(load_tree(_project(tree, **{"content__units__team-b.yaml": team_b})))
+    assert seen.units["team-b"] == frozenset({"board"})
