@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.errors import DataError
 from generator.load import load_input
+from generator.validate import validate_input
 from tests.conftest import Tree, load_tree
 
 
@@ -216,6 +217,27 @@ def test_a_query_that_writes_reads_outside_or_lacks_columns_is_refused(tree: Tre
     project = _project(tree, {"q.sql": query})
     assert _errors(project) == [f"measures/q.sql: error: {message}"]
     assert sorted(p.name for p in (project / "measures").iterdir()) == ["q.sql", "root.csv", "teams.csv"]
+
+
+@pytest.mark.parametrize("target", ["../.env", "{project}/.env", "{project}/measures/../.env", "sub/../../.env"])
+def test_a_query_reads_nothing_of_the_current_folder_outside_the_measures_folder(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    project = tree()
+    (project / ".env").write_text("DB_PASSWORD=hunter2\n", encoding="utf-8")
+    (project / "measures" / "sub").mkdir()
+    path = target.format(project=project)
+    (project / "measures" / "h.sql").write_text(
+        f"SELECT 'root' unit, 'income' kpi, '2026-Q3' period, 1 AS value, content AS note FROM read_text('{path}')",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)  # the project folder, as a user runs `scorecard check`
+    with pytest.raises(DataError) as caught:
+        validate_input(load_input(Path("content"), Path("measures")))
+    assert [str(p) for p in caught.value.problems] == [
+        f'measures/h.sql: error: query failed: Permission Error: Cannot access file "{path}" - '
+        "file system operations are disabled by configuration"
+    ]
 
 
 def _project(tree: Tree, files: dict[str, str]) -> Path:

@@ -90,8 +90,10 @@ def _run_duckdb(query: Query, measures: Path) -> tuple[list[str], list[Sequence[
     con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
     try:
         statement = _one_select(con, query.text)
-        # Only the measures folder is readable ('./' is it: see _inside), and nothing can change that.
-        con.execute(f"SET allowed_directories=[{_quote(str(measures) + os.sep)}, './']")
+        # Only the measures folder is readable, and nothing can change that. Relative paths resolve
+        # against it (see _inside); './' must not be listed: DuckDB expands it to the folder current
+        # when the setting is made (the project's, holding .env and the like), not when a file is read.
+        con.execute(f"SET allowed_directories=[{_quote(str(measures.resolve()) + os.sep)}]")
         con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
         timer = threading.Timer(QUERY_SECONDS, con.interrupt)
