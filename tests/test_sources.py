@@ -267,6 +267,68 @@ def test_a_sqlalchemy_source_runs_its_query_on_the_named_database(tree: Tree, tm
     assert [(m.kpi, m.value) for m in sc.measures if str(m.raw_period) == "2026-Q3"] == [("income", 99.0)]
 
 
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT * FROM results").fetchall()
+    db.close()
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("WITH x AS (SELECT 1) DELETE FROM results", "DELETE"),
+        ("WITH x AS (SELECT 'root', 'income', '2026-Q4', 1.0) INSERT INTO results SELECT * FROM x", "INSERT"),
+        ("DELETE FROM results", "DELETE"),
+        ("SELECT unit, kpi, period, value FROM results; DELETE FROM results", "SELECT, DELETE"),
+    ],
+)
+def test_a_query_on_a_database_that_would_write_is_refused_and_changes_nothing(
+    tree: Tree, tmp_path: Path, query: str, found: str
+) -> None:
+    _sqlite(tmp_path / "warehouse.db")
+    project = _project(tree, {"w.sql": query, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/warehouse.db\n"})
+    assert _errors(project) == [
+        f"measures/w.sql: error: expected one SELECT query (found: {found}); a measures query reads, it never writes"
+    ]
+    assert _rows(tmp_path / "warehouse.db") == [("root", "income", "2026-Q3", 99.0)]
+
+
+def test_a_sqlite_database_is_opened_read_only_behind_the_query_check(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.sources.query._one_read", lambda text: None)  # the second guard alone
+    _sqlite(tmp_path / "warehouse.db")
+    url = f"sqlite:///{tmp_path}/warehouse.db"
+    project = _project(
+        tree, {"w.sql": "WITH x AS (SELECT 1) DELETE FROM results", "sources.yaml": f"w.sql:\n  url: {url}\n"}
+    )
+    assert _errors(project) == [f"measures/w.sql: error: query failed on {url}: attempt to write a readonly database"]
+    assert _rows(tmp_path / "warehouse.db") == [("root", "income", "2026-Q3", 99.0)]
+
+
+def test_a_missing_sqlite_file_is_an_error_and_not_created(tree: Tree, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/no such file.db"
+    project = _project(tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n"})
+    assert _errors(project) == [f"measures/w.sql: error: query failed on {url}: unable to open database file"]
+    assert list(tmp_path.glob("no such*")) == []
+
+
+def test_a_query_the_parser_cannot_read_is_refused_with_the_way_out(tree: Tree, tmp_path: Path) -> None:
+    _sqlite(tmp_path / "warehouse.db")
+    project = _project(
+        tree,
+        {
+            "w.sql": "SELECT TOP 5 * FROM results",
+            "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/warehouse.db\n",
+        },
+    )
+    assert _errors(project) == [
+        'measures/w.sql: error: not read as one SELECT query (Parser Error: syntax error at or near "5"); '
+        "write it in standard SQL, or keep SQL only your database understands in a view and select from the view"
+    ]
+
+
 def test_a_password_in_sources_yaml_is_refused_and_never_repeated(tree: Tree) -> None:
     project = _project(
         tree,
@@ -291,10 +353,11 @@ def test_a_password_from_the_environment_is_used_and_kept_out_of_errors(
             "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n  password_env: WAREHOUSE_PASSWORD\n",
         },
     )
-    # SQLite takes no password, so it refuses the URL; the error names the database without it
-    url = f"sqlite:///{tmp_path}/w.db"
+    # SQLite takes no password, so the source is refused before anything is opened
     errors = _errors(project)
-    assert errors == [f"measures/w.sql: error: query failed on {url}: Invalid SQLite URL: {url}"]
+    assert errors == [
+        "measures/w.sql: error: a SQLite database takes no user name or password: remove username_env and password_env"
+    ]
     assert "s3cret" not in "".join(errors)
 
 
@@ -383,6 +446,7 @@ def test_a_database_query_running_too_long_is_stopped(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    _sqlite(tmp_path / "w.db")
     forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, max(i) AS value FROM n"
     project = _project(tree, {"w.sql": forever, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n"})
     assert _errors(project) == ["measures/w.sql: error: query ran longer than 0.05 s and was stopped"]

@@ -3,7 +3,9 @@
 A query is untrusted like any input: DuckDB runs it with file access limited to the measures
 folder, one SELECT only (no COPY, ATTACH, INSTALL), a time limit and a row limit. A database named
 in `measures/sources.yaml` gets its credentials from environment variables only; they are never
-written anywhere, error messages included.
+written anywhere, error messages included. It is only read: one SELECT (checked by DuckDB's
+parser), in a read-only transaction where the database has one (SQLite opened read-only,
+PostgreSQL/Oracle/MySQL `SET TRANSACTION READ ONLY`), always rolled back.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ import datetime as dt
 import decimal
 import os
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -192,8 +195,57 @@ def _source_problem(entry: dict[str, Any]) -> str:
 
 def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequence[Any]]]:
     import sqlalchemy
-    from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
+
+    _one_read(query.text)
+    url, secrets = _connect_url(source)
+    shown = _shown(source.url)
+    timer: threading.Timer | None = None
+    try:
+        engine = sqlalchemy.create_engine(_read_only_url(url), poolclass=NullPool)
+        with engine.connect() as connection:
+            try:
+                _read_only_transaction(connection)
+                timer = threading.Timer(QUERY_SECONDS, _cancel, [connection.connection.dbapi_connection])
+                timer.start()
+                result = connection.execution_options(stream_results=True).exec_driver_sql(query.text)
+                names = list(result.keys())
+                return names, _fetch(result)
+            finally:
+                with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):  # closing rolls back as well
+                    connection.rollback()  # whatever the database let through is never kept
+    except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
+        if timer is not None and timer.finished.is_set():
+            raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
+        raise _Failed(_hide(f"query failed on {shown}: {_reason(exc)}", secrets)) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _one_read(text: str) -> None:
+    """Refuse anything but one read query, classified by DuckDB's parser (a PostgreSQL grammar).
+
+    A database's own guard comes on top (see _read_only_url, _read_only_transaction): the parser
+    sees `WITH d AS (DELETE ... RETURNING *) SELECT ...` as a SELECT.
+    """
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise _Failed(
+            f"not read as one SELECT query ({_first_line(str(exc))}); write it in standard SQL, or keep "
+            "SQL only your database understands in a view and select from the view"
+        ) from None
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise _Failed(f"expected one SELECT query (found: {kinds}); a measures query reads, it never writes")
+
+
+def _connect_url(source: Source) -> tuple[Any, list[str]]:
+    """Return the source's URL with the user name and password from the environment, and those secrets."""
+    from sqlalchemy.engine import make_url
 
     secrets, url = [], make_url(source.url)
     for variable, part in ((source.username_env, "username"), (source.password_env, "password")):
@@ -202,24 +254,36 @@ def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequenc
                 raise _Failed(f"environment variable {variable} ({part} of the database in sources.yaml) is not set")
             secrets.append(value)
             url = url.set(username=value) if part == "username" else url.set(password=value)
-    timer: threading.Timer | None = None
-    try:
-        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
-        with engine.connect() as connection:
-            timer = threading.Timer(QUERY_SECONDS, _cancel, [connection.connection.dbapi_connection])
-            timer.start()
-            result = connection.execution_options(stream_results=True).exec_driver_sql(query.text)
-            names = list(result.keys())
-            return names, _fetch(result)
-    except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
-        if timer is not None and timer.finished.is_set():
-            raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
-        raise _Failed(
-            _hide(f"query failed on {url.render_as_string(hide_password=True)}: {_reason(exc)}", secrets)
-        ) from None
-    finally:
-        if timer is not None:
-            timer.cancel()
+    if url.get_backend_name() == "sqlite" and (url.username or url.password):
+        raise _Failed("a SQLite database takes no user name or password: remove username_env and password_env")
+    return url, secrets
+
+
+def _read_only_url(url: Any) -> Any:
+    """Open a SQLite file read-only (a wrong path is an error then, not a new empty database)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return url
+    if str(url.query.get("uri", "")).lower() in ("true", "1"):
+        return url.update_query_dict({"mode": "ro"})
+    return url.set(database="file:" + urllib.parse.quote(url.database)).update_query_dict({"mode": "ro", "uri": "true"})
+
+
+def _read_only_transaction(connection: Any) -> None:
+    """Make the transaction read-only where the database can: a SELECT calling a function that writes fails."""
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+    elif backend in ("postgresql", "oracle"):
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif backend in ("mysql", "mariadb"):
+        connection.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")  # the connection is not pooled
+
+
+def _shown(url: str) -> str:
+    """Return the URL as error messages show it: the password masked."""
+    from sqlalchemy.engine import make_url
+
+    return str(make_url(url).render_as_string(hide_password=True))
 
 
 def _cancel(connection: Any) -> None:
