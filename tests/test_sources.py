@@ -342,6 +342,42 @@ def test_a_password_in_sources_yaml_is_refused_and_never_repeated(tree: Tree) ->
     assert "s3cret" not in "".join(errors)
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("postgresql://127.0.0.1:1/fin?password=S3cretPW", "password"),
+        ("postgresql://reporting@127.0.0.1:1/fin?sslmode=require&sslpassword=S3cretPW", "sslpassword"),
+        ("mysql://127.0.0.1/fin?PWD=S3cretPW", "PWD"),
+        ("postgresql://127.0.0.1/fin?access_token=S3cretPW", "access_token"),
+        ("mssql+pyodbc:///?odbc_connect=DRIVER%3Dx%3BPWD%3DS3cretPW", "odbc_connect"),
+    ],
+)
+def test_a_credential_in_the_url_query_string_is_refused_and_never_repeated(
+    tree: Tree, url: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n"})
+    errors = _errors(project)
+    assert errors == [
+        f"measures/sources.yaml:2: error: url: its query string holds a credential ({name}=...); remove it and "
+        "name the environment variable holding the password in `password_env`"
+    ]
+    assert "S3cretPW" not in "".join(errors) + "".join(capsys.readouterr())
+
+
+def test_a_url_in_an_error_shows_its_query_values_and_password_masked(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIN_PASSWORD", "S3cretPW")
+    url = "postgresql+psycopg2://reporting@127.0.0.1:1/fin?sslmode=require&application_name=q3"
+    project = _project(
+        tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n  password_env: FIN_PASSWORD\n"}
+    )
+    assert _errors(project) == [
+        "measures/w.sql: error: query failed on postgresql+psycopg2://reporting@127.0.0.1:1/fin?application_name=***"
+        "&sslmode=***: its database driver is not installed (psycopg2)"
+    ]
+
+
 def test_a_password_from_the_environment_is_used_and_kept_out_of_errors(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:

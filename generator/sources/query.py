@@ -14,6 +14,7 @@ import contextlib
 import datetime as dt
 import decimal
 import os
+import re
 import threading
 import urllib.parse
 from collections.abc import Iterator, Sequence
@@ -35,6 +36,9 @@ _DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "temp_directory": "",
 }
 _SOURCE_KEYS = {"url", "username_env", "password_env"}
+# URL query parameters that carry a secret: password=, sslpassword=, pwd=, api_key=, access_token=, ...
+_SECRET_NAME = re.compile(r"pass|pwd|secret|token|credential|(^|_|api|access|private)key$")
+_SECRET_IN_VALUE = re.compile(r"(^|;)\s*(pwd|password)\s*=", re.IGNORECASE)  # odbc_connect=...;PWD=...
 
 
 @dataclass(frozen=True)
@@ -190,7 +194,19 @@ def _source_problem(entry: dict[str, Any]) -> str:
         return "url: not a SQLAlchemy URL (expected e.g. postgresql+psycopg://reporting@db.example.org/finance)"
     if url.password is not None:
         return "url: holds a password; remove it and name the environment variable holding it in `password_env`"
+    if name := next((str(k) for k, v in url.query.items() if _credential(str(k), v)), ""):
+        return (
+            f"url: its query string holds a credential ({name}=...); remove it and name the environment "
+            "variable holding the password in `password_env`"
+        )
     return ""
+
+
+def _credential(name: str, value: str | tuple[str, ...]) -> bool:
+    """Return whether a URL query parameter looks like a secret (by its name, or an ODBC string holding PWD=)."""
+    name = name.lower()
+    values = (value,) if isinstance(value, str) else value
+    return bool(_SECRET_NAME.search(name) or any(_SECRET_IN_VALUE.search(v) for v in values))
 
 
 def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequence[Any]]]:
@@ -280,10 +296,12 @@ def _read_only_transaction(connection: Any) -> None:
 
 
 def _shown(url: str) -> str:
-    """Return the URL as error messages show it: the password masked."""
+    """Return the URL as messages show it: the password and every query value masked."""
     from sqlalchemy.engine import make_url
 
-    return str(make_url(url).render_as_string(hide_password=True))
+    parsed = make_url(url)
+    masked = parsed.set(query={k: "***" for k in parsed.query})
+    return str(masked.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
 
 
 def _cancel(connection: Any) -> None:
