@@ -198,7 +198,9 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
         return
     sc = report.scorecard
     label = report.period.label(sc.organization.fiscal_year_start)
-    written = write_owner_workbooks(assignments, report.period, label, sc.organization.name, out)
+    written = write_owner_workbooks(
+        assignments, report.period, label, sc.organization.name, out, missing_only=missing_only, measures=measures
+    )
     for w in written:
         how = " (replaced the one an earlier collect wrote)" if w.replaced else ""
         count = len(w.assignment.values)

@@ -158,8 +158,8 @@ def test_missing_only_writes_only_what_is_missing_and_check_lists_it_per_owner(t
     )
     assert code == 0
     assert out.splitlines() == [
-        f"Wrote {project}/c/2026-Q2-bo.xlsx: 1 value for Bo",
-        f"Wrote {project}/c/2026-Q2-cy.xlsx: 4 values for Cy",
+        f"Wrote {project}/c/2026-Q2-bo-missing.xlsx: 1 value for Bo",
+        f"Wrote {project}/c/2026-Q2-cy-missing.xlsx: 4 values for Cy",
         "2 workbooks, 5 values to report for 2026-Q2.",
     ]
     code, out, _ = run("check", *_paths(project), "--period", "2026-Q2")
@@ -169,6 +169,41 @@ def test_missing_only_writes_only_what_is_missing_and_check_lists_it_per_owner(t
         "  Cy: team-a/total_tickets 2026-05, team-a/total_tickets 2026-06, team-b/total_tickets 2026-05, "
         "team-b/total_tickets 2026-06",
     ]
+
+
+def _note(path: Path, key: tuple[str, str, str], note: str) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet = book["Scorecard"]
+    [row] = [r for r in range(2, sheet.max_row + 1) if tuple(sheet.cell(r, c).value for c in (1, 2, 3)) == key]
+    sheet.cell(row, 5).value = note
+    book.save(path)
+
+
+def test_the_reminder_cycle_keeps_every_returned_workbook_and_a_late_value_is_no_duplicate(tree: Tree) -> None:
+    project = tree()
+    measures = project / "measures"
+    run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "first"))
+    first = project / "first" / "2026-Q3-cy.xlsx"
+    _fill(first, {("team-a", "total_tickets", "2026-07"): 10})
+    _note(first, ("team-a", "total_tickets", "2026-08"), "figure late: the ticket tool was migrated")
+    shutil.copy(first, measures)
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q3", "--missing-only", "--out", str(project / "reminders")
+    )
+    assert code == 0 and f"Wrote {project}/reminders/2026-Q3-cy-missing.xlsx: 7 values for Cy" in out
+    reminder = project / "reminders" / "2026-Q3-cy-missing.xlsx"
+    _fill(reminder, {("team-a", "total_tickets", "2026-08"): 12})
+    for path in (project / "reminders").iterdir():
+        shutil.copy(path, measures)
+    assert (measures / "2026-Q3-cy.xlsx").read_bytes() == first.read_bytes()  # the first return is still there
+    code, out, err = run("export", *_paths(project), "--period", "2026-Q3", "--format", "csv")
+    assert code == 0, err
+    [row] = [r for r in out.splitlines() if ",team-a," in r and "total_tickets" in r]
+    assert ",22.0," in row or ",22," in row  # 10 + 12: the late value counts, the empty row yields to it
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q3", "--missing-only", "--out", str(project / "reminders")
+    )
+    assert f"Wrote {project}/reminders/2026-Q3-cy-missing-2.xlsx: 6 values for Cy" in out  # measures/ holds -missing
 
 
 def test_collect_replaces_only_its_own_workbooks_and_says_so(tree: Tree, tmp_path: Path) -> None:
