@@ -466,7 +466,7 @@ def _clip(text: str, width: int = 40) -> str:
 
 # --- Measures ------------------------------------------------------------------------------
 
-MAX_WORKBOOK_BYTES = 50_000_000
+MAX_WORKBOOK_BYTES = 20_000_000  # 100,000 rows (the row limit) take 2-5 MB
 SOURCES_FILE = "sources.yaml"
 
 

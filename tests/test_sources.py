@@ -130,8 +130,8 @@ def test_a_zip_bomb_is_refused_before_unpacking(tree: Tree) -> None:
 
     project = tree()
     with zipfile.ZipFile(project / "measures" / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 600_000_000)
-    assert _errors(project) == ["measures/bomb.xlsx: error: unpacks to 600 MB, over the 500 MB limit for a workbook"]
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 150_000_000)
+    assert _errors(project) == ["measures/bomb.xlsx: error: unpacks to 150 MB, over the 100 MB limit for a workbook"]
 
 
 def test_a_workbook_link_leading_outside_is_not_read(tree: Tree, tmp_path: Path) -> None:
@@ -440,8 +440,13 @@ def test_a_sheet_with_too_many_rows_is_cut_at_the_limit(tree: Tree, monkeypatch:
         ["root", "income", "2026-Q4", 2],
     ]
     _workbook(project / "measures" / "big.xlsx", rows)
+    book = openpyxl.load_workbook(project / "measures" / "big.xlsx")
+    book.create_sheet("More").append(["unit", "kpi", "period", "value"])  # never reached: the limit is per workbook
+    book["More"].append(["root", "income", "2026-Q1", 3])
+    book.save(project / "measures" / "big.xlsx")
     assert _errors(project) == [
-        "measures/big.xlsx:Scorecard!A3: error: sheet has more than 1 rows (the limit for one source)"
+        "measures/big.xlsx:Scorecard!A3: error: workbook has more than 1 rows of values (the limit for a "
+        "workbook: put bulk data in a CSV file, or a Parquet extract read by a .sql file)"
     ]
 
 

@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
-MAX_ROWS = 3_000_000  # rows of one workbook sheet or query result; the 9,000-KPI benchmark has 241,126 in all
+MAX_ROWS = (
+    3_000_000  # rows of one query result (workbooks have their own limit); the 9,000-KPI benchmark has 241,126 in all
+)
 MAX_CELL_CHARS = 10_000  # a note longer than this is a mistake (a pasted document)
 
 
