@@ -35,8 +35,8 @@ from generator.model import (
 )
 from generator.periods import MAX_YEAR, MAX_YEARS_FROM_MEDIAN, MIN_YEAR
 from generator.sources import MAX_ROWS
-from generator.sources.workbook import MAX_ROWS as MAX_WORKBOOK_ROWS
 from generator.sources.query import QUERY_SECONDS
+from generator.sources.workbook import MAX_ROWS as MAX_WORKBOOK_ROWS
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Organization,
