@@ -142,7 +142,8 @@ twice, in any two files, is an error naming both places.
 
 - `*.xlsx`: every sheet with a header row (in its first 20 rows) holding `unit`, `kpi`, `period`,
   `value` (and optionally `target`, `note`; other columns and sheets are ignored). The workbooks
-  `scorecard collect` writes are in this format. A formula counts by the value Excel saved with it;
+  `scorecard collect` writes are in this format. A formula counts by the value Excel saved with it
+  (one saved without a value, by a program that does not calculate, is a warning naming the cell);
   an empty `value` cell means not reported. Problems name the cell: `measures/it.xlsx:Scorecard!D14`.
   At most {workbook_mb} MB and {workbook_rows} rows per workbook (reading takes about 13 s per
   100,000 rows): bulk data goes in CSV, or Parquet read by a `.sql` file.

@@ -92,6 +92,22 @@ def test_a_formula_counts_by_its_saved_value_and_an_empty_value_cell_is_not_repo
     ] == [("2026-Q3", 90.0)]
 
 
+def test_a_formula_saved_without_its_result_is_a_warning_naming_the_cell(tree: Tree) -> None:
+    project = tree()
+    path = project / "measures" / "f.xlsx"
+    rows: list[list[object]] = [["unit", "kpi", "period", "value", "note"], ["root", "income", "2026-Q3", "=40+50"]]
+    rows.append(["root", "income", "2026-Q4", None, "late"])  # empty, no formula: no warning
+    _workbook(path, rows, title="Q3 data")  # openpyxl, like many programs, saves formulas without results
+    raw = load_input(project / "content", project / "measures")
+    assert [str(p).replace(str(project) + "/", "") for p in raw.problems] == [
+        "measures/f.xlsx:'Q3 data'!D2: warning: value: a formula saved without its result (the program that "
+        "wrote the file does not calculate), read as not reported; open and save the file in Excel or "
+        "LibreOffice, or type the value"
+    ]
+    _, warnings = validate_input(raw)  # a warning: the project still loads
+    assert [w.where.place for w in warnings if "formula" in w.message] == ["'Q3 data'!D2"]
+
+
 def test_a_cell_formatted_as_a_percentage_is_refused_with_the_number_to_type(tree: Tree) -> None:
     project = tree()
     path = project / "measures" / "p.xlsx"

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import io
+import re
 import zipfile
 from typing import Any
 
@@ -43,13 +44,16 @@ def read_workbook(path: str, data: bytes, problems: list[Problem]) -> list[RawRo
     try:
         rows: list[RawRow] = []
         sheets, room = 0, [MAX_ROWS]  # rows the workbook may still have, over all its sheets
+        empty: dict[str, tuple[int, set[int]]] = {}  # per sheet: the value column and its empty rows
         for sheet in book.worksheets:
-            found = _sheet_rows(path, sheet, room, problems)
+            found = _sheet_rows(path, sheet, (room, empty), problems)
             if found is not None:
                 sheets += 1
                 rows += found
             if room[0] < 0:
                 break
+        if empty:
+            _uncalculated(path, data, empty, problems)
         if not sheets:
             problems.append(
                 Problem(
@@ -75,24 +79,33 @@ def _archive_problem(data: bytes) -> str:
     return ""
 
 
-def _sheet_rows(path: str, sheet: Any, room: list[int], problems: list[Problem]) -> list[RawRow] | None:
-    """Return the sheet's rows (taking them from the `room` left), or None when it holds no measures table."""
+def _sheet_rows(
+    path: str, sheet: Any, tally: tuple[list[int], dict[str, tuple[int, set[int]]]], problems: list[Problem]
+) -> list[RawRow] | None:
+    """Return the sheet's rows (taking them from the room left), or None when it holds no measures table."""
     lines = sheet.iter_rows(max_col=MAX_COLUMNS)
     for number, cells in enumerate(lines, start=1):
         header = [_text(c.value).lower() if isinstance(c.value, str) else "" for c in cells]
         if not header_problem(header):
             columns = known_columns(header)
-            return _data_rows(path, sheet.title, lines, (number, room), columns, problems)
+            room, empty = tally
+            empty[sheet.title] = (columns["value"], set())
+            return _data_rows(path, sheet.title, lines, (number, room, empty[sheet.title][1]), columns, problems)
         if number >= HEADER_ROWS:
             return None
     return None
 
 
 def _data_rows(
-    path: str, title: str, lines: Any, start: tuple[int, list[int]], columns: dict[str, int], problems: list[Problem]
+    path: str,
+    title: str,
+    lines: Any,
+    start: tuple[int, list[int], set[int]],
+    columns: dict[str, int],
+    problems: list[Problem],
 ) -> list[RawRow]:
     letters = {name: _letter(i) for name, i in columns.items()}
-    (header_row, room), rows = start, []
+    (header_row, room, empty), rows = start, []
     for number, cells in enumerate(lines, start=header_row + 1):
         room[0] -= 1
         if room[0] < 0:
@@ -108,9 +121,53 @@ def _data_rows(
         values = {name: cells[i] if i < len(cells) else None for name, i in columns.items()}
         row = RawRow(path, number, {}, title, letters)
         row.cells = {name: _cell_text(name, cell, row, problems) for name, cell in values.items()}
+        if not row.cells["value"]:
+            empty.add(number)
         if row.cells["value"] or row.cells.get("note"):  # an empty value cell: not reported
             rows.append(row)
     return rows
+
+
+_FORMULA = re.compile(rb"<(\w+:)?f[ />]")
+
+
+def _uncalculated(path: str, data: bytes, empty: dict[str, tuple[int, set[int]]], problems: list[Problem]) -> None:
+    """Warn about empty value cells holding a formula: saved by a program that does not calculate."""
+    if not any(rows for _, rows in empty.values()) or not _has_formulas(data):
+        return  # the usual case, and a cheap one: a second reading only when it can find something
+    import openpyxl
+
+    book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
+    try:
+        for title, (column, rows) in empty.items():
+            lines = book[title].iter_rows(min_col=column + 1, max_col=column + 1, max_row=max(rows, default=0))
+            for number, (cell, *_) in enumerate(lines, start=1):
+                if number in rows and getattr(cell, "data_type", "") == "f":
+                    where = Location(path, number, f"{sheet_reference(title)}!{_letter(column)}{number}")
+                    problems.append(
+                        Problem(
+                            where,
+                            "value: a formula saved without its result (the program that wrote the file does not "
+                            "calculate), read as not reported; open and save the file in Excel or LibreOffice, "
+                            "or type the value",
+                            "warning",
+                        )
+                    )
+    finally:
+        book.close()
+
+
+def _has_formulas(data: bytes) -> bool:
+    with zipfile.ZipFile(io.BytesIO(data)) as archive:
+        for info in archive.infolist():
+            if info.filename.startswith("xl/worksheets/") and info.filename.endswith(".xml"):
+                with archive.open(info) as stream:
+                    tail = b""
+                    while chunk := stream.read(1 << 20):
+                        if _FORMULA.search(tail + chunk):
+                            return True
+                        tail = chunk[-16:]
+    return False
 
 
 def _cell_text(name: str, cell: Any, row: RawRow, problems: list[Problem]) -> str:
