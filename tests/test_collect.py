@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -293,3 +295,15 @@ def test_export_xlsx_writes_a_band_as_low_to_high(tmp_path: Path) -> None:
     kpis = openpyxl.load_workbook(tmp_path / "r.xlsx")["KPIs"]
     [row] = [r for r in kpis.iter_rows(values_only=True) if r[3] == "it_spend_variance"]
     assert row[6:11] == (7.4, "-5.0 to 5.0", "-10.0 to 10.0", 5.1, "At risk")
+
+
+def test_workbooks_get_the_mode_the_umask_gives_new_files(tree: Tree) -> None:
+    project = tree()
+    before = os.umask(0o027)
+    try:
+        run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "c"))
+        run("export", *_paths(project), "--format", "xlsx", "-o", str(project / "r.xlsx"))
+    finally:
+        os.umask(before)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*(project / "c").iterdir(), project / "r.xlsx"]}
+    assert modes == {"2026-Q3-ada.xlsx": 0o640, "2026-Q3-bo.xlsx": 0o640, "2026-Q3-cy.xlsx": 0o640, "r.xlsx": 0o640}
