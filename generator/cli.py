@@ -188,9 +188,11 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
       scorecard collect --period 2026-Q4 --missing-only --out collect/2026-Q4-reminders
     """
     from generator.collection import plan_collection
+    from generator.folders import check_collect_out
     from generator.pipeline import make_collection_report
     from generator.xlsx.collect import write_owner_workbooks
 
+    check_collect_out(out, content, measures)
     report = make_collection_report(content, measures, period)
     assignments = [a for a in plan_collection(report, "unit" if by == "unit" else "owner", missing_only) if a.values]
     if not assignments:

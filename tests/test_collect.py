@@ -253,6 +253,33 @@ def test_a_kpi_name_starting_with_equals_is_text_not_a_formula(tree: Tree) -> No
 
 
 @pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        ("measures", "is the measures folder '{project}/measures'"),
+        ("measures/returned", "is inside the measures folder '{project}/measures'"),
+        ("content/units", "is inside the content folder '{project}/content'"),
+    ],
+)
+def test_collect_never_writes_into_the_input_folders(tree: Tree, out: str, reason: str) -> None:
+    project = tree()
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    code, _, err = run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / out))
+    assert code == 2
+    assert err == (
+        f"error: cannot write workbooks into --out '{project}/{out}': it {reason.format(project=project)}; "
+        "nothing was written (owners fill the workbooks first; returned ones go into the measures folder)\n"
+    )
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_collect_may_write_into_the_project_folder(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree()
+    monkeypatch.chdir(project)
+    code, out, _ = run("collect", "--period", "2026-Q3", "--out", ".")
+    assert code == 0 and (project / "2026-Q3-ada.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--period", "2026-Q9"], "error: --period '2026-Q9' is not a quarter (expected YYYY-Qn, e.g. 2026-Q3)"),
