@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError, Problem, ScorecardError
+from generator.errors import DataError, Problem, ScorecardError, UsageError
 from generator.export import LEVEL_COLUMNS, export_rows
 from generator.model import Measure
 from generator.pipeline import make_report
@@ -55,6 +55,8 @@ def load_results(
     content: str | Path = "content", measures: str | Path = "measures", period: str | None = None
 ) -> Results:
     """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input)."""
+    if period is not None and not isinstance(period, str):
+        raise UsageError(f"period: expected text such as '2026-Q3', not {type(period).__name__} {period!r}")
     try:
         report, warnings = make_report(Path(content), Path(measures), period)
     except DataError as exc:

@@ -211,7 +211,8 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
         )
     total = sum(len(w.assignment.values) for w in written)
     click.echo(
-        f"{len(written)} workbook{'s' if len(written) != 1 else ''}, {total} values to report for {report.period}."
+        f"{len(written)} workbook{'s' if len(written) != 1 else ''}, {total} value{'s' if total != 1 else ''} "
+        f"to report for {report.period}."
     )
 
 

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.api import ProjectError, load_results
 from generator.cli import main
+from generator.errors import UsageError
 from generator.export import LEVEL_COLUMNS
 from tests.conftest import ROOT, Tree
 
@@ -58,3 +59,10 @@ def test_bad_input_raises_an_error_listing_the_problems(tree: Tree) -> None:
         "1 error in content or measures:\n"
         f"{project}/measures/bad.csv:2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
     )
+
+
+def test_a_period_that_is_not_text_is_a_usage_error(tree: Tree) -> None:
+    project = tree()
+    with pytest.raises(UsageError) as caught:
+        load_results(project / "content", project / "measures", period=20263)  # type: ignore[arg-type]
+    assert str(caught.value) == "period: expected text such as '2026-Q3', not int 20263"

@@ -334,3 +334,24 @@ def test_workbooks_get_the_mode_the_umask_gives_new_files(tree: Tree) -> None:
         os.umask(before)
     modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*(project / "c").iterdir(), project / "r.xlsx"]}
     assert modes == {"2026-Q3-ada.xlsx": 0o640, "2026-Q3-bo.xlsx": 0o640, "2026-Q3-cy.xlsx": 0o640, "r.xlsx": 0o640}
+
+
+def test_one_workbook_with_one_value_is_said_in_the_singular(tree: Tree) -> None:
+    months = "".join(f"team-{t},total_tickets,2026-0{m},5\n" for t in "ab" for m in (5, 6))
+    project = tree(**{"measures__more.csv": "unit,kpi,period,value\n" + months})
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q2", "--missing-only", "--out", str(project / "c")
+    )
+    assert code == 0 and out.splitlines()[-1] == "1 workbook, 1 value to report for 2026-Q2."
+
+
+def test_counts_show_bare_numbers_and_levels_no_polarity(tree: Tree, example: Path) -> None:
+    project = _with_root(tree, lambda text: text.replace("unit: EUR", "unit: count", 1))
+    run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "c"))
+    sheet = openpyxl.load_workbook(project / "c" / "2026-Q3-ada.xlsx")["Scorecard"]
+    [row] = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "income"]
+    assert row[6:11] == ("count", "100", "80", "higher is better", "2026-Q1: 90; 2026-Q2: 105")
+    run("collect", *_paths(example), "--out", str(example / "c"))
+    book = openpyxl.load_workbook(example / "c" / "2026-Q4-fatima-haddad-chief-information-security-officer.xlsx")
+    [audit] = [r for r in book["Scorecard"].iter_rows(min_row=2, values_only=True) if r[1] == "iso27001_audit"]
+    assert audit[9] == "one of the levels, best first"

@@ -225,7 +225,7 @@ def test_a_query_error_names_the_sql_file_and_the_result_row(tree: Tree) -> None
         ),
         (
             "SELECT 1 AS unit, 2 AS kpi",
-            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note)",
+            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note, status)",
         ),
     ],
 )
@@ -507,3 +507,40 @@ def test_a_database_query_running_too_long_is_stopped(
     forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, max(i) AS value FROM n"
     project = _project(tree, {"w.sql": forever, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n"})
     assert _errors(project) == ["measures/w.sql: error: query ran longer than 0.05 s and was stopped"]
+
+
+def test_a_date_in_a_number_cell_asks_for_a_number(tree: Tree) -> None:
+    import datetime as dt
+
+    project = tree()
+    rows: list[list[object]] = [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q3", dt.date(2026, 9, 1)]]
+    _workbook(project / "measures" / "d.xlsx", rows)
+    assert _errors(project) == [
+        "measures/d.xlsx:Scorecard!D2: error: value: a date (2026-09-01) where a number is expected; "
+        "type the number, in a cell formatted as a number"
+    ]
+
+
+def test_a_totals_row_with_an_empty_unit_cell_says_the_cell_is_empty(tree: Tree) -> None:
+    project = tree()
+    rows: list[list[object]] = [["unit", "kpi", "period", "value", "note"], ["root", "income", "2026-Q3", 5]]
+    rows += [[None, None, None, 5, "total"], ["root", None, "2026-Q3", None, "see above"]]
+    _workbook(project / "measures" / "t.xlsx", rows)
+    empty = "the cell is empty; a row with a value or a note names its unit and KPI (a totals row? leave it out of the measures)"
+    assert _errors(project) == [
+        f"measures/t.xlsx:Scorecard!A3: error: unit: {empty}",
+        f"measures/t.xlsx:Scorecard!B4: error: kpi: {empty}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("it-q3.xlsm", "a macro-enabled workbook (.xlsm)"), ("it-q3.ODS", "an OpenDocument spreadsheet (.ods)")],
+)
+def test_spreadsheets_of_other_formats_are_not_read_with_a_warning(tree: Tree, name: str, kind: str) -> None:
+    project = tree()
+    (project / "measures" / name).write_bytes(b"PK\x03\x04")
+    raw = load_input(project / "content", project / "measures")
+    assert [str(p).replace(str(project) + "/", "") for p in raw.problems] == [
+        f"measures/{name}: warning: not read: {kind} is not a measures format; save it as an Excel workbook (.xlsx) or CSV"
+    ]

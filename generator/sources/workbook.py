@@ -199,9 +199,11 @@ def _date_text(name: str, value: dt.date, row: RawRow, problems: list[Problem]) 
     # Excel turns a typed 2026-09 into the date 1 September 2026: read it back as the month meant.
     if name == "period" and value.day == 1 and (not isinstance(value, dt.datetime) or value.time() == dt.time()):
         return f"{value.year:04d}-{value.month:02d}"
-    problems.append(
-        Problem(row.where(name), f"{name}: a date ({value:%Y-%m-%d}) where text is expected; format the column as Text")
-    )
+    if name in ("value", "target"):
+        message = f"{name}: a date ({value:%Y-%m-%d}) where a number is expected; type the number, in a cell formatted as a number"
+    else:
+        message = f"{name}: a date ({value:%Y-%m-%d}) where text is expected; format the column as Text"
+    problems.append(Problem(row.where(name), message))
     return ""
 
 

@@ -118,6 +118,16 @@ def _measure(
 ) -> Measure | None:
     cells = row.cells
     unit_id, kpi_id = cells["unit"], cells["kpi"]
+    if not unit_id or not kpi_id:
+        empty = "unit" if not unit_id else "kpi"
+        problems.append(
+            Problem(
+                row.where(empty),
+                f"{empty}: the cell is empty; a row with a value or a note names its unit and KPI "
+                "(a totals row? leave it out of the measures)",
+            )
+        )
+        return None
     if unit_id not in sc.units:
         problems.append(Problem(row.where("unit"), f"unit: unknown unit '{unit_id}'{_hint(unit_id, sc.units)}"))
         return None

@@ -238,7 +238,7 @@ def _value_row(sheet: Worksheet, row: int, due: DueValue) -> None:
         due.unit_of_measure,
         due.target,
         due.red_flag,
-        _POLARITY.get(due.polarity, due.polarity),
+        "one of the levels, best first" if due.levels else _POLARITY.get(due.polarity, due.polarity),
         "; ".join(due.history),
         due.description,
     )
