@@ -217,11 +217,11 @@ def test_a_query_error_names_the_sql_file_and_the_result_row(tree: Tree) -> None
         ),
         (
             "SELECT * FROM read_csv('/etc/passwd')",
-            'query failed: Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration',
+            'query failed: Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration (a query reads files inside the measures folder only, by paths relative to it)',
         ),
         (
             "SELECT * FROM read_csv('../content/organization.yaml')",
-            'query failed: Permission Error: Cannot access file "../content/organization.yaml" - file system operations are disabled by configuration',
+            'query failed: Permission Error: Cannot access file "../content/organization.yaml" - file system operations are disabled by configuration (a query reads files inside the measures folder only, by paths relative to it)',
         ),
         (
             "SELECT 1 AS unit, 2 AS kpi",
@@ -252,7 +252,8 @@ def test_a_query_reads_nothing_of_the_current_folder_outside_the_measures_folder
         validate_input(load_input(Path("content"), Path("measures")))
     assert [str(p) for p in caught.value.problems] == [
         f'measures/h.sql: error: query failed: Permission Error: Cannot access file "{path}" - '
-        "file system operations are disabled by configuration"
+        "file system operations are disabled by configuration (a query reads files inside the measures folder "
+        "only, by paths relative to it)"
     ]
 
 

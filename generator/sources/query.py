@@ -115,7 +115,10 @@ def _run_duckdb(query: Query, measures: Path) -> tuple[list[str], list[Sequence[
     except duckdb.InterruptException:
         raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
     except duckdb.Error as exc:
-        raise _Failed(f"query failed: {_first_line(str(exc))}") from None
+        reason = _first_line(str(exc))
+        if isinstance(exc, duckdb.PermissionException):
+            reason += " (a query reads files inside the measures folder only, by paths relative to it)"
+        raise _Failed(f"query failed: {reason}") from None
     finally:
         con.close()
 
