@@ -15,7 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
-from generator.errors import DataError, Problem, ScorecardError
+from generator.errors import DataError, Problem, ScorecardError, UsageError
 from generator.model import Measure
 from generator.pipeline import make_report
 from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
@@ -62,6 +62,8 @@ def load_results(
 
     `audience`: one audience's edition (as `scorecard export --audience`), measures included; default everything.
     """
+    if period is not None and not isinstance(period, str):
+        raise UsageError(f"period: expected text such as '2026-Q3', not {type(period).__name__} {period!r}")
     try:
         report, warnings = make_report(Path(content), Path(measures), period, audience)
     except DataError as exc:

@@ -228,9 +228,11 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
       scorecard collect --period 2026-Q4 --missing-only --out collect/2026-Q4-reminders
     """
     from generator.collection import plan_collection
+    from generator.folders import check_collect_out
     from generator.pipeline import make_collection_report
     from generator.xlsx.collect import write_owner_workbooks
 
+    check_collect_out(out, content, measures)
     report = make_collection_report(content, measures, period)
     assignments = [a for a in plan_collection(report, "unit" if by == "unit" else "owner", missing_only) if a.values]
     if not assignments:
@@ -238,7 +240,9 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
         return
     sc = report.scorecard
     label = report.period.label(sc.organization.fiscal_year_start)
-    written = write_owner_workbooks(assignments, report.period, label, sc.organization.name, out)
+    written = write_owner_workbooks(
+        assignments, report.period, label, sc.organization.name, out, missing_only=missing_only, measures=measures
+    )
     for w in written:
         how = " (replaced the one an earlier collect wrote)" if w.replaced else ""
         count = len(w.assignment.values)
@@ -247,7 +251,8 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
         )
     total = sum(len(w.assignment.values) for w in written)
     click.echo(
-        f"{len(written)} workbook{'s' if len(written) != 1 else ''}, {total} values to report for {report.period}."
+        f"{len(written)} workbook{'s' if len(written) != 1 else ''}, {total} value{'s' if total != 1 else ''} "
+        f"to report for {report.period}."
     )
 
 

@@ -17,6 +17,7 @@ from generator.results import Report
 
 UNASSIGNED = "unassigned"
 HISTORY = 4  # earlier values shown beside each row
+_BARE_UNITS = {"count", "number", "#", "n"}
 By = Literal["owner", "unit"]
 
 
@@ -83,6 +84,8 @@ def _due_values(report: Report, unit: Unit, kpi: Kpi, measures: list[Measure]) -
     result = report.current.kpis[(unit.id, kpi.id)]
     fiscal_start = report.scorecard.organization.fiscal_year_start
     reported = {m.raw_period for m in measures if m.value is not None}
+    # "12 count" reads oddly: the number alone, the unit of measure has its own column
+    shown = kpi.model_copy(update={"unit": ""}) if kpi.unit.strip().lower() in _BARE_UNITS else kpi
     due = []
     for period in periods_due(report.period, kpi.frequency, fiscal_start):
         earlier = [m for m in measures if m.value is not None and _order(m.raw_period) < _order(period)]
@@ -94,10 +97,10 @@ def _due_values(report: Report, unit: Unit, kpi: Kpi, measures: list[Measure]) -
                 reported=period in reported,
                 name=kpi.name,
                 unit_of_measure=kpi.unit,
-                target=format_target(kpi, result.target) if result.target is not None else "",
-                red_flag=format_target(kpi, result.red_flag) if result.red_flag is not None else "",
+                target=format_target(shown, result.target) if result.target is not None else "",
+                red_flag=format_target(shown, result.red_flag) if result.red_flag is not None else "",
                 polarity=kpi.polarity,
-                history=tuple(f"{m.raw_period}: {format_value(kpi, m.value)}" for m in earlier[-HISTORY:]),
+                history=tuple(f"{m.raw_period}: {format_value(shown, m.value)}" for m in earlier[-HISTORY:]),
                 description=kpi.description,
                 levels=tuple(level.name for level in kpi.levels or ()),
             )

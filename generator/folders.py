@@ -124,6 +124,20 @@ def project_folders(content: Path, measures: Path, cfg: SiteConfig) -> list[Prot
     return folders
 
 
+def check_collect_out(out: Path, content: Path, measures: Path) -> None:
+    """Refuse an --out of `collect` that is or sits inside content or measures (UsageError, nothing written)."""
+    inputs = [
+        Protected(f"the content folder '{content}'", content.resolve()),
+        Protected(f"the measures folder '{measures}'", measures.resolve()),
+    ]
+    folder = out.resolve()
+    if (reason := conflict(folder, inputs)) is not None and not reason.startswith("holds"):  # --out . is fine
+        raise UsageError(
+            f"cannot write workbooks into --out '{out}': it {reason}; nothing was written (owners fill "
+            "the workbooks first; returned ones go into the measures folder)"
+        )
+
+
 def conflict(folder: Path, protected: list[Protected]) -> str | None:
     """Return why `folder` (resolved) may not be replaced given the protected folders, or None."""
     for guard in protected:

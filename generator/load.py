@@ -466,8 +466,15 @@ def _clip(text: str, width: int = 40) -> str:
 
 # --- Measures ------------------------------------------------------------------------------
 
-MAX_WORKBOOK_BYTES = 50_000_000
+MAX_WORKBOOK_BYTES = 20_000_000  # 100,000 rows (the row limit) take 2-5 MB
 SOURCES_FILE = "sources.yaml"
+_UNREAD_SPREADSHEETS = {
+    ".xlsm": "a macro-enabled workbook (.xlsm)",
+    ".xlsb": "a binary workbook (.xlsb)",
+    ".xls": "an old Excel workbook (.xls)",
+    ".ods": "an OpenDocument spreadsheet (.ods)",
+    ".numbers": "a Numbers spreadsheet (.numbers)",
+}
 
 
 def _load_measures(measures: Path, files: _Files) -> list[RawRow]:
@@ -476,6 +483,15 @@ def _load_measures(measures: Path, files: _Files) -> list[RawRow]:
     # Excel keeps `~$name.xlsx` beside a workbook while it is open: a lock file, not a workbook.
     workbooks = [p for p in files.list(measures, "*.xlsx") if not p.name.startswith("~$")]
     queries = files.list(measures, "*.sql")
+    for path in (p for p in files.list(measures, "*.*") if p.suffix.lower() in _UNREAD_SPREADSHEETS):
+        files.problems.append(
+            Problem(
+                Location(str(path)),
+                f"not read: {_UNREAD_SPREADSHEETS[path.suffix.lower()]} is not a measures format; "
+                "save it as an Excel workbook (.xlsx) or CSV",
+                "warning",
+            )
+        )
     if workbooks:  # imported only when needed: openpyxl and DuckDB take a while to import
         from generator.sources.workbook import read_workbook
 

@@ -37,6 +37,7 @@ from generator.model import (
 from generator.periods import MAX_YEAR, MAX_YEARS_FROM_MEDIAN, MIN_YEAR
 from generator.sources import MAX_ROWS
 from generator.sources.query import QUERY_SECONDS
+from generator.sources.workbook import MAX_ROWS as MAX_WORKBOOK_ROWS
 
 DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
     Organization,
@@ -130,6 +131,7 @@ def _measures_section() -> str:
         + _OTHER_SOURCES.format(
             workbook_mb=MAX_WORKBOOK_BYTES // 10**6,
             max_rows=f"{MAX_ROWS:,}",
+            workbook_rows=f"{MAX_WORKBOOK_ROWS:,}",
             seconds=f"{QUERY_SECONDS:g}",
         )
     )
@@ -141,17 +143,25 @@ The same columns come from other files in `measures/`, checked by the same rules
 twice, in any two files, is an error naming both places.
 
 - `*.xlsx`: every sheet with a header row (in its first 20 rows) holding `unit`, `kpi`, `period`,
-  `value` (and optionally `target`, `note`; other columns and sheets are ignored). The workbooks
-  `scorecard collect` writes are in this format. A formula counts by the value Excel saved with it;
-  an empty `value` cell means not reported. Problems name the cell: `measures/it.xlsx:Scorecard!D14`.
-  At most {workbook_mb} MB, {max_rows} rows per sheet.
+  `value` (and optionally `target`, `note`, `status`; other columns and sheets are ignored). The workbooks
+  `scorecard collect` writes are in this format. A formula counts by the value Excel saved with it
+  (one saved without a value, by a program that does not calculate, is a warning naming the cell);
+  an empty `value` cell means not reported, as an empty value in a CSV file: a value given for the
+  same KPI and period elsewhere (a reminder workbook, say) takes its place and is no duplicate.
+  Problems name the cell: `measures/it.xlsx:Scorecard!D14`. Other spreadsheets (`.xlsm`, `.xls`,
+  `.ods`, ...) are not read, with a warning.
+  At most {workbook_mb} MB and {workbook_rows} rows per workbook (reading takes about 13 s per
+  100,000 rows): bulk data goes in CSV, or Parquet read by a `.sql` file.
 - `*.sql`: one `SELECT` run by DuckDB, returning `unit, kpi, period, value` (optionally `target`,
-  `note`). It reads Parquet, CSV and JSON extracts inside the measures folder, by paths relative to it
+  `note`, `status`). It reads Parquet, CSV and JSON extracts inside the measures folder, by paths relative to it
   (`SELECT * FROM read_parquet('extracts/finance.parquet')`); nothing outside it, and it cannot write.
   Stopped after {seconds} s or {max_rows} rows. Problems name the row: `measures/finance.sql:result row 3`.
 - `measures/sources.yaml` runs a `.sql` file on an existing database instead, through a SQLAlchemy URL
   (its driver installed with pip), stopped after {seconds} s where the driver can cancel a statement
-  (SQLite, PostgreSQL). The file never holds credentials: name the environment variables.
+  (SQLite, PostgreSQL). The file never holds credentials, in the URL's query string neither: name
+  the environment variables. The database is only read: the query must be one `SELECT` (DuckDB's
+  parser checks it: keep SQL only your database understands in a view), SQLite files are opened
+  read-only, PostgreSQL, Oracle and MySQL run it in a read-only transaction, and it is rolled back.
 
 ```yaml
 finance.sql:

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 
 from generator.api import ProjectError, load_results
 from generator.cli import main
+from generator.errors import UsageError
 from generator.export import LEVEL_COLUMNS
 from tests.conftest import ROOT, Tree
 
@@ -66,3 +67,10 @@ def test_an_audiences_frames_hold_only_what_it_may_see() -> None:
     assert "covenant_headroom" in set(full.kpis.kpi) and "covenant_headroom" in set(full.measures.kpi)
     assert "covenant_headroom" not in set(staff.kpis.kpi) and "covenant_headroom" not in set(staff.measures.kpi)
     assert len(staff.kpis) == len(full.kpis) - 1
+
+
+def test_a_period_that_is_not_text_is_a_usage_error(tree: Tree) -> None:
+    project = tree()
+    with pytest.raises(UsageError) as caught:
+        load_results(project / "content", project / "measures", period=20263)  # type: ignore[arg-type]
+    assert str(caught.value) == "period: expected text such as '2026-Q3', not int 20263"

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import json
+import os
 import re
 import shutil
+import stat
 from collections.abc import Callable
 from pathlib import Path
 
@@ -158,8 +160,8 @@ def test_missing_only_writes_only_what_is_missing_and_check_lists_it_per_owner(t
     )
     assert code == 0
     assert out.splitlines() == [
-        f"Wrote {project}/c/2026-Q2-bo.xlsx: 1 value for Bo",
-        f"Wrote {project}/c/2026-Q2-cy.xlsx: 4 values for Cy",
+        f"Wrote {project}/c/2026-Q2-bo-missing.xlsx: 1 value for Bo",
+        f"Wrote {project}/c/2026-Q2-cy-missing.xlsx: 4 values for Cy",
         "2 workbooks, 5 values to report for 2026-Q2.",
     ]
     code, out, _ = run("check", *_paths(project), "--period", "2026-Q2")
@@ -169,6 +171,41 @@ def test_missing_only_writes_only_what_is_missing_and_check_lists_it_per_owner(t
         "  Cy: team-a/total_tickets 2026-05, team-a/total_tickets 2026-06, team-b/total_tickets 2026-05, "
         "team-b/total_tickets 2026-06",
     ]
+
+
+def _note(path: Path, key: tuple[str, str, str], note: str) -> None:
+    book = openpyxl.load_workbook(path)
+    sheet = book["Scorecard"]
+    [row] = [r for r in range(2, sheet.max_row + 1) if tuple(sheet.cell(r, c).value for c in (1, 2, 3)) == key]
+    sheet.cell(row, 5).value = note
+    book.save(path)
+
+
+def test_the_reminder_cycle_keeps_every_returned_workbook_and_a_late_value_is_no_duplicate(tree: Tree) -> None:
+    project = tree()
+    measures = project / "measures"
+    run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "first"))
+    first = project / "first" / "2026-Q3-cy.xlsx"
+    _fill(first, {("team-a", "total_tickets", "2026-07"): 10})
+    _note(first, ("team-a", "total_tickets", "2026-08"), "figure late: the ticket tool was migrated")
+    shutil.copy(first, measures)
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q3", "--missing-only", "--out", str(project / "reminders")
+    )
+    assert code == 0 and f"Wrote {project}/reminders/2026-Q3-cy-missing.xlsx: 7 values for Cy" in out
+    reminder = project / "reminders" / "2026-Q3-cy-missing.xlsx"
+    _fill(reminder, {("team-a", "total_tickets", "2026-08"): 12})
+    for path in (project / "reminders").iterdir():
+        shutil.copy(path, measures)
+    assert (measures / "2026-Q3-cy.xlsx").read_bytes() == first.read_bytes()  # the first return is still there
+    code, out, err = run("export", *_paths(project), "--period", "2026-Q3", "--format", "csv")
+    assert code == 0, err
+    [row] = [r for r in out.splitlines() if ",team-a," in r and "total_tickets" in r]
+    assert ",22.0," in row or ",22," in row  # 10 + 12: the late value counts, the empty row yields to it
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q3", "--missing-only", "--out", str(project / "reminders")
+    )
+    assert f"Wrote {project}/reminders/2026-Q3-cy-missing-2.xlsx: 6 values for Cy" in out  # measures/ holds -missing
 
 
 def test_collect_replaces_only_its_own_workbooks_and_says_so(tree: Tree, tmp_path: Path) -> None:
@@ -216,6 +253,33 @@ def test_a_kpi_name_starting_with_equals_is_text_not_a_formula(tree: Tree) -> No
 
 
 @pytest.mark.parametrize(
+    ("out", "reason"),
+    [
+        ("measures", "is the measures folder '{project}/measures'"),
+        ("measures/returned", "is inside the measures folder '{project}/measures'"),
+        ("content/units", "is inside the content folder '{project}/content'"),
+    ],
+)
+def test_collect_never_writes_into_the_input_folders(tree: Tree, out: str, reason: str) -> None:
+    project = tree()
+    before = sorted(p.relative_to(project) for p in project.rglob("*"))
+    code, _, err = run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / out))
+    assert code == 2
+    assert err == (
+        f"error: cannot write workbooks into --out '{project}/{out}': it {reason.format(project=project)}; "
+        "nothing was written (owners fill the workbooks first; returned ones go into the measures folder)\n"
+    )
+    assert sorted(p.relative_to(project) for p in project.rglob("*")) == before
+
+
+def test_collect_may_write_into_the_project_folder(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree()
+    monkeypatch.chdir(project)
+    code, out, _ = run("collect", "--period", "2026-Q3", "--out", ".")
+    assert code == 0 and (project / "2026-Q3-ada.xlsx").is_file()
+
+
+@pytest.mark.parametrize(
     ("args", "message"),
     [
         (["--period", "2026-Q9"], "error: --period '2026-Q9' is not a quarter (expected YYYY-Qn, e.g. 2026-Q3)"),
@@ -258,3 +322,36 @@ def test_export_xlsx_writes_a_band_as_low_to_high(tmp_path: Path) -> None:
     kpis = openpyxl.load_workbook(tmp_path / "r.xlsx")["KPIs"]
     [row] = [r for r in kpis.iter_rows(values_only=True) if r[3] == "it_spend_variance"]
     assert row[6:11] == (7.4, "-5.0 to 5.0", "-10.0 to 10.0", 5.1, "At risk")
+
+
+def test_workbooks_get_the_mode_the_umask_gives_new_files(tree: Tree) -> None:
+    project = tree()
+    before = os.umask(0o027)
+    try:
+        run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "c"))
+        run("export", *_paths(project), "--format", "xlsx", "-o", str(project / "r.xlsx"))
+    finally:
+        os.umask(before)
+    modes = {p.name: stat.S_IMODE(p.stat().st_mode) for p in [*(project / "c").iterdir(), project / "r.xlsx"]}
+    assert modes == {"2026-Q3-ada.xlsx": 0o640, "2026-Q3-bo.xlsx": 0o640, "2026-Q3-cy.xlsx": 0o640, "r.xlsx": 0o640}
+
+
+def test_one_workbook_with_one_value_is_said_in_the_singular(tree: Tree) -> None:
+    months = "".join(f"team-{t},total_tickets,2026-0{m},5\n" for t in "ab" for m in (5, 6))
+    project = tree(**{"measures__more.csv": "unit,kpi,period,value\n" + months})
+    code, out, _ = run(
+        "collect", *_paths(project), "--period", "2026-Q2", "--missing-only", "--out", str(project / "c")
+    )
+    assert code == 0 and out.splitlines()[-1] == "1 workbook, 1 value to report for 2026-Q2."
+
+
+def test_counts_show_bare_numbers_and_levels_no_polarity(tree: Tree, example: Path) -> None:
+    project = _with_root(tree, lambda text: text.replace("unit: EUR", "unit: count", 1))
+    run("collect", *_paths(project), "--period", "2026-Q3", "--out", str(project / "c"))
+    sheet = openpyxl.load_workbook(project / "c" / "2026-Q3-ada.xlsx")["Scorecard"]
+    [row] = [r for r in sheet.iter_rows(min_row=2, values_only=True) if r[1] == "income"]
+    assert row[6:11] == ("count", "100", "80", "higher is better", "2026-Q1: 90; 2026-Q2: 105")
+    run("collect", *_paths(example), "--out", str(example / "c"))
+    book = openpyxl.load_workbook(example / "c" / "2026-Q4-fatima-haddad-chief-information-security-officer.xlsx")
+    [audit] = [r for r in book["Scorecard"].iter_rows(min_row=2, values_only=True) if r[1] == "iso27001_audit"]
+    assert audit[9] == "one of the levels, best first"

@@ -13,6 +13,7 @@ from hypothesis import strategies as st
 
 from generator.errors import DataError
 from generator.load import load_input
+from generator.validate import validate_input
 from tests.conftest import Tree, load_tree
 
 
@@ -91,6 +92,22 @@ def test_a_formula_counts_by_its_saved_value_and_an_empty_value_cell_is_not_repo
     ] == [("2026-Q3", 90.0)]
 
 
+def test_a_formula_saved_without_its_result_is_a_warning_naming_the_cell(tree: Tree) -> None:
+    project = tree()
+    path = project / "measures" / "f.xlsx"
+    rows: list[list[object]] = [["unit", "kpi", "period", "value", "note"], ["root", "income", "2026-Q3", "=40+50"]]
+    rows.append(["root", "income", "2026-Q4", None, "late"])  # empty, no formula: no warning
+    _workbook(path, rows, title="Q3 data")  # openpyxl, like many programs, saves formulas without results
+    raw = load_input(project / "content", project / "measures")
+    assert [str(p).replace(str(project) + "/", "") for p in raw.problems] == [
+        "measures/f.xlsx:'Q3 data'!D2: warning: value: a formula saved without its result (the program that "
+        "wrote the file does not calculate), read as not reported; open and save the file in Excel or "
+        "LibreOffice, or type the value"
+    ]
+    _, warnings = validate_input(raw)  # a warning: the project still loads
+    assert [w.where.place for w in warnings if "formula" in w.message] == ["'Q3 data'!D2"]
+
+
 def test_a_cell_formatted_as_a_percentage_is_refused_with_the_number_to_type(tree: Tree) -> None:
     project = tree()
     path = project / "measures" / "p.xlsx"
@@ -129,8 +146,8 @@ def test_a_zip_bomb_is_refused_before_unpacking(tree: Tree) -> None:
 
     project = tree()
     with zipfile.ZipFile(project / "measures" / "bomb.xlsx", "w", zipfile.ZIP_DEFLATED) as archive:
-        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 600_000_000)
-    assert _errors(project) == ["measures/bomb.xlsx: error: unpacks to 600 MB, over the 500 MB limit for a workbook"]
+        archive.writestr("xl/worksheets/sheet1.xml", b"\0" * 150_000_000)
+    assert _errors(project) == ["measures/bomb.xlsx: error: unpacks to 150 MB, over the 100 MB limit for a workbook"]
 
 
 def test_a_workbook_link_leading_outside_is_not_read(tree: Tree, tmp_path: Path) -> None:
@@ -200,15 +217,15 @@ def test_a_query_error_names_the_sql_file_and_the_result_row(tree: Tree) -> None
         ),
         (
             "SELECT * FROM read_csv('/etc/passwd')",
-            'query failed: Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration',
+            'query failed: Permission Error: Cannot access file "/etc/passwd" - file system operations are disabled by configuration (a query reads files inside the measures folder only, by paths relative to it)',
         ),
         (
             "SELECT * FROM read_csv('../content/organization.yaml')",
-            'query failed: Permission Error: Cannot access file "../content/organization.yaml" - file system operations are disabled by configuration',
+            'query failed: Permission Error: Cannot access file "../content/organization.yaml" - file system operations are disabled by configuration (a query reads files inside the measures folder only, by paths relative to it)',
         ),
         (
             "SELECT 1 AS unit, 2 AS kpi",
-            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note)",
+            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note, status)",
         ),
     ],
 )
@@ -216,6 +233,28 @@ def test_a_query_that_writes_reads_outside_or_lacks_columns_is_refused(tree: Tre
     project = _project(tree, {"q.sql": query})
     assert _errors(project) == [f"measures/q.sql: error: {message}"]
     assert sorted(p.name for p in (project / "measures").iterdir()) == ["q.sql", "root.csv", "teams.csv"]
+
+
+@pytest.mark.parametrize("target", ["../.env", "{project}/.env", "{project}/measures/../.env", "sub/../../.env"])
+def test_a_query_reads_nothing_of_the_current_folder_outside_the_measures_folder(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch, target: str
+) -> None:
+    project = tree()
+    (project / ".env").write_text("DB_PASSWORD=hunter2\n", encoding="utf-8")
+    (project / "measures" / "sub").mkdir()
+    path = target.format(project=project)
+    (project / "measures" / "h.sql").write_text(
+        f"SELECT 'root' unit, 'income' kpi, '2026-Q3' period, 1 AS value, content AS note FROM read_text('{path}')",
+        encoding="utf-8",
+    )
+    monkeypatch.chdir(project)  # the project folder, as a user runs `scorecard check`
+    with pytest.raises(DataError) as caught:
+        validate_input(load_input(Path("content"), Path("measures")))
+    assert [str(p) for p in caught.value.problems] == [
+        f'measures/h.sql: error: query failed: Permission Error: Cannot access file "{path}" - '
+        "file system operations are disabled by configuration (a query reads files inside the measures folder "
+        "only, by paths relative to it)"
+    ]
 
 
 def _project(tree: Tree, files: dict[str, str]) -> Path:
@@ -245,6 +284,68 @@ def test_a_sqlalchemy_source_runs_its_query_on_the_named_database(tree: Tree, tm
     assert [(m.kpi, m.value) for m in sc.measures if str(m.raw_period) == "2026-Q3"] == [("income", 99.0)]
 
 
+def _rows(path: Path) -> list[tuple[object, ...]]:
+    with sqlite3.connect(path) as db:
+        rows = db.execute("SELECT * FROM results").fetchall()
+    db.close()
+    return rows
+
+
+@pytest.mark.parametrize(
+    ("query", "found"),
+    [
+        ("WITH x AS (SELECT 1) DELETE FROM results", "DELETE"),
+        ("WITH x AS (SELECT 'root', 'income', '2026-Q4', 1.0) INSERT INTO results SELECT * FROM x", "INSERT"),
+        ("DELETE FROM results", "DELETE"),
+        ("SELECT unit, kpi, period, value FROM results; DELETE FROM results", "SELECT, DELETE"),
+    ],
+)
+def test_a_query_on_a_database_that_would_write_is_refused_and_changes_nothing(
+    tree: Tree, tmp_path: Path, query: str, found: str
+) -> None:
+    _sqlite(tmp_path / "warehouse.db")
+    project = _project(tree, {"w.sql": query, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/warehouse.db\n"})
+    assert _errors(project) == [
+        f"measures/w.sql: error: expected one SELECT query (found: {found}); a measures query reads, it never writes"
+    ]
+    assert _rows(tmp_path / "warehouse.db") == [("root", "income", "2026-Q3", 99.0)]
+
+
+def test_a_sqlite_database_is_opened_read_only_behind_the_query_check(
+    tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setattr("generator.sources.query._one_read", lambda text: None)  # the second guard alone
+    _sqlite(tmp_path / "warehouse.db")
+    url = f"sqlite:///{tmp_path}/warehouse.db"
+    project = _project(
+        tree, {"w.sql": "WITH x AS (SELECT 1) DELETE FROM results", "sources.yaml": f"w.sql:\n  url: {url}\n"}
+    )
+    assert _errors(project) == [f"measures/w.sql: error: query failed on {url}: attempt to write a readonly database"]
+    assert _rows(tmp_path / "warehouse.db") == [("root", "income", "2026-Q3", 99.0)]
+
+
+def test_a_missing_sqlite_file_is_an_error_and_not_created(tree: Tree, tmp_path: Path) -> None:
+    url = f"sqlite:///{tmp_path}/no such file.db"
+    project = _project(tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n"})
+    assert _errors(project) == [f"measures/w.sql: error: query failed on {url}: unable to open database file"]
+    assert list(tmp_path.glob("no such*")) == []
+
+
+def test_a_query_the_parser_cannot_read_is_refused_with_the_way_out(tree: Tree, tmp_path: Path) -> None:
+    _sqlite(tmp_path / "warehouse.db")
+    project = _project(
+        tree,
+        {
+            "w.sql": "SELECT TOP 5 * FROM results",
+            "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/warehouse.db\n",
+        },
+    )
+    assert _errors(project) == [
+        'measures/w.sql: error: not read as one SELECT query (Parser Error: syntax error at or near "5"); '
+        "write it in standard SQL, or keep SQL only your database understands in a view and select from the view"
+    ]
+
+
 def test_a_password_in_sources_yaml_is_refused_and_never_repeated(tree: Tree) -> None:
     project = _project(
         tree,
@@ -258,6 +359,42 @@ def test_a_password_in_sources_yaml_is_refused_and_never_repeated(tree: Tree) ->
     assert "s3cret" not in "".join(errors)
 
 
+@pytest.mark.parametrize(
+    ("url", "name"),
+    [
+        ("postgresql://127.0.0.1:1/fin?password=S3cretPW", "password"),
+        ("postgresql://reporting@127.0.0.1:1/fin?sslmode=require&sslpassword=S3cretPW", "sslpassword"),
+        ("mysql://127.0.0.1/fin?PWD=S3cretPW", "PWD"),
+        ("postgresql://127.0.0.1/fin?access_token=S3cretPW", "access_token"),
+        ("mssql+pyodbc:///?odbc_connect=DRIVER%3Dx%3BPWD%3DS3cretPW", "odbc_connect"),
+    ],
+)
+def test_a_credential_in_the_url_query_string_is_refused_and_never_repeated(
+    tree: Tree, url: str, name: str, capsys: pytest.CaptureFixture[str]
+) -> None:
+    project = _project(tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n"})
+    errors = _errors(project)
+    assert errors == [
+        f"measures/sources.yaml:2: error: url: its query string holds a credential ({name}=...); remove it and "
+        "name the environment variable holding the password in `password_env`"
+    ]
+    assert "S3cretPW" not in "".join(errors) + "".join(capsys.readouterr())
+
+
+def test_a_url_in_an_error_shows_its_query_values_and_password_masked(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("FIN_PASSWORD", "S3cretPW")
+    url = "postgresql+psycopg2://reporting@127.0.0.1:1/fin?sslmode=require&application_name=q3"
+    project = _project(
+        tree, {"w.sql": "SELECT 1", "sources.yaml": f"w.sql:\n  url: '{url}'\n  password_env: FIN_PASSWORD\n"}
+    )
+    assert _errors(project) == [
+        "measures/w.sql: error: query failed on postgresql+psycopg2://reporting@127.0.0.1:1/fin?application_name=***"
+        "&sslmode=***: its database driver is not installed (psycopg2)"
+    ]
+
+
 def test_a_password_from_the_environment_is_used_and_kept_out_of_errors(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
@@ -269,10 +406,11 @@ def test_a_password_from_the_environment_is_used_and_kept_out_of_errors(
             "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n  password_env: WAREHOUSE_PASSWORD\n",
         },
     )
-    # SQLite takes no password, so it refuses the URL; the error names the database without it
-    url = f"sqlite:///{tmp_path}/w.db"
+    # SQLite takes no password, so the source is refused before anything is opened
     errors = _errors(project)
-    assert errors == [f"measures/w.sql: error: query failed on {url}: Invalid SQLite URL: {url}"]
+    assert errors == [
+        "measures/w.sql: error: a SQLite database takes no user name or password: remove username_env and password_env"
+    ]
     assert "s3cret" not in "".join(errors)
 
 
@@ -319,8 +457,13 @@ def test_a_sheet_with_too_many_rows_is_cut_at_the_limit(tree: Tree, monkeypatch:
         ["root", "income", "2026-Q4", 2],
     ]
     _workbook(project / "measures" / "big.xlsx", rows)
+    book = openpyxl.load_workbook(project / "measures" / "big.xlsx")
+    book.create_sheet("More").append(["unit", "kpi", "period", "value"])  # never reached: the limit is per workbook
+    book["More"].append(["root", "income", "2026-Q1", 3])
+    book.save(project / "measures" / "big.xlsx")
     assert _errors(project) == [
-        "measures/big.xlsx:Scorecard!A3: error: sheet has more than 1 rows (the limit for one source)"
+        "measures/big.xlsx:Scorecard!A3: error: workbook has more than 1 rows of values (the limit for a "
+        "workbook: put bulk data in a CSV file, or a Parquet extract read by a .sql file)"
     ]
 
 
@@ -361,6 +504,44 @@ def test_a_database_query_running_too_long_is_stopped(
     tree: Tree, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     monkeypatch.setattr("generator.sources.query.QUERY_SECONDS", 0.05)
+    _sqlite(tmp_path / "w.db")
     forever = "WITH RECURSIVE n(i) AS (SELECT 1 UNION ALL SELECT i + 1 FROM n) SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, max(i) AS value FROM n"
     project = _project(tree, {"w.sql": forever, "sources.yaml": f"w.sql:\n  url: sqlite:///{tmp_path}/w.db\n"})
     assert _errors(project) == ["measures/w.sql: error: query ran longer than 0.05 s and was stopped"]
+
+
+def test_a_date_in_a_number_cell_asks_for_a_number(tree: Tree) -> None:
+    import datetime as dt
+
+    project = tree()
+    rows: list[list[object]] = [["unit", "kpi", "period", "value"], ["root", "income", "2026-Q3", dt.date(2026, 9, 1)]]
+    _workbook(project / "measures" / "d.xlsx", rows)
+    assert _errors(project) == [
+        "measures/d.xlsx:Scorecard!D2: error: value: a date (2026-09-01) where a number is expected; "
+        "type the number, in a cell formatted as a number"
+    ]
+
+
+def test_a_totals_row_with_an_empty_unit_cell_says_the_cell_is_empty(tree: Tree) -> None:
+    project = tree()
+    rows: list[list[object]] = [["unit", "kpi", "period", "value", "note"], ["root", "income", "2026-Q3", 5]]
+    rows += [[None, None, None, 5, "total"], ["root", None, "2026-Q3", None, "see above"]]
+    _workbook(project / "measures" / "t.xlsx", rows)
+    empty = "the cell is empty; a row with a value or a note names its unit and KPI (a totals row? leave it out of the measures)"
+    assert _errors(project) == [
+        f"measures/t.xlsx:Scorecard!A3: error: unit: {empty}",
+        f"measures/t.xlsx:Scorecard!B4: error: kpi: {empty}",
+    ]
+
+
+@pytest.mark.parametrize(
+    ("name", "kind"),
+    [("it-q3.xlsm", "a macro-enabled workbook (.xlsm)"), ("it-q3.ODS", "an OpenDocument spreadsheet (.ods)")],
+)
+def test_spreadsheets_of_other_formats_are_not_read_with_a_warning(tree: Tree, name: str, kind: str) -> None:
+    project = tree()
+    (project / "measures" / name).write_bytes(b"PK\x03\x04")
+    raw = load_input(project / "content", project / "measures")
+    assert [str(p).replace(str(project) + "/", "") for p in raw.problems] == [
+        f"measures/{name}: warning: not read: {kind} is not a measures format; save it as an Excel workbook (.xlsx) or CSV"
+    ]

@@ -674,3 +674,18 @@ def test_a_zero_target_in_a_template_is_reported_once_at_the_template(tree: Tree
         "content/templates/team.yaml:22: error: kpi 'cost_per_ticket': a target of 0 with status bands (green 5%, "
         "red 10%): the bands are percentages of the target, and a percentage of 0 is 0; give an explicit `red_flag`",
     ]
+
+
+def test_an_empty_value_is_not_reported_and_yields_to_a_value_given_elsewhere(tree: Tree) -> None:
+    # root.csv has satisfaction 2026-Q2 empty and income 2026-Q1 = 90; extra.csv comes first (sorted)
+    project = tree(
+        **{
+            "measures__extra.csv": "unit,kpi,period,value,note\n"
+            "root,satisfaction,2026-Q2,80,late figure\n"
+            "root,income,2026-Q1,,survey not run\n"
+        }
+    )
+    sc = load_tree(project)
+    values = {(m.kpi, str(m.raw_period)): (m.value, m.note) for m in sc.measures}
+    assert values[("satisfaction", "2026-Q2")] == (80.0, "late figure")
+    assert values[("income", "2026-Q1")] == (90.0, "")

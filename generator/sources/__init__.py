@@ -11,7 +11,9 @@ from collections.abc import Iterable
 
 from generator.load import OPTIONAL_COLUMNS, REQUIRED_COLUMNS
 
-MAX_ROWS = 3_000_000  # rows of one workbook sheet or query result; the 9,000-KPI benchmark has 241,126 in all
+MAX_ROWS = (
+    3_000_000  # rows of one query result (workbooks have their own limit); the 9,000-KPI benchmark has 241,126 in all
+)
 MAX_CELL_CHARS = 10_000  # a note longer than this is a mistake (a pasted document)
 
 
@@ -19,7 +21,9 @@ def header_problem(header: Iterable[str]) -> str:
     """Return why a header cannot be read as measures (missing required columns), or ""."""
     names = list(header)
     if missing := [c for c in REQUIRED_COLUMNS if c not in names]:
-        return f"missing column(s) {', '.join(missing)} (expected unit, kpi, period, value; optional target, note)"
+        return (
+            f"missing column(s) {', '.join(missing)} (expected unit, kpi, period, value; optional target, note, status)"
+        )
     return ""
 
 

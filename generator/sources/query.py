@@ -3,7 +3,9 @@
 A query is untrusted like any input: DuckDB runs it with file access limited to the measures
 folder, one SELECT only (no COPY, ATTACH, INSTALL), a time limit and a row limit. A database named
 in `measures/sources.yaml` gets its credentials from environment variables only; they are never
-written anywhere, error messages included.
+written anywhere, error messages included. It is only read: one SELECT (checked by DuckDB's
+parser), in a read-only transaction where the database has one (SQLite opened read-only,
+PostgreSQL/Oracle/MySQL `SET TRANSACTION READ ONLY`), always rolled back.
 """
 
 from __future__ import annotations
@@ -12,7 +14,9 @@ import contextlib
 import datetime as dt
 import decimal
 import os
+import re
 import threading
+import urllib.parse
 from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from pathlib import Path
@@ -32,6 +36,9 @@ _DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "temp_directory": "",
 }
 _SOURCE_KEYS = {"url", "username_env", "password_env"}
+# URL query parameters that carry a secret: password=, sslpassword=, pwd=, api_key=, access_token=, ...
+_SECRET_NAME = re.compile(r"pass|pwd|secret|token|credential|(^|_|api|access|private)key$")
+_SECRET_IN_VALUE = re.compile(r"(^|;)\s*(pwd|password)\s*=", re.IGNORECASE)  # odbc_connect=...;PWD=...
 
 
 @dataclass(frozen=True)
@@ -90,8 +97,10 @@ def _run_duckdb(query: Query, measures: Path) -> tuple[list[str], list[Sequence[
     con = duckdb.connect(":memory:", config=_DUCKDB_CONFIG)
     try:
         statement = _one_select(con, query.text)
-        # Only the measures folder is readable ('./' is it: see _inside), and nothing can change that.
-        con.execute(f"SET allowed_directories=[{_quote(str(measures) + os.sep)}, './']")
+        # Only the measures folder is readable, and nothing can change that. Relative paths resolve
+        # against it (see _inside); './' must not be listed: DuckDB expands it to the folder current
+        # when the setting is made (the project's, holding .env and the like), not when a file is read.
+        con.execute(f"SET allowed_directories=[{_quote(str(measures.resolve()) + os.sep)}]")
         con.execute("SET enable_external_access=false")
         con.execute("SET lock_configuration=true")
         timer = threading.Timer(QUERY_SECONDS, con.interrupt)
@@ -106,7 +115,10 @@ def _run_duckdb(query: Query, measures: Path) -> tuple[list[str], list[Sequence[
     except duckdb.InterruptException:
         raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
     except duckdb.Error as exc:
-        raise _Failed(f"query failed: {_first_line(str(exc))}") from None
+        reason = _first_line(str(exc))
+        if isinstance(exc, duckdb.PermissionException):
+            reason += " (a query reads files inside the measures folder only, by paths relative to it)"
+        raise _Failed(f"query failed: {reason}") from None
     finally:
         con.close()
 
@@ -185,13 +197,74 @@ def _source_problem(entry: dict[str, Any]) -> str:
         return "url: not a SQLAlchemy URL (expected e.g. postgresql+psycopg://reporting@db.example.org/finance)"
     if url.password is not None:
         return "url: holds a password; remove it and name the environment variable holding it in `password_env`"
+    if name := next((str(k) for k, v in url.query.items() if _credential(str(k), v)), ""):
+        return (
+            f"url: its query string holds a credential ({name}=...); remove it and name the environment "
+            "variable holding the password in `password_env`"
+        )
     return ""
+
+
+def _credential(name: str, value: str | tuple[str, ...]) -> bool:
+    """Return whether a URL query parameter looks like a secret (by its name, or an ODBC string holding PWD=)."""
+    name = name.lower()
+    values = (value,) if isinstance(value, str) else value
+    return bool(_SECRET_NAME.search(name) or any(_SECRET_IN_VALUE.search(v) for v in values))
 
 
 def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequence[Any]]]:
     import sqlalchemy
-    from sqlalchemy.engine import make_url
     from sqlalchemy.pool import NullPool
+
+    _one_read(query.text)
+    url, secrets = _connect_url(source)
+    shown = _shown(source.url)
+    timer: threading.Timer | None = None
+    try:
+        engine = sqlalchemy.create_engine(_read_only_url(url), poolclass=NullPool)
+        with engine.connect() as connection:
+            try:
+                _read_only_transaction(connection)
+                timer = threading.Timer(QUERY_SECONDS, _cancel, [connection.connection.dbapi_connection])
+                timer.start()
+                result = connection.execution_options(stream_results=True).exec_driver_sql(query.text)
+                names = list(result.keys())
+                return names, _fetch(result)
+            finally:
+                with contextlib.suppress(sqlalchemy.exc.SQLAlchemyError):  # closing rolls back as well
+                    connection.rollback()  # whatever the database let through is never kept
+    except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
+        if timer is not None and timer.finished.is_set():
+            raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
+        raise _Failed(_hide(f"query failed on {shown}: {_reason(exc)}", secrets)) from None
+    finally:
+        if timer is not None:
+            timer.cancel()
+
+
+def _one_read(text: str) -> None:
+    """Refuse anything but one read query, classified by DuckDB's parser (a PostgreSQL grammar).
+
+    A database's own guard comes on top (see _read_only_url, _read_only_transaction): the parser
+    sees `WITH d AS (DELETE ... RETURNING *) SELECT ...` as a SELECT.
+    """
+    import duckdb
+
+    try:
+        statements = duckdb.extract_statements(text)
+    except duckdb.Error as exc:
+        raise _Failed(
+            f"not read as one SELECT query ({_first_line(str(exc))}); write it in standard SQL, or keep "
+            "SQL only your database understands in a view and select from the view"
+        ) from None
+    if len(statements) != 1 or statements[0].type != duckdb.StatementType.SELECT:
+        kinds = ", ".join(s.type.name for s in statements) or "none"
+        raise _Failed(f"expected one SELECT query (found: {kinds}); a measures query reads, it never writes")
+
+
+def _connect_url(source: Source) -> tuple[Any, list[str]]:
+    """Return the source's URL with the user name and password from the environment, and those secrets."""
+    from sqlalchemy.engine import make_url
 
     secrets, url = [], make_url(source.url)
     for variable, part in ((source.username_env, "username"), (source.password_env, "password")):
@@ -200,24 +273,38 @@ def _run_database(query: Query, source: Source) -> tuple[list[str], list[Sequenc
                 raise _Failed(f"environment variable {variable} ({part} of the database in sources.yaml) is not set")
             secrets.append(value)
             url = url.set(username=value) if part == "username" else url.set(password=value)
-    timer: threading.Timer | None = None
-    try:
-        engine = sqlalchemy.create_engine(url, poolclass=NullPool)
-        with engine.connect() as connection:
-            timer = threading.Timer(QUERY_SECONDS, _cancel, [connection.connection.dbapi_connection])
-            timer.start()
-            result = connection.execution_options(stream_results=True).exec_driver_sql(query.text)
-            names = list(result.keys())
-            return names, _fetch(result)
-    except (sqlalchemy.exc.SQLAlchemyError, ImportError) as exc:
-        if timer is not None and timer.finished.is_set():
-            raise _Failed(f"query ran longer than {QUERY_SECONDS:g} s and was stopped") from None
-        raise _Failed(
-            _hide(f"query failed on {url.render_as_string(hide_password=True)}: {_reason(exc)}", secrets)
-        ) from None
-    finally:
-        if timer is not None:
-            timer.cancel()
+    if url.get_backend_name() == "sqlite" and (url.username or url.password):
+        raise _Failed("a SQLite database takes no user name or password: remove username_env and password_env")
+    return url, secrets
+
+
+def _read_only_url(url: Any) -> Any:
+    """Open a SQLite file read-only (a wrong path is an error then, not a new empty database)."""
+    if url.get_backend_name() != "sqlite" or url.database in (None, "", ":memory:"):
+        return url
+    if str(url.query.get("uri", "")).lower() in ("true", "1"):
+        return url.update_query_dict({"mode": "ro"})
+    return url.set(database="file:" + urllib.parse.quote(url.database)).update_query_dict({"mode": "ro", "uri": "true"})
+
+
+def _read_only_transaction(connection: Any) -> None:
+    """Make the transaction read-only where the database can: a SELECT calling a function that writes fails."""
+    backend = connection.dialect.name
+    if backend == "sqlite":
+        connection.exec_driver_sql("PRAGMA query_only = ON")
+    elif backend in ("postgresql", "oracle"):
+        connection.exec_driver_sql("SET TRANSACTION READ ONLY")
+    elif backend in ("mysql", "mariadb"):
+        connection.exec_driver_sql("SET SESSION TRANSACTION READ ONLY")  # the connection is not pooled
+
+
+def _shown(url: str) -> str:
+    """Return the URL as messages show it: the password and every query value masked."""
+    from sqlalchemy.engine import make_url
+
+    parsed = make_url(url)
+    masked = parsed.set(query={k: "***" for k in parsed.query})
+    return str(masked.render_as_string(hide_password=True)).replace("%2A%2A%2A", "***")
 
 
 def _cancel(connection: Any) -> None:

@@ -30,10 +30,11 @@ def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], b
 
 
 def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
+    """Return the valid measures; a row with an empty value (a note at most) yields to a value given elsewhere."""
     kpis = sc.kpi_index()
     ambiguous = _duplicate_kpis(sc)
     weights = _weight_kpis(sc)
-    seen: dict[tuple[str, str, str], Location] = {}
+    kept: dict[tuple[str, str, str], Measure] = {}
     for row in rows:
         if row.cells["unit"] in broken or (row.cells["unit"], row.cells["kpi"]) in ambiguous:
             continue  # reported where the unit or its KPI is defined
@@ -45,16 +46,21 @@ def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], brok
         if measure is None or len(problems) > before:
             continue
         key = (measure.unit, measure.kpi, str(measure.raw_period))
-        if key in seen:
+        if (first := kept.get(key)) is None or _not_reported(first):
+            kept[key] = measure if first is None or not _not_reported(measure) else first
+        elif not _not_reported(measure):
             problems.append(
                 Problem(
                     where,
-                    f"duplicate value for unit '{key[0]}' kpi '{key[1]}' period {key[2]} (first given at {seen[key]})",
+                    f"duplicate value for unit '{key[0]}' kpi '{key[1]}' period {key[2]} (first given at {first.where})",
                 )
             )
-            continue
-        seen[key] = where
-        yield measure
+    return kept.values()
+
+
+def _not_reported(measure: Measure) -> bool:
+    """Return whether a row only says a value is missing: an empty value (a reminder's earlier row), no status."""
+    return measure.value is None and not measure.status
 
 
 def _duplicate_kpis(sc: Scorecard) -> set[tuple[str, str]]:
@@ -112,6 +118,16 @@ def _measure(
 ) -> Measure | None:
     cells = row.cells
     unit_id, kpi_id = cells["unit"], cells["kpi"]
+    if not unit_id or not kpi_id:
+        empty = "unit" if not unit_id else "kpi"
+        problems.append(
+            Problem(
+                row.where(empty),
+                f"{empty}: the cell is empty; a row with a value or a note names its unit and KPI "
+                "(a totals row? leave it out of the measures)",
+            )
+        )
+        return None
     if unit_id not in sc.units:
         problems.append(Problem(row.where("unit"), f"unit: unknown unit '{unit_id}'{_hint(unit_id, sc.units)}"))
         return None

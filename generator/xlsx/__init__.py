@@ -36,8 +36,15 @@ def save_atomically(book: Workbook, path: Path) -> None:
     os.close(handle)
     temporary = Path(name)
     try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600: give it the mode any new file gets
         book.save(temporary)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
             temporary.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask

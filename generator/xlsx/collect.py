@@ -62,12 +62,24 @@ class WrittenWorkbook:
 
 
 def write_owner_workbooks(
-    assignments: list[Assignment], period: Period, period_label: str, organization: str, out: Path
+    assignments: list[Assignment],
+    period: Period,
+    period_label: str,
+    organization: str,
+    out: Path,
+    *,
+    missing_only: bool = False,
+    measures: Path | None = None,
 ) -> list[WrittenWorkbook]:
-    """Write one workbook per assignment into `out`; refuse, writing nothing, to replace files not ours."""
+    """Write one workbook per assignment into `out`; refuse, writing nothing, to replace files not ours.
+
+    Reminders (`missing_only`) are named `<period>-<owner>-missing.xlsx`, and no name is one the
+    measures folder already holds: copying the returned files into it never replaces one returned before.
+    """
     if out.exists() and not out.is_dir():
         raise ScorecardError(f"--out '{out}' is a file, not a folder")
-    paths = _file_names(assignments, period, out)
+    taken = {p.name.lower() for p in measures.iterdir()} if measures is not None and measures.is_dir() else set()
+    paths = _file_names(assignments, period, out, "-missing" if missing_only else "", taken)
     if refused := [p for p in paths if os.path.lexists(p) and not written_by_collect(p)]:
         listed = ", ".join(str(p) for p in refused)
         raise ScorecardError(
@@ -101,17 +113,19 @@ def written_by_collect(path: Path) -> bool:
     return False
 
 
-def _file_names(assignments: list[Assignment], period: Period, out: Path) -> list[Path]:
-    """Return `<out>/<period>-<owner>.xlsx` for each assignment, made unique."""
-    taken: set[str] = set()
+def _file_names(
+    assignments: list[Assignment], period: Period, out: Path, suffix: str, measures: set[str]
+) -> list[Path]:
+    """Return `<out>/<period>-<owner><suffix>.xlsx` for each assignment, unique and not in the measures folder."""
+    taken = set(measures)
     paths = []
     for assignment in assignments:
-        base = f"{period}-{_slug(assignment.key)}"
+        base = f"{period}-{_slug(assignment.key)}{suffix}"
         name, n = base, 1
-        while name in taken:
+        while f"{name}.xlsx".lower() in taken:
             n += 1
             name = f"{base}-{n}"
-        taken.add(name)
+        taken.add(f"{name}.xlsx".lower())
         paths.append(out / f"{name}.xlsx")
     return paths
 
@@ -224,7 +238,7 @@ def _value_row(sheet: Worksheet, row: int, due: DueValue) -> None:
         due.unit_of_measure,
         due.target,
         due.red_flag,
-        _POLARITY.get(due.polarity, due.polarity),
+        "one of the levels, best first" if due.levels else _POLARITY.get(due.polarity, due.polarity),
         "; ".join(due.history),
         due.description,
     )
