@@ -145,57 +145,45 @@ class _LinkFilter(Treeprocessor):
         self.events = events
 
     def run(self, root: etree.Element) -> None:
-        images, links = _children(root, "img"), _children(root, "a")
-        refused = [(p, i, a) for p, i, a in links if not allowed_url(_plain(a.get("href", "")))]
-        events = [(a, _Event("link", _plain(a.get("href", "")))) for _, _, a in refused]
-        events += [(img, _Event("image", img.get("src", ""))) for _, _, img in images]
-        order = {id(element): n for n, element in enumerate(root.iter())}
-        self.events.extend(event for _, event in sorted(events, key=lambda pair: order[id(pair[0])]))
-        # Images first: unwrapping a link moves its children, so a later pass would miss them.
-        # Last first, so that removing an element keeps the indexes of those before it.
-        for parent, index, image in reversed(images):
-            _replace(parent, index, image, image.get("alt", ""))
-        for parent, index, link in reversed(refused):
-            _unwrap(parent, index, link)
-        for _, _, link in links:
-            link.set("href", _plain(link.get("href", "")))  # automatic mailto: links arrive entity-encoded
+        self._filter(root)
 
+    def _filter(self, parent: etree.Element) -> None:
+        """Rebuild `parent`'s children in one pass: each image or refused link becomes its text.
 
-def _children(root: etree.Element, tag: str) -> list[tuple[etree.Element, int, etree.Element]]:
-    """Return (parent, index, child) for every `tag` element, in document order."""
-    return [(parent, i, child) for parent in root.iter() for i, child in enumerate(parent) if child.tag == tag]
+        Nothing is removed by index, so no text can go missing: what an element is replaced by
+        (its text, its kept children, then its tail) lands right after what came before it.
+        """
+        kept: list[etree.Element] = []
+        text = parent.text or ""
+        for child in list(parent):
+            if child.tag == "img":
+                self.events.append(_Event("image", child.get("src", "")))
+                parts: list[etree.Element | str] = [child.get("alt", ""), child.tail or ""]
+            elif child.tag == "a" and not allowed_url(_plain(child.get("href", ""))):
+                self.events.append(_Event("link", _plain(child.get("href", ""))))
+                self._filter(child)  # its images and links first, in document order
+                parts = [child.text or "", *child, child.tail or ""]
+            else:
+                if child.tag == "a":
+                    child.set("href", _plain(child.get("href", "")))  # automatic mailto: links arrive entity-encoded
+                self._filter(child)
+                parts = [child]
+            for part in parts:
+                if isinstance(part, str):
+                    if kept:
+                        kept[-1].tail = (kept[-1].tail or "") + part
+                    else:
+                        text += part
+                else:
+                    kept.append(part)
+        for child in list(parent):
+            parent.remove(child)
+        parent.text = text or None
+        parent.extend(kept)
 
 
 def _plain(url: str) -> str:
     return html.unescape(url.replace(util.AMP_SUBSTITUTE, "&"))
-
-
-def _replace(parent: etree.Element, index: int, child: etree.Element, text: str) -> None:
-    """Put `text` where `child` was (text goes into the previous sibling's tail or the parent)."""
-    _append_text(parent, index, text + (child.tail or ""))
-    parent.remove(child)
-
-
-def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
-    """Put a link's content where the link was."""
-    inner = list(link)
-    _append_text(parent, index, link.text or "")
-    if inner:
-        inner[-1].tail = (inner[-1].tail or "") + (link.tail or "")
-        parent.remove(link)
-        for offset, element in enumerate(inner):
-            parent.insert(index + offset, element)
-    else:
-        _append_text(parent, index, link.tail or "")
-        parent.remove(link)
-
-
-def _append_text(parent: etree.Element, index: int, text: str) -> None:
-    if index == 0:
-        parent.text = (parent.text or "") + text
-    else:
-        previous = parent[index - 1]
-        previous.tail = (previous.tail or "") + text
 
 
 # --- Messages ------------------------------------------------------------------------------

@@ -4,9 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_module
+import re
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from generator.cli import main
 from generator.pdf.context import build_pack
@@ -115,3 +118,53 @@ def test_a_template_objective_description_is_reported_once_at_the_template(tree:
     warnings = [line for line in result.stderr.splitlines() if "plan.md" in line]
     assert warnings == [f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
                         + LINK_MESSAGE.format("plan.md")]
+
+
+# --- Images and refused links side by side (hostile tester, issue 9) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("See ![a](a.png) ![b](b.png) [c](javascript:z)", "<p>See a b c</p>"),
+        ("Staff: ![a](a.png) [the plan](plan.docx) is due on 15 October, owner Dana.",
+         "<p>Staff: a the plan is due on 15 October, owner Dana.</p>"),
+        ("![a](a.png) [*b* c](b.md) ![d](d.png) [e](https://e.org) tail",
+         '<p>a <em>b</em> c d <a href="https://e.org" rel="noopener noreferrer">e</a> tail</p>'),
+        ("[![a](a.png)](x.md)[![b](b.png) b2](y.md) end", "<p>ab b2 end</p>"),
+    ],
+)
+def test_images_next_to_refused_links_keep_every_word(markdown: str, html: str) -> None:
+    assert render_markdown(markdown) == html
+
+
+def test_check_reports_images_and_links_side_by_side_in_order(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\nSee ![a](a.png) ![b](b.png) [c](javascript:z)\n"})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "team-a.md" in line] == [
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + IMAGE_MESSAGE.format("a.png"),
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + IMAGE_MESSAGE.format("b.png"),
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + LINK_MESSAGE.format("javascript:z"),
+    ]
+
+
+_WORD = st.text("abcdefghij", min_size=1, max_size=6)
+_URL = st.sampled_from(["https://example.org/x", "mailto:a@example.org", "javascript:z", "plan.docx", "#top", "a.png"])
+_PIECE = st.one_of(
+    _WORD.map(lambda w: (w, w)),
+    st.tuples(_WORD, _URL).map(lambda p: (f"![{p[0]}]({p[1]})", p[0])),
+    st.tuples(st.lists(_WORD, min_size=1, max_size=3), _URL).map(lambda p: (f"[{' '.join(p[0])}]({p[1]})", " ".join(p[0]))),
+    st.tuples(_WORD, _URL, _URL).map(lambda p: (f"[![{p[0]}]({p[1]})]({p[2]})", p[0])),
+)
+
+
+@settings(derandomize=True, database=None, max_examples=300)
+@given(st.lists(st.tuples(_PIECE, st.sampled_from([" ", "", "\n"])), min_size=1, max_size=12))
+def test_rendering_keeps_every_visible_word(pieces: list[tuple[tuple[str, str], str]]) -> None:
+    markdown = "".join(source + gap for (source, _), gap in pieces)
+    visible = "".join(shown + gap for (_, shown), gap in pieces)
+    rendered = html_module.unescape(re.sub(r"<[^>]*>", "", str(render_markdown(markdown))))
+    assert re.findall(r"[a-j]+", rendered) == re.findall(r"[a-j]+", visible)
+    check_markdown(markdown)  # never raises either
