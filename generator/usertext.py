@@ -43,6 +43,11 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme: "java\tscript:"
 _SNIPPET = 60
 
+# Python-Markdown recurses once or more per nested list or quote: a list 250 levels deep exhausts
+# Python's stack. A text nested deeper than this is published as plain text, with a warning at its line.
+MAX_NESTING = 20  # lists and quotes inside each other on one line (4 columns of indent = 1 level)
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
@@ -64,12 +69,19 @@ def render_markdown(text: str) -> Markup:
 
 
 def check_markdown(text: str) -> list[Dropped]:
-    """Return what `render_markdown` leaves out or shows as text, each with its line in `text`."""
-    if "<" not in text and "[" not in text:  # no link, image or tag without these: skip rendering
+    """Return what `render_markdown` leaves out or shows as text, each with its line in `text`.
+
+    It renders the text exactly as `render_markdown` does (the result is cached for it), so what
+    passes the check renders the same way in the build.
+    """
+    if not text.strip():
         return []
+    _, events, refused = _render(text)
+    if refused is not None:
+        return [refused]
     found: list[Dropped] = []
     seen: dict[_Event, int] = {}
-    for event in _render(text)[1]:
+    for event in events:
         seen[event] = seen.get(event, -1) + 1  # the second same link is the second occurrence
         dropped = Dropped(_line_of(text, event.source, seen[event]), _message(event))
         if dropped not in found:
@@ -87,14 +99,48 @@ def allowed_url(url: str) -> bool:
 
 
 @lru_cache(maxsize=16_384)  # validation checks a text, then the site and the pack render it
-def _render(text: str) -> tuple[str, tuple[_Event, ...]]:
+def _render(text: str) -> tuple[str, tuple[_Event, ...], Dropped | None]:
+    if (refused := over_limits(text)) is not None:
+        return _plain_text(text), (), refused
     md, events = _markdown()
     events.clear()
     try:
         converted = md.reset().convert(text)
+    except RecursionError:  # the limits above should prevent it; never a traceback if they do not
+        return _plain_text(text), (), Dropped(0, f"text shown as plain text: {_TOO_COMPLEX}")
     finally:
         md.reset()
-    return sanitise_html(converted), tuple(events)
+    return sanitise_html(converted), tuple(events), None
+
+
+_TOO_COMPLEX = "it is nested too deeply to format"
+
+
+def over_limits(text: str) -> Dropped | None:
+    """Return why `text` is too costly to hand to Markdown (see MAX_NESTING), at its line; None if it is not."""
+    for number, line in enumerate(text.split("\n")):
+        if (depth := _nesting(line)) > MAX_NESTING:
+            return Dropped(
+                number,
+                f"text shown as plain text: a line nested {depth} levels deep (lists or quotes; at most {MAX_NESTING})",
+            )
+    return None
+
+
+def _nesting(line: str) -> int:
+    """Return how many lists and quotes a line opens or sits in: its markers, plus 1 per 4 columns of indent."""
+    depth, position = 0, 0
+    while match := _CONTAINER.match(line, position):
+        depth += 1
+        position = match.end()
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+    return depth + indent // 4
+
+
+def _plain_text(text: str) -> str:
+    """Return `text` as escaped paragraphs, with no Markdown formatting."""
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 @lru_cache(maxsize=1)

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from hypothesis import given, settings
 from hypothesis import strategies as st
 
+from generator import usertext
 from generator.cli import main
 from generator.pdf.context import build_pack
 from generator.render import markdown_text
@@ -168,3 +169,61 @@ def test_rendering_keeps_every_visible_word(pieces: list[tuple[tuple[str, str], 
     rendered = html_module.unescape(re.sub(r"<[^>]*>", "", str(render_markdown(markdown))))
     assert re.findall(r"[a-j]+", rendered) == re.findall(r"[a-j]+", visible)
     check_markdown(markdown)  # never raises either
+
+
+# --- Texts too costly to format are shown as plain text (hostile tester, issue 9) -----------
+
+DEEP_LIST = "".join("    " * i + "- x\n" for i in range(300))  # 180 KB; crashed build with RecursionError
+PLAIN = "text shown as plain text: "
+NESTED = PLAIN + "a line nested {} levels deep (lists or quotes; at most 20)"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "dropped"),
+    [
+        (DEEP_LIST, Dropped(20, NESTED.format(21))),
+        ("".join("    " * i + "- x\n" for i in range(20)), None),
+        ("intro\n\n" + ">" * 21 + " x", Dropped(2, NESTED.format(21))),
+        ("- " * 21 + "x", Dropped(0, NESTED.format(21))),
+        ("\t" * 20 + "- x", Dropped(0, NESTED.format(21))),
+    ],
+)
+def test_texts_over_the_limits_are_reported_at_their_line(markdown: str, dropped: Dropped | None) -> None:
+    found = [d for d in check_markdown(markdown) if d.message.startswith(PLAIN)]
+    assert found == ([dropped] if dropped else [])
+
+
+def test_a_text_over_the_limits_is_shown_as_plain_escaped_text() -> None:
+    assert render_markdown(DEEP_LIST).startswith("<p>- x\n    - x\n        - x\n")
+
+
+def test_a_recursion_error_is_a_warning_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usertext, "MAX_NESTING", 1_000)
+    text = DEEP_LIST + "\nunique"  # not rendered before, so not cached
+    assert check_markdown(text) == [Dropped(0, PLAIN + "it is nested too deeply to format")]
+    assert render_markdown(text).startswith("<p>- x\n    - x\n")
+
+
+def test_check_warns_about_a_deep_list_without_brackets(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    # check skipped texts with neither '<' nor '[', so it passed what build could not render
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\nFine.\n\n" + DEEP_LIST})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "content/commentary/2026-Q2/team-a.md:24: warning: " + NESTED.format(21) in result.stderr.splitlines()
+    assert CliRunner().invoke(main, ["check", "--strict"]).exit_code == 1
+
+
+@pytest.mark.slow
+def test_build_publishes_a_deep_list_as_text(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_build import _config
+
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\n" + DEEP_LIST})
+    _config(project)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    pages = "".join(p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
+    assert "- x\n" + "    " * 299 + "- x" in pages
