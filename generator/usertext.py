@@ -43,9 +43,17 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme: "java\tscript:"
 _SNIPPET = 60
 
-# Python-Markdown recurses once or more per nested list or quote: a list 250 levels deep exhausts
-# Python's stack. A text nested deeper than this is published as plain text, with a warning at its line.
+# Python-Markdown recurses once or more per nested list or quote (a list 250 levels deep exhausts
+# Python's stack), scans ahead from every `[` to the end of its paragraph (16,000 `[` on a line
+# took 36 s), and slows down more than linearly on long blocks with headings or rules and on long
+# texts. A text over these limits is published as plain text, with a warning at its line. Each
+# limit is far above what a scorecard text needs. The worst cases found within them (a 50,000
+# character text of 500-line blocks of headings, of backslashes, of `*_`a` runs; 100 `[` in
+# 10,000 characters) formatted in 0.4-0.7 s each, up to 1.1 s on a loaded machine.
+MAX_TEXT = 50_000  # characters in one text (a mission, a description, one part of a commentary section)
 MAX_NESTING = 20  # lists and quotes inside each other on one line (4 columns of indent = 1 level)
+MAX_BLOCK_LINES = 500  # lines in one paragraph, list or table (text between blank lines)
+MAX_BRACKET_COST = 1_000_000  # `[` in a paragraph times its characters, summed over the text
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
@@ -117,13 +125,32 @@ _TOO_COMPLEX = "it is nested too deeply to format"
 
 
 def over_limits(text: str) -> Dropped | None:
-    """Return why `text` is too costly to hand to Markdown (see MAX_NESTING), at its line; None if it is not."""
+    """Return why `text` is too costly to hand to Markdown (see MAX_TEXT ...), at its line; None if it is not."""
     for number, line in enumerate(text.split("\n")):
         if (depth := _nesting(line)) > MAX_NESTING:
             return Dropped(
                 number,
                 f"text shown as plain text: a line nested {depth} levels deep (lists or quotes; at most {MAX_NESTING})",
             )
+    cost, start = 0, 0
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if (lines := paragraph.strip("\n").count("\n") + 1) > MAX_BLOCK_LINES:
+            return Dropped(
+                start,
+                f"text shown as plain text: {lines} lines without a blank line "
+                f"(at most {MAX_BLOCK_LINES} in one paragraph, list or table)",
+            )
+        cost += paragraph.count("[") * len(paragraph)
+        if cost > MAX_BRACKET_COST:
+            return Dropped(
+                start,
+                "text shown as plain text: too many '[' for its length (at most "
+                f"{MAX_BRACKET_COST:,} for '[' in each paragraph times its characters, "
+                "e.g. 100 links in a paragraph of 10,000 characters)",
+            )
+        start += paragraph.count("\n")
+    if len(text) > MAX_TEXT:
+        return Dropped(0, f"text shown as plain text: {len(text):,} characters (at most {MAX_TEXT:,} in one text)")
     return None
 
 

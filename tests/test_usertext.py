@@ -176,6 +176,10 @@ def test_rendering_keeps_every_visible_word(pieces: list[tuple[tuple[str, str], 
 DEEP_LIST = "".join("    " * i + "- x\n" for i in range(300))  # 180 KB; crashed build with RecursionError
 PLAIN = "text shown as plain text: "
 NESTED = PLAIN + "a line nested {} levels deep (lists or quotes; at most 20)"
+BLOCK = PLAIN + "{} lines without a blank line (at most 500 in one paragraph, list or table)"
+BRACKETS = (PLAIN + "too many '[' for its length (at most 1,000,000 for '[' in each paragraph times its characters, "
+            "e.g. 100 links in a paragraph of 10,000 characters)")
+LENGTH = PLAIN + "{} characters (at most 50,000 in one text)"
 
 
 @pytest.mark.parametrize(
@@ -186,6 +190,13 @@ NESTED = PLAIN + "a line nested {} levels deep (lists or quotes; at most 20)"
         ("intro\n\n" + ">" * 21 + " x", Dropped(2, NESTED.format(21))),
         ("- " * 21 + "x", Dropped(0, NESTED.format(21))),
         ("\t" * 20 + "- x", Dropped(0, NESTED.format(21))),
+        ("[" * 16_000, Dropped(0, BRACKETS)),  # took 36 s
+        ("intro\n\n" + "[a](https://a.org) " * 100 + "x" * 8_000, None),  # 100 links in 9,900 characters
+        ("intro\n\n" + "[a](https://a.org) " * 100 + "x" * 8_200, Dropped(2, BRACKETS)),
+        ("intro\n\n" + "# x\n" * 500, None),
+        ("intro\n\n" + "# x\n" * 501, Dropped(2, BLOCK.format(501))),
+        ("x\n\n" * 16_666 + "x", None),
+        ("x\n\n" * 16_667, Dropped(0, LENGTH.format("50,001"))),
     ],
 )
 def test_texts_over_the_limits_are_reported_at_their_line(markdown: str, dropped: Dropped | None) -> None:
@@ -195,10 +206,12 @@ def test_texts_over_the_limits_are_reported_at_their_line(markdown: str, dropped
 
 def test_a_text_over_the_limits_is_shown_as_plain_escaped_text() -> None:
     assert render_markdown(DEEP_LIST).startswith("<p>- x\n    - x\n        - x\n")
+    assert render_markdown("[" * 16_000 + " <b>x</b> *y*\n\nnext") == f"<p>{'[' * 16_000} &lt;b&gt;x&lt;/b&gt; *y*</p>\n<p>next</p>"
 
 
 def test_a_recursion_error_is_a_warning_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(usertext, "MAX_NESTING", 1_000)
+    monkeypatch.setattr(usertext, "MAX_TEXT", 1_000_000)
     text = DEEP_LIST + "\nunique"  # not rendered before, so not cached
     assert check_markdown(text) == [Dropped(0, PLAIN + "it is nested too deeply to format")]
     assert render_markdown(text).startswith("<p>- x\n    - x\n")
@@ -215,15 +228,15 @@ def test_check_warns_about_a_deep_list_without_brackets(tree: Tree, monkeypatch:
 
 
 @pytest.mark.slow
-def test_build_publishes_a_deep_list_as_text(
+def test_build_publishes_a_deep_list_and_a_line_of_brackets_as_text(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     from tests.test_build import _config
 
-    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\n" + DEEP_LIST})
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\n" + DEEP_LIST + "\n" + "[" * 16_000})
     _config(project)
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["build", "--no-pdf"])
     assert result.exit_code == 0, result.output
     pages = "".join(p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
-    assert "- x\n" + "    " * 299 + "- x" in pages
+    assert "[" * 16_000 in pages and "- x\n" + "    " * 299 + "- x" in pages
