@@ -213,7 +213,8 @@ Numbers are finite (no `.nan`, `.inf`), at most {max_magnitude} in size and writ
 weights are 0 or more. Years run {min_year}-{max_year}. Units nest at most {max_depth} levels below the root.
 Formulas are at most {formula_length} characters and {formula_depth} operations deep.
 
-Files are UTF-8 text. Names starting with `.` are ignored (editor and system files). Symbolic links
+Files are UTF-8 text. Names starting with `.` are ignored (editor and system files); other files
+that look like input but are not read (`X.CSV`, `it.txt`, a file in a subfolder of `measures/`) get a warning. Symbolic links
 are followed only to files inside the content and measures folders (your own pages: inside the
 folder of `mkdocs.yml`); FIFOs and devices are never opened. YAML is plain: no tags (`!x`,
 `!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
