@@ -79,6 +79,7 @@ def format_reference() -> str:
             markdown_chars=f"{usertext.MAX_TEXT:,}",
             markdown_nesting=usertext.MAX_NESTING,
             markdown_lines=usertext.MAX_BLOCK_LINES,
+            markdown_emphasis=f"{usertext.MAX_EMPHASIS:,}",
             markdown_brackets=f"{usertext.MAX_BRACKET_COST:,}",
             csv_mb=MAX_CSV_BYTES // 10**6,
             min_year=MIN_YEAR,
@@ -295,8 +296,8 @@ Formatting Markdown can cost time that grows faster than the text, so a text (a 
 description, or one part of a commentary section: its text, Analysis or Actions) over these limits
 is published as plain text, and `check` warns at the line: at most {markdown_chars} characters;
 lists and quotes at most {markdown_nesting} levels inside each other (4 columns of indent count as
-one level); at most {markdown_lines} lines without a blank line in one paragraph, list or table;
-and for links, the number of `[` in each paragraph times its length, summed over the text, at most
-{markdown_brackets} (100 links in a paragraph of 10,000 characters, say). Within them, formatting one
-text takes at most about a second.
+one level); at most {markdown_lines} lines without a blank line in one paragraph, list or table; at
+most {markdown_emphasis} `*` and `_` in one paragraph; and for links, the number of `[` in each
+paragraph times its length, summed over the text, at most {markdown_brackets} (100 links in a
+paragraph of 10,000 characters, say). Within them, formatting one text takes at most about a second.
 """

@@ -44,7 +44,7 @@ _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a s
 _SNIPPET = 60
 
 # Python-Markdown recurses once or more per nested list or quote (a list 250 levels deep exhausts
-# Python's stack), scans ahead from every `[` to the end of its paragraph (16,000 `[` on a line
+# Python's stack; so does a run of 4,000 `*`), scans ahead from every `[` to the end of its paragraph (16,000 `[` on a line
 # took 36 s), and slows down more than linearly on long blocks with headings or rules and on long
 # texts. A text over these limits is published as plain text, with a warning at its line. Each
 # limit is far above what a scorecard text needs. The worst cases found within them (a 50,000
@@ -54,6 +54,7 @@ MAX_TEXT = 50_000  # characters in one text (a mission, a description, one part 
 MAX_NESTING = 20  # lists and quotes inside each other on one line (4 columns of indent = 1 level)
 MAX_BLOCK_LINES = 500  # lines in one paragraph, list or table (text between blank lines)
 MAX_BRACKET_COST = 1_000_000  # `[` in a paragraph times its characters, summed over the text
+MAX_EMPHASIS = 1_000  # `*` and `_` in one paragraph (a run of 4,000 exhausts the stack)
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
 
 
@@ -79,10 +80,17 @@ def render_markdown(text: str) -> Markup:
 def check_markdown(text: str) -> list[Dropped]:
     """Return what `render_markdown` leaves out or shows as text, each with its line in `text`.
 
-    It renders the text exactly as `render_markdown` does (the result is cached for it), so what
-    passes the check renders the same way in the build.
+    Every text gets the limits check that `render_markdown` applies. Within the limits, a text with
+    neither `<` nor `[` has nothing to leave out and is not rendered here (rendering every text
+    would slow `check` down on large scorecards): the nesting limit keeps Markdown's recursion
+    under 150 frames (tests/test_usertext.py checks it) and the other limits bound its time, so
+    the build renders such a text without a problem.
     """
     if not text.strip():
+        return []
+    if (refused := over_limits(text)) is not None:
+        return [refused]
+    if "<" not in text and "[" not in text:
         return []
     _, events, refused = _render(text)
     if refused is not None:
@@ -115,6 +123,7 @@ def _render(text: str) -> tuple[str, tuple[_Event, ...], Dropped | None]:
     try:
         converted = md.reset().convert(text)
     except RecursionError:  # the limits above should prevent it; never a traceback if they do not
+        _markdown.cache_clear()  # the converter is left half-way (it then drops all formatting): build a new one
         return _plain_text(text), (), Dropped(0, f"text shown as plain text: {_TOO_COMPLEX}")
     finally:
         md.reset()
@@ -126,6 +135,7 @@ _TOO_COMPLEX = "it is nested too deeply to format"
 
 def over_limits(text: str) -> Dropped | None:
     """Return why `text` is too costly to hand to Markdown (see MAX_TEXT ...), at its line; None if it is not."""
+    text = text.replace("\r\n", "\n")
     for number, line in enumerate(text.split("\n")):
         if (depth := _nesting(line)) > MAX_NESTING:
             return Dropped(
@@ -139,6 +149,10 @@ def over_limits(text: str) -> Dropped | None:
                 start,
                 f"text shown as plain text: {lines} lines without a blank line "
                 f"(at most {MAX_BLOCK_LINES} in one paragraph, list or table)",
+            )
+        if (marks := paragraph.count("*") + paragraph.count("_")) > MAX_EMPHASIS:
+            return Dropped(
+                start, f"text shown as plain text: {marks} '*' and '_' in one paragraph (at most {MAX_EMPHASIS:,})"
             )
         cost += paragraph.count("[") * len(paragraph)
         if cost > MAX_BRACKET_COST:

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_module
+import inspect
 import re
+import sys
 
 import pytest
 from click.testing import CliRunner
@@ -196,6 +198,8 @@ LENGTH = PLAIN + "{} characters (at most 50,000 in one text)"
         ("intro\n\n" + "# x\n" * 500, None),
         ("intro\n\n" + "# x\n" * 501, Dropped(2, BLOCK.format(501))),
         ("x\n\n" * 16_666 + "x", None),
+        ("*" * 500 + "x" + "_" * 500, None),
+        ("intro\n\n" + "*" * 2_000 + "x" + "*" * 2_000, Dropped(2, PLAIN + "4000 '*' and '_' in one paragraph (at most 1,000)")),
         ("x\n\n" * 16_667, Dropped(0, LENGTH.format("50,001"))),
     ],
 )
@@ -212,9 +216,10 @@ def test_a_text_over_the_limits_is_shown_as_plain_escaped_text() -> None:
 def test_a_recursion_error_is_a_warning_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(usertext, "MAX_NESTING", 1_000)
     monkeypatch.setattr(usertext, "MAX_TEXT", 1_000_000)
-    text = DEEP_LIST + "\nunique"  # not rendered before, so not cached
+    text = DEEP_LIST + "\n[unique]"  # not rendered before, so not cached
     assert check_markdown(text) == [Dropped(0, PLAIN + "it is nested too deeply to format")]
     assert render_markdown(text).startswith("<p>- x\n    - x\n")
+    assert render_markdown("*after* it\n\nnext") == "<p><em>after</em> it</p>\n<p>next</p>"  # a new converter
 
 
 def test_check_warns_about_a_deep_list_without_brackets(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -240,3 +245,32 @@ def test_build_publishes_a_deep_list_and_a_line_of_brackets_as_text(
     assert result.exit_code == 0, result.output
     pages = "".join(p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
     assert "[" * 16_000 in pages and "- x\n" + "    " * 299 + "- x" in pages
+
+
+WITHIN_LIMITS = {
+    "list": "".join("    " * i + "- x\n" for i in range(20)),
+    "markers": "- " * 20 + "x",
+    "quotes": ">" * 20 + " x",
+    "quote and list": "> - " * 10 + "x",
+    "numbered and quote": "1. > " * 10 + "x",
+    "indented quotes": "".join("    " * i + "> x\n" for i in range(20)),
+    "brackets": "[" * 100 + "x" + "]" * 100,
+    "links": "[a](" * 100 + ")" * 100,
+    "emphasis": "*" * 500 + "x" + "*" * 500,
+    "underscores": "_" * 500 + "x" + "_" * 500,
+}
+
+
+@pytest.mark.parametrize("name", WITHIN_LIMITS)
+def test_markdown_within_the_limits_needs_under_150_stack_frames(name: str) -> None:
+    # Why check may skip rendering a text with neither '<' nor '[': within the limits, Markdown
+    # cannot exhaust the stack (Python allows 1,000 frames; build calls it about 100 deep).
+    text = WITHIN_LIMITS[name] + f"\n\n{name}"  # not rendered before, so not cached
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        assert usertext.over_limits(text) is None
+        assert render_markdown(text).startswith("<")
+        assert not [d for d in check_markdown(text) if d.message.startswith(PLAIN)]  # no recursion error
+    finally:
+        sys.setrecursionlimit(limit)
