@@ -47,12 +47,12 @@ _SNIPPET = 60
 # Python's stack; so does a run of 4,000 `*`), scans ahead from every `[` to the end of its paragraph (16,000 `[` on a line
 # took 36 s), and slows down more than linearly on long blocks with headings or rules and on long
 # texts. A text over these limits is published as plain text, with a warning at its line. Each
-# limit is far above what a scorecard text needs. The worst cases found within them (a 50,000
-# character text of 500-line blocks of headings, of backslashes, of `*_`a` runs; 100 `[` in
-# 10,000 characters) formatted in 0.4-0.7 s each, up to 1.1 s on a loaded machine.
-MAX_TEXT = 50_000  # characters in one text (a mission, a description, one part of a commentary section)
+# limit is far above what a scorecard text needs. The worst cases found within them (30,000
+# characters of 300-line blocks of headings, rules or lists, of loose list items, of backslashes;
+# 30 `[` in 30,000 characters) took 0.4-0.6 s each on 2 cores at load average 4.5.
+MAX_TEXT = 30_000  # characters in one text (a mission, a description, one part of a commentary section)
 MAX_NESTING = 20  # lists and quotes inside each other on one line (4 columns of indent = 1 level)
-MAX_BLOCK_LINES = 500  # lines in one paragraph, list or table (text between blank lines)
+MAX_BLOCK_LINES = 300  # lines in one paragraph, list or table (text between blank lines)
 MAX_BRACKET_COST = 1_000_000  # `[` in a paragraph times its characters, summed over the text
 MAX_EMPHASIS = 1_000  # `*` and `_` in one paragraph (a run of 4,000 exhausts the stack)
 _CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
