@@ -124,10 +124,89 @@ def load_input(content: Path, measures: Path) -> RawInput:
         if (text := files.read(p, MAX_DOCUMENT_BYTES)) is not None
     ]
     unreadable = sorted({str(p) for p in unit_paths} - {d.path for d in units})
+    _warn_ignored(content, measures, files)
     return RawInput(organization, units, templates, rows, commentary, files.problems, unreadable)
 
 
 # --- Files ---------------------------------------------------------------------------------
+
+_YAML_NAMES = (".yaml", ".yml")
+_MEASURES_NAMES = (".csv", ".xlsx", ".sql")
+_COMMENTARY_NAMES = (".md",)
+_COMMENTARY_LOOKALIKES = (".md", ".markdown", ".txt")
+_MAX_WALK = 10_000  # entries looked at below one ignored folder
+
+
+def _warn_ignored(content: Path, measures: Path, files: _Files) -> None:
+    """Warn about files that look like input but are not read: wrong case or extension, or in a subfolder."""
+    for folder in (content / "units", content / "templates"):
+        _warn_folder(folder, _YAML_NAMES, _YAML_NAMES, files.problems)
+    _warn_folder(measures, _MEASURES_NAMES, _MEASURES_NAMES, files.problems)
+    commentary = content / "commentary"
+    for entry in _entries(commentary):
+        if entry.is_dir():
+            _warn_folder(entry, _COMMENTARY_NAMES, _COMMENTARY_LOOKALIKES, files.problems)
+        elif entry.suffix.lower() in _COMMENTARY_LOOKALIKES:
+            files.problems.append(
+                Problem(
+                    Location(str(entry)),
+                    "file ignored: commentary goes in a folder per quarter "
+                    f"(move it to {commentary}/YYYY-Qn/{entry.stem}.md)",
+                    "warning",
+                )
+            )
+
+
+def _warn_folder(folder: Path, read: tuple[str, ...], lookalikes: tuple[str, ...], problems: list[Problem]) -> None:
+    """Warn about the entries of `folder` that `_Files.list` leaves out but that look like input."""
+    quoted = [f"'{e}'" for e in read]
+    endings = " or ".join([", ".join(quoted[:-1]), quoted[-1]] if len(quoted) > 1 else quoted)
+    for entry in _entries(folder):
+        if entry.is_dir():
+            found = _lookalikes_below(entry, lookalikes)
+            if found:
+                more = f" (with {len(found) - 1} more in '{entry}')" if len(found) > 1 else ""
+                problems.append(
+                    Problem(
+                        Location(str(found[0])),
+                        f"file ignored{more}: only files directly in '{folder}' are read "
+                        f"(move {'them' if more else 'it'} there, or start the folder's name with '.' to keep it aside)",
+                        "warning",
+                    )
+                )
+        elif entry.suffix in read or entry.suffix.lower() not in lookalikes or entry.name.startswith("~$"):
+            continue
+        else:
+            target = entry.suffix.lower() if entry.suffix.lower() in read else read[0]
+            problems.append(
+                Problem(
+                    Location(str(entry)),
+                    f"file ignored: only names ending in {endings} (lower case) are read "
+                    f"(rename it to '{entry.stem}{target}')",
+                    "warning",
+                )
+            )
+
+
+def _entries(folder: Path) -> list[Path]:
+    """Return the entries of `folder` that are not hidden; none if it cannot be listed (reported elsewhere)."""
+    try:
+        return sorted(folder / name for name in os.listdir(folder) if not name.startswith("."))
+    except OSError:
+        return []
+
+
+def _lookalikes_below(folder: Path, lookalikes: tuple[str, ...]) -> list[Path]:
+    """Return the files below `folder` (not in hidden folders) whose extension is one of `lookalikes`."""
+    found: list[Path] = []
+    seen = 0
+    for top, folders, names in os.walk(folder):
+        folders[:] = sorted(f for f in folders if not f.startswith("."))
+        seen += len(folders) + len(names)
+        found += [Path(top, n) for n in sorted(names) if not n.startswith(".") and Path(n).suffix.lower() in lookalikes]
+        if seen > _MAX_WALK:
+            break
+    return found
 
 
 class _Refused(Exception):
@@ -630,7 +709,8 @@ def _number_hint(text: str) -> str:
 
 # --- Commentary ----------------------------------------------------------------------------
 
-_FRONT_MATTER = re.compile(r"\A---\s*\n(.*?)\n---\s*\n", re.S)
+_FRONT_MATTER = re.compile(r"\A---[ \t]*\r?\n(.*?)^---[ \t]*(?:\r?\n|\Z)", re.S | re.M)
+_FRONT_MATTER_OPEN = re.compile(r"\A---[ \t]*\r?(?:\n|\Z)")
 
 
 @dataclass
@@ -654,13 +734,18 @@ class FrontMatterError(Exception):
 def split_front_matter(text: str) -> FrontMatter:
     """Split off the front matter; raise FrontMatterError when it is not `key: value` lines."""
     match = _FRONT_MATTER.match(text)
+    if not match and _FRONT_MATTER_OPEN.match(text):
+        raise FrontMatterError(
+            1, "front matter: opened by '---' but never closed (end it with a line '---' before the first section)"
+        )
     if not match:
         return FrontMatter({}, {}, text, 0)
+    block = match[1].removesuffix("\n")  # the newline before the closing ---
     try:
-        lines = _flat_keys(match[1])  # before constructing: no nesting or aliases to expand
-        values = yaml.safe_load(match[1]) or {}
+        lines = _flat_keys(block)  # before constructing: no nesting or aliases to expand
+        values = yaml.safe_load(block) or {}
     except yaml.YAMLError as exc:
-        problem = _yaml_problem("", match[1], exc)
+        problem = _yaml_problem("", block, exc)
         raise FrontMatterError(problem.where.line + 1, f"front matter: {problem.message}") from None
     except ValueError as exc:  # a timestamp that is no date, e.g. 2026-06-31
         raise FrontMatterError(2, f"front matter: a date that does not exist ({exc})") from None

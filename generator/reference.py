@@ -8,7 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 from pydantic.fields import FieldInfo
 
-from generator import formula
+from generator import formula, usertext
 from generator.load import (
     MAX_CSV_BYTES,
     MAX_DOCUMENT_BYTES,
@@ -79,6 +79,11 @@ def format_reference() -> str:
             yaml_depth=MAX_YAML_DEPTH,
             max_values=MAX_VALUES,
             document_mb=MAX_DOCUMENT_BYTES // 10**6,
+            markdown_chars=f"{usertext.MAX_TEXT:,}",
+            markdown_nesting=usertext.MAX_NESTING,
+            markdown_lines=usertext.MAX_BLOCK_LINES,
+            markdown_emphasis=f"{usertext.MAX_EMPHASIS:,}",
+            markdown_brackets=f"{usertext.MAX_BRACKET_COST:,}",
             csv_mb=MAX_CSV_BYTES // 10**6,
             min_year=MIN_YEAR,
             max_year=MAX_YEAR,
@@ -221,7 +226,8 @@ Numbers are finite (no `.nan`, `.inf`), at most {max_magnitude} in size and writ
 weights are 0 or more. Years run {min_year}-{max_year}. Units nest at most {max_depth} levels below the root.
 Formulas are at most {formula_length} characters and {formula_depth} operations deep.
 
-Files are UTF-8 text. Names starting with `.` are ignored (editor and system files). Symbolic links
+Files are UTF-8 text. Names starting with `.` are ignored (editor and system files); other files
+that look like input but are not read (`X.CSV`, `it.txt`, a file in a subfolder of `measures/`) get a warning. Symbolic links
 are followed only to files inside the content and measures folders (your own pages: inside the
 folder of `mkdocs.yml`); FIFOs and devices are never opened. YAML is plain: no tags (`!x`,
 `!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
@@ -316,4 +322,13 @@ the site and in the packs: paragraphs, emphasis, lists, headings, quotes, code, 
 to `http://`, `https://` or `mailto:` addresses. HTML is shown as text; other links (relative
 ones included) and images keep only their text, and `check` warns at the line. Names and every
 other field are plain text.
+
+Formatting Markdown can cost time that grows faster than the text, so a text (a mission, a
+description, or one part of a commentary section: its text, Analysis or Actions) over these limits
+is published as plain text, and `check` warns at the line: at most {markdown_chars} characters;
+lists and quotes at most {markdown_nesting} levels inside each other (4 columns of indent count as
+one level); at most {markdown_lines} lines without a blank line in one paragraph, list or table; at
+most {markdown_emphasis} `*` and `_` in one paragraph; and for links, the number of `[` in each
+paragraph times its length, summed over the text, at most {markdown_brackets} (100 links in a
+paragraph of 10,000 characters, say). Within them, formatting one text takes at most about a second.
 """

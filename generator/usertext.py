@@ -43,6 +43,20 @@ _SCHEME = re.compile(r"^([a-zA-Z][a-zA-Z0-9+.-]*):")
 _INVISIBLE = re.compile(r"[\x00-\x20\x7f]+")  # browsers ignore these inside a scheme: "java\tscript:"
 _SNIPPET = 60
 
+# Python-Markdown recurses once or more per nested list or quote (a list 250 levels deep exhausts
+# Python's stack; so does a run of 4,000 `*`), scans ahead from every `[` to the end of its paragraph (16,000 `[` on a line
+# took 36 s), and slows down more than linearly on long blocks with headings or rules and on long
+# texts. A text over these limits is published as plain text, with a warning at its line. Each
+# limit is far above what a scorecard text needs. The worst cases found within them (30,000
+# characters of 300-line blocks of headings, rules or lists, of loose list items, of backslashes;
+# 30 `[` in 30,000 characters) took 0.4-0.6 s each on 2 cores at load average 4.5.
+MAX_TEXT = 30_000  # characters in one text (a mission, a description, one part of a commentary section)
+MAX_NESTING = 20  # lists and quotes inside each other on one line (4 columns of indent = 1 level)
+MAX_BLOCK_LINES = 300  # lines in one paragraph, list or table (text between blank lines)
+MAX_BRACKET_COST = 1_000_000  # `[` in a paragraph times its characters, summed over the text
+MAX_EMPHASIS = 1_000  # `*` and `_` in one paragraph (a run of 4,000 exhausts the stack)
+_CONTAINER = re.compile(r"[ \t]*(?:>|[-*+](?=[ \t])|\d{1,9}[.)](?=[ \t]))")
+
 
 @dataclass(frozen=True, slots=True)
 class Dropped:
@@ -64,12 +78,26 @@ def render_markdown(text: str) -> Markup:
 
 
 def check_markdown(text: str) -> list[Dropped]:
-    """Return what `render_markdown` leaves out or shows as text, each with its line in `text`."""
-    if "<" not in text and "[" not in text:  # no link, image or tag without these: skip rendering
+    """Return what `render_markdown` leaves out or shows as text, each with its line in `text`.
+
+    Every text gets the limits check that `render_markdown` applies. Within the limits, a text with
+    neither `<` nor `[` has nothing to leave out and is not rendered here (rendering every text
+    would slow `check` down on large scorecards): the nesting limit keeps Markdown's recursion
+    under 150 frames (tests/test_usertext.py checks it) and the other limits bound its time, so
+    the build renders such a text without a problem.
+    """
+    if not text.strip():
         return []
+    if (refused := over_limits(text)) is not None:
+        return [refused]
+    if "<" not in text and "[" not in text:
+        return []
+    _, events, refused = _render(text)
+    if refused is not None:
+        return [refused]
     found: list[Dropped] = []
     seen: dict[_Event, int] = {}
-    for event in _render(text)[1]:
+    for event in events:
         seen[event] = seen.get(event, -1) + 1  # the second same link is the second occurrence
         dropped = Dropped(_line_of(text, event.source, seen[event]), _message(event))
         if dropped not in found:
@@ -87,14 +115,73 @@ def allowed_url(url: str) -> bool:
 
 
 @lru_cache(maxsize=16_384)  # validation checks a text, then the site and the pack render it
-def _render(text: str) -> tuple[str, tuple[_Event, ...]]:
+def _render(text: str) -> tuple[str, tuple[_Event, ...], Dropped | None]:
+    if (refused := over_limits(text)) is not None:
+        return _plain_text(text), (), refused
     md, events = _markdown()
     events.clear()
     try:
         converted = md.reset().convert(text)
+    except RecursionError:  # the limits above should prevent it; never a traceback if they do not
+        _markdown.cache_clear()  # the converter is left half-way (it then drops all formatting): build a new one
+        return _plain_text(text), (), Dropped(0, f"text shown as plain text: {_TOO_COMPLEX}")
     finally:
         md.reset()
-    return sanitise_html(converted), tuple(events)
+    return sanitise_html(converted), tuple(events), None
+
+
+_TOO_COMPLEX = "it is nested too deeply to format"
+
+
+def over_limits(text: str) -> Dropped | None:
+    """Return why `text` is too costly to hand to Markdown (see MAX_TEXT ...), at its line; None if it is not."""
+    text = text.replace("\r\n", "\n")
+    for number, line in enumerate(text.split("\n")):
+        if (depth := _nesting(line)) > MAX_NESTING:
+            return Dropped(
+                number,
+                f"text shown as plain text: a line nested {depth} levels deep (lists or quotes; at most {MAX_NESTING})",
+            )
+    cost, start = 0, 0
+    for paragraph in re.split(r"(\n[ \t]*\n)", text):
+        if (lines := paragraph.strip("\n").count("\n") + 1) > MAX_BLOCK_LINES:
+            return Dropped(
+                start,
+                f"text shown as plain text: {lines} lines without a blank line "
+                f"(at most {MAX_BLOCK_LINES} in one paragraph, list or table)",
+            )
+        if (marks := paragraph.count("*") + paragraph.count("_")) > MAX_EMPHASIS:
+            return Dropped(
+                start, f"text shown as plain text: {marks} '*' and '_' in one paragraph (at most {MAX_EMPHASIS:,})"
+            )
+        cost += paragraph.count("[") * len(paragraph)
+        if cost > MAX_BRACKET_COST:
+            return Dropped(
+                start,
+                "text shown as plain text: too many '[' for its length (at most "
+                f"{MAX_BRACKET_COST:,} for '[' in each paragraph times its characters, "
+                "e.g. 100 links in a paragraph of 10,000 characters)",
+            )
+        start += paragraph.count("\n")
+    if len(text) > MAX_TEXT:
+        return Dropped(0, f"text shown as plain text: {len(text):,} characters (at most {MAX_TEXT:,} in one text)")
+    return None
+
+
+def _nesting(line: str) -> int:
+    """Return how many lists and quotes a line opens or sits in: its markers, plus 1 per 4 columns of indent."""
+    depth, position = 0, 0
+    while match := _CONTAINER.match(line, position):
+        depth += 1
+        position = match.end()
+    indent = len(line.expandtabs(4)) - len(line.expandtabs(4).lstrip(" "))
+    return depth + indent // 4
+
+
+def _plain_text(text: str) -> str:
+    """Return `text` as escaped paragraphs, with no Markdown formatting."""
+    paragraphs = [p.strip() for p in re.split(r"\n[ \t]*\n", text) if p.strip()]
+    return "\n".join(f"<p>{html.escape(p, quote=False)}</p>" for p in paragraphs)
 
 
 @lru_cache(maxsize=1)
@@ -145,57 +232,45 @@ class _LinkFilter(Treeprocessor):
         self.events = events
 
     def run(self, root: etree.Element) -> None:
-        images, links = _children(root, "img"), _children(root, "a")
-        refused = [(p, i, a) for p, i, a in links if not allowed_url(_plain(a.get("href", "")))]
-        events = [(a, _Event("link", _plain(a.get("href", "")))) for _, _, a in refused]
-        events += [(img, _Event("image", img.get("src", ""))) for _, _, img in images]
-        order = {id(element): n for n, element in enumerate(root.iter())}
-        self.events.extend(event for _, event in sorted(events, key=lambda pair: order[id(pair[0])]))
-        # Images first: unwrapping a link moves its children, so a later pass would miss them.
-        # Last first, so that removing an element keeps the indexes of those before it.
-        for parent, index, image in reversed(images):
-            _replace(parent, index, image, image.get("alt", ""))
-        for parent, index, link in reversed(refused):
-            _unwrap(parent, index, link)
-        for _, _, link in links:
-            link.set("href", _plain(link.get("href", "")))  # automatic mailto: links arrive entity-encoded
+        self._filter(root)
 
+    def _filter(self, parent: etree.Element) -> None:
+        """Rebuild `parent`'s children in one pass: each image or refused link becomes its text.
 
-def _children(root: etree.Element, tag: str) -> list[tuple[etree.Element, int, etree.Element]]:
-    """Return (parent, index, child) for every `tag` element, in document order."""
-    return [(parent, i, child) for parent in root.iter() for i, child in enumerate(parent) if child.tag == tag]
+        Nothing is removed by index, so no text can go missing: what an element is replaced by
+        (its text, its kept children, then its tail) lands right after what came before it.
+        """
+        kept: list[etree.Element] = []
+        text = parent.text or ""
+        for child in list(parent):
+            if child.tag == "img":
+                self.events.append(_Event("image", child.get("src", "")))
+                parts: list[etree.Element | str] = [child.get("alt", ""), child.tail or ""]
+            elif child.tag == "a" and not allowed_url(_plain(child.get("href", ""))):
+                self.events.append(_Event("link", _plain(child.get("href", ""))))
+                self._filter(child)  # its images and links first, in document order
+                parts = [child.text or "", *child, child.tail or ""]
+            else:
+                if child.tag == "a":
+                    child.set("href", _plain(child.get("href", "")))  # automatic mailto: links arrive entity-encoded
+                self._filter(child)
+                parts = [child]
+            for part in parts:
+                if isinstance(part, str):
+                    if kept:
+                        kept[-1].tail = (kept[-1].tail or "") + part
+                    else:
+                        text += part
+                else:
+                    kept.append(part)
+        for child in list(parent):
+            parent.remove(child)
+        parent.text = text or None
+        parent.extend(kept)
 
 
 def _plain(url: str) -> str:
     return html.unescape(url.replace(util.AMP_SUBSTITUTE, "&"))
-
-
-def _replace(parent: etree.Element, index: int, child: etree.Element, text: str) -> None:
-    """Put `text` where `child` was (text goes into the previous sibling's tail or the parent)."""
-    _append_text(parent, index, text + (child.tail or ""))
-    parent.remove(child)
-
-
-def _unwrap(parent: etree.Element, index: int, link: etree.Element) -> None:
-    """Put a link's content where the link was."""
-    inner = list(link)
-    _append_text(parent, index, link.text or "")
-    if inner:
-        inner[-1].tail = (inner[-1].tail or "") + (link.tail or "")
-        parent.remove(link)
-        for offset, element in enumerate(inner):
-            parent.insert(index + offset, element)
-    else:
-        _append_text(parent, index, link.tail or "")
-        parent.remove(link)
-
-
-def _append_text(parent: etree.Element, index: int, text: str) -> None:
-    if index == 0:
-        parent.text = (parent.text or "") + text
-    else:
-        previous = parent[index - 1]
-        previous.tail = (previous.tail or "") + text
 
 
 # --- Messages ------------------------------------------------------------------------------

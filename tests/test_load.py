@@ -434,3 +434,30 @@ def test_unreadable_folders_are_reported(tree: Tree, monkeypatch: pytest.MonkeyP
 
     monkeypatch.setattr(os, "listdir", refusing_listdir)
     assert problems_of(project) == ["content/units: error: cannot be read (permission denied)"]
+
+
+# --- Front matter: closed, empty, or never closed (hostile tester, issue 9) ---------------------
+
+
+@pytest.mark.parametrize(
+    ("text", "values", "body", "offset"),
+    [
+        ("---\nauthor: a\n---\n## Summary\nx", {"author": "a"}, "## Summary\nx", 3),
+        ("---\nauthor: a\n---", {"author": "a"}, "", 2),  # closed at the end of the file
+        ("---\n---\n## Summary\n", {}, "## Summary\n", 2),
+        ("## Summary\n---\nx\n", {}, "## Summary\n---\nx\n", 0),  # a rule, not front matter
+    ],
+)
+def test_front_matter_is_split_off(text: str, values: dict[str, str], body: str, offset: int) -> None:
+    front = load.split_front_matter(text)
+    assert (front.values, front.body, front.offset) == (values, body, offset)
+
+
+@pytest.mark.parametrize("text", ["---\nauthor: a\n## Summary\nText.\n", "---", "---  \nauthor: a\n"])
+def test_front_matter_never_closed_is_an_error_at_line_1(text: str) -> None:
+    with pytest.raises(load.FrontMatterError) as info:
+        load.split_front_matter(text)
+    assert (info.value.line, str(info.value)) == (
+        1,
+        "front matter: opened by '---' but never closed (end it with a line '---' before the first section)",
+    )

@@ -4,10 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 import html as html_module
+import inspect
+import re
+import sys
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
+from generator import usertext
 from generator.cli import main
 from generator.pdf.context import build_pack
 from generator.render import markdown_text
@@ -115,3 +121,156 @@ def test_a_template_objective_description_is_reported_once_at_the_template(tree:
     warnings = [line for line in result.stderr.splitlines() if "plan.md" in line]
     assert warnings == [f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
                         + LINK_MESSAGE.format("plan.md")]
+
+
+# --- Images and refused links side by side (hostile tester, issue 9) ------------------------
+
+
+@pytest.mark.parametrize(
+    ("markdown", "html"),
+    [
+        ("See ![a](a.png) ![b](b.png) [c](javascript:z)", "<p>See a b c</p>"),
+        ("Staff: ![a](a.png) [the plan](plan.docx) is due on 15 October, owner Dana.",
+         "<p>Staff: a the plan is due on 15 October, owner Dana.</p>"),
+        ("![a](a.png) [*b* c](b.md) ![d](d.png) [e](https://e.org) tail",
+         '<p>a <em>b</em> c d <a href="https://e.org" rel="noopener noreferrer">e</a> tail</p>'),
+        ("[![a](a.png)](x.md)[![b](b.png) b2](y.md) end", "<p>ab b2 end</p>"),
+    ],
+)
+def test_images_next_to_refused_links_keep_every_word(markdown: str, html: str) -> None:
+    assert render_markdown(markdown) == html
+
+
+def test_check_reports_images_and_links_side_by_side_in_order(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\nSee ![a](a.png) ![b](b.png) [c](javascript:z)\n"})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert [line for line in result.stderr.splitlines() if "team-a.md" in line] == [
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + IMAGE_MESSAGE.format("a.png"),
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + IMAGE_MESSAGE.format("b.png"),
+        "content/commentary/2026-Q2/team-a.md:2: warning: " + LINK_MESSAGE.format("javascript:z"),
+    ]
+
+
+_WORD = st.text("abcdefghij", min_size=1, max_size=6)
+_URL = st.sampled_from(["https://example.org/x", "mailto:a@example.org", "javascript:z", "plan.docx", "#top", "a.png"])
+_PIECE = st.one_of(
+    _WORD.map(lambda w: (w, w)),
+    st.tuples(_WORD, _URL).map(lambda p: (f"![{p[0]}]({p[1]})", p[0])),
+    st.tuples(st.lists(_WORD, min_size=1, max_size=3), _URL).map(lambda p: (f"[{' '.join(p[0])}]({p[1]})", " ".join(p[0]))),
+    st.tuples(_WORD, _URL, _URL).map(lambda p: (f"[![{p[0]}]({p[1]})]({p[2]})", p[0])),
+)
+
+
+@settings(derandomize=True, database=None, max_examples=300)
+@given(st.lists(st.tuples(_PIECE, st.sampled_from([" ", "", "\n"])), min_size=1, max_size=12))
+def test_rendering_keeps_every_visible_word(pieces: list[tuple[tuple[str, str], str]]) -> None:
+    markdown = "".join(source + gap for (source, _), gap in pieces)
+    visible = "".join(shown + gap for (_, shown), gap in pieces)
+    rendered = html_module.unescape(re.sub(r"<[^>]*>", "", str(render_markdown(markdown))))
+    assert re.findall(r"[a-j]+", rendered) == re.findall(r"[a-j]+", visible)
+    check_markdown(markdown)  # never raises either
+
+
+# --- Texts too costly to format are shown as plain text (hostile tester, issue 9) -----------
+
+DEEP_LIST = "".join("    " * i + "- x\n" for i in range(300))  # 180 KB; crashed build with RecursionError
+PLAIN = "text shown as plain text: "
+NESTED = PLAIN + "a line nested {} levels deep (lists or quotes; at most 20)"
+BLOCK = PLAIN + "{} lines without a blank line (at most 300 in one paragraph, list or table)"
+BRACKETS = (PLAIN + "too many '[' for its length (at most 1,000,000 for '[' in each paragraph times its characters, "
+            "e.g. 100 links in a paragraph of 10,000 characters)")
+LENGTH = PLAIN + "{} characters (at most 30,000 in one text)"
+
+
+@pytest.mark.parametrize(
+    ("markdown", "dropped"),
+    [
+        (DEEP_LIST, Dropped(20, NESTED.format(21))),
+        ("".join("    " * i + "- x\n" for i in range(20)), None),
+        ("intro\n\n" + ">" * 21 + " x", Dropped(2, NESTED.format(21))),
+        ("- " * 21 + "x", Dropped(0, NESTED.format(21))),
+        ("\t" * 20 + "- x", Dropped(0, NESTED.format(21))),
+        ("[" * 16_000, Dropped(0, BRACKETS)),  # took 36 s
+        ("intro\n\n" + "[a](https://a.org) " * 100 + "x" * 8_000, None),  # 100 links in 9,900 characters
+        ("intro\n\n" + "[a](https://a.org) " * 100 + "x" * 8_200, Dropped(2, BRACKETS)),
+        ("intro\n\n" + "# x\n" * 300, None),
+        ("intro\n\n" + "# x\n" * 301, Dropped(2, BLOCK.format(301))),
+        ("x\n\n" * 9_999 + "x\n", None),
+        ("*" * 500 + "x" + "_" * 500, None),
+        ("intro\n\n" + "*" * 2_000 + "x" + "*" * 2_000, Dropped(2, PLAIN + "4000 '*' and '_' in one paragraph (at most 1,000)")),
+        ("x\n\n" * 10_000 + "x", Dropped(0, LENGTH.format("30,001"))),
+    ],
+)
+def test_texts_over_the_limits_are_reported_at_their_line(markdown: str, dropped: Dropped | None) -> None:
+    found = [d for d in check_markdown(markdown) if d.message.startswith(PLAIN)]
+    assert found == ([dropped] if dropped else [])
+
+
+def test_a_text_over_the_limits_is_shown_as_plain_escaped_text() -> None:
+    assert render_markdown(DEEP_LIST).startswith("<p>- x\n    - x\n        - x\n")
+    assert render_markdown("[" * 16_000 + " <b>x</b> *y*\n\nnext") == f"<p>{'[' * 16_000} &lt;b&gt;x&lt;/b&gt; *y*</p>\n<p>next</p>"
+
+
+def test_a_recursion_error_is_a_warning_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setattr(usertext, "MAX_NESTING", 1_000)
+    monkeypatch.setattr(usertext, "MAX_TEXT", 1_000_000)
+    text = DEEP_LIST + "\n[unique]"  # not rendered before, so not cached
+    assert check_markdown(text) == [Dropped(0, PLAIN + "it is nested too deeply to format")]
+    assert render_markdown(text).startswith("<p>- x\n    - x\n")
+    assert render_markdown("*after* it\n\nnext") == "<p><em>after</em> it</p>\n<p>next</p>"  # a new converter
+
+
+def test_check_warns_about_a_deep_list_without_brackets(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
+    # check skipped texts with neither '<' nor '[', so it passed what build could not render
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\nFine.\n\n" + DEEP_LIST})
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check"])
+    assert result.exit_code == 0, result.output
+    assert "content/commentary/2026-Q2/team-a.md:24: warning: " + NESTED.format(21) in result.stderr.splitlines()
+    assert CliRunner().invoke(main, ["check", "--strict"]).exit_code == 1
+
+
+@pytest.mark.slow
+def test_build_publishes_a_deep_list_and_a_line_of_brackets_as_text(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from tests.test_build import _config
+
+    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\n" + DEEP_LIST + "\n" + "[" * 16_000})
+    _config(project)
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["build", "--no-pdf"])
+    assert result.exit_code == 0, result.output
+    pages = "".join(p.read_text(encoding="utf-8") for p in (project / "site").rglob("*.html"))
+    assert "[" * 16_000 in pages and "- x\n" + "    " * 299 + "- x" in pages
+
+
+WITHIN_LIMITS = {
+    "list": "".join("    " * i + "- x\n" for i in range(20)),
+    "markers": "- " * 20 + "x",
+    "quotes": ">" * 20 + " x",
+    "quote and list": "> - " * 10 + "x",
+    "numbered and quote": "1. > " * 10 + "x",
+    "indented quotes": "".join("    " * i + "> x\n" for i in range(20)),
+    "brackets": "[" * 100 + "x" + "]" * 100,
+    "links": "[a](" * 100 + ")" * 100,
+    "emphasis": "*" * 500 + "x" + "*" * 500,
+    "underscores": "_" * 500 + "x" + "_" * 500,
+}
+
+
+@pytest.mark.parametrize("name", WITHIN_LIMITS)
+def test_markdown_within_the_limits_needs_under_150_stack_frames(name: str) -> None:
+    # Why check may skip rendering a text with neither '<' nor '[': within the limits, Markdown
+    # cannot exhaust the stack (Python allows 1,000 frames; build calls it about 100 deep).
+    text = WITHIN_LIMITS[name] + f"\n\n{name}"  # not rendered before, so not cached
+    limit = sys.getrecursionlimit()
+    sys.setrecursionlimit(len(inspect.stack()) + 150)
+    try:
+        assert usertext.over_limits(text) is None
+        assert render_markdown(text).startswith("<")
+        assert not [d for d in check_markdown(text) if d.message.startswith(PLAIN)]  # no recursion error
+    finally:
+        sys.setrecursionlimit(limit)

@@ -418,6 +418,21 @@ CASES = {
         {"content__commentary__2026-Q2__root.md": "---\nauthor: 42\n---\n## Summary\nText.\n"},
         "content/commentary/2026-Q2/root.md:2: error: front matter: author: expected text (got 42)",
     ),
+    # --- Hostile tester, issue 9: published as body text before ---------------------------------
+    "front matter never closed": (
+        {"content__commentary__2026-Q2__root.md": "---\nauthor: a\n## Summary\nText.\n"},
+        "content/commentary/2026-Q2/root.md:1: error: front matter: opened by '---' but never closed "
+        "(end it with a line '---' before the first section)",
+    ),
+    "commentary KPI heading without an id": (
+        {"content__commentary__2026-Q2__root.md": "## Summary\nText.\n## KPI:\n### Analysis\nWhich?\n"},
+        "content/commentary/2026-Q2/root.md:3: error: section '## KPI:' names no kpi (write '## KPI: <kpi-id>')",
+    ),
+    "commentary objective heading without an id": (
+        {"content__commentary__2026-Q2__root.md": "## Summary\nText.\n\n## objective\nWhich?\n"},
+        "content/commentary/2026-Q2/root.md:4: error: section '## objective' names no objective "
+        "(write '## Objective: <objective-id>')",
+    ),
 }
 
 
@@ -689,3 +704,44 @@ def test_an_empty_value_is_not_reported_and_yields_to_a_value_given_elsewhere(tr
     values = {(m.kpi, str(m.raw_period)): (m.value, m.note) for m in sc.measures}
     assert values[("satisfaction", "2026-Q2")] == (80.0, "late figure")
     assert values[("income", "2026-Q1")] == (90.0, "")
+
+
+# --- Files that look like input but are not read (hostile tester, issue 9) ----------------------
+
+
+def test_files_that_look_like_input_but_are_ignored_are_warned_about(
+    tree: Tree, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    csv = (FIXTURES / "minimal/measures/teams.csv").read_text()
+    project = tree(**{
+        "measures__sub__x.csv": csv,
+        "measures__sub__deeper__y.CSV": csv,
+        "measures__.old__z.csv": csv,  # hidden: kept aside on purpose
+        "measures__X.CSV": csv,
+        "measures__notes.txt": "not a measures file",
+        "content__commentary__2026-Q2__it.MD": "## Summary\nText.\n",
+        "content__commentary__2026-Q2__team-a.txt": "## Summary\nText.\n",
+        "content__commentary__root.md": "## Summary\nText.\n",
+        "content__units__team-c.YAML": "id: team-c\n",
+        "content__units__more__team-d.yml": "id: team-d\n",
+    })
+    monkeypatch.chdir(project)
+    result = CliRunner().invoke(main, ["check", "--content", "content", "--measures", "measures"])
+    assert result.exit_code == 0, result.output
+    warnings = sorted(line for line in result.stderr.splitlines() if "ignored" in line)
+    assert warnings == [
+        "content/commentary/2026-Q2/it.MD: warning: file ignored: only names ending in '.md' (lower case) are read "
+        "(rename it to 'it.md')",
+        "content/commentary/2026-Q2/team-a.txt: warning: file ignored: only names ending in '.md' (lower case) are "
+        "read (rename it to 'team-a.md')",
+        "content/commentary/root.md: warning: file ignored: commentary goes in a folder per quarter "
+        "(move it to content/commentary/YYYY-Qn/root.md)",
+        "content/units/more/team-d.yml: warning: file ignored: only files directly in 'content/units' are read "
+        "(move it there, or start the folder's name with '.' to keep it aside)",
+        "content/units/team-c.YAML: warning: file ignored: only names ending in '.yaml' or '.yml' (lower case) are "
+        "read (rename it to 'team-c.yaml')",
+        "measures/X.CSV: warning: file ignored: only names ending in '.csv', '.xlsx' or '.sql' (lower case) are "
+        "read (rename it to 'X.csv')",
+        "measures/sub/x.csv: warning: file ignored (with 1 more in 'measures/sub'): only files directly in "
+        "'measures' are read (move them there, or start the folder's name with '.' to keep it aside)",
+    ]

@@ -22,6 +22,7 @@ from generator.validate.audiences import unknown_audience
 # --- Commentary ----------------------------------------------------------------------------
 
 _SECTION = re.compile(r"^##\s+(?:(summary|unit)|(objective|kpi)\s*:\s*(\S+))\s*$", re.I)
+_SECTION_WITHOUT_ID = re.compile(r"^##\s+(objective|kpi)\s*:?\s*$", re.I)
 _PART = re.compile(r"^###\s+(analysis|actions)\s*$", re.I)
 
 
@@ -68,7 +69,18 @@ def parse_commentary(
     current: dict[str, list[str]] = {"body": []}
     part = "body"
     for number, line in enumerate(body.splitlines(), start=offset + 1):
-        if match := _SECTION.match(line):
+        if match := _SECTION_WITHOUT_ID.match(line):
+            kind = match[1].lower()
+            heading = "KPI" if kind == "kpi" else "Objective"
+            problems.append(
+                Problem(
+                    Location(raw.path, number),
+                    f"section '{line.strip()}' names no {kind} (write '## {heading}: <{kind}-id>')",
+                )
+            )
+            current, part = {"body": []}, "body"
+            sections.append(("none", "", line, number, current))  # its text is not published
+        elif match := _SECTION.match(line):
             kind = "unit" if match[1] else match[2].lower()
             current, part = {"body": []}, "body"
             sections.append((kind, match[3] or "", line.lstrip("# ").strip(), number, current))
@@ -85,6 +97,8 @@ def parse_commentary(
     kpis = {k.id for o in unit.objectives for k in o.kpis}
     parsed = []
     for kind, target, title, number, parts in sections:
+        if kind == "none":
+            continue
         known = objectives if kind == "objective" else kpis
         if kind != "unit" and target not in known:
             problems.append(
