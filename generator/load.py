@@ -32,6 +32,9 @@ Loc = tuple[str | int, ...]
 # its measures 9 MB in all), low enough that a wrong or hostile file cannot exhaust memory.
 MAX_DOCUMENT_BYTES = 1_000_000  # a YAML or Markdown file
 MAX_CSV_BYTES = 100_000_000
+# Rows of all measures CSV files: each costs about 1 KB in memory until validated (the 9,000-KPI
+# benchmark has 241,126), so a million keeps a run near 1 GB.
+MAX_CSV_ROWS = 1_000_000
 MAX_DEPTH = 50  # nesting levels in a YAML file; a unit file uses 8
 MAX_VALUES = 200_000  # values in a YAML file, counting each use of an alias again (alias bombs)
 
@@ -223,6 +226,7 @@ class _Files:
 
     roots: tuple[Path, ...]  # links may point only inside these (the content and measures folders)
     problems: list[Problem]
+    csv_rows_left: int = field(default_factory=lambda: MAX_CSV_ROWS)
 
     def list(self, folder: Path, pattern: str) -> list[Path]:
         """Return the entries matching `pattern`, leaving out hidden ones (editor locks, `._x` on macOS shares)."""
@@ -609,7 +613,9 @@ def _load_csv(path: Path, files: _Files) -> list[RawRow]:
         return []
     if not _header_ok(where, header, files.problems):
         return []
-    return _csv_rows(str(path), reader, header, files.problems)
+    rows, records = _csv_rows(str(path), reader, header, files.problems, files.csv_rows_left)
+    files.csv_rows_left -= records
+    return rows
 
 
 def _header_ok(where: Location, header: list[str], problems: list[Problem]) -> bool:
@@ -627,19 +633,31 @@ def _header_ok(where: Location, header: list[str], problems: list[Problem]) -> b
     return True
 
 
-def _csv_rows(path: str, reader: Any, header: list[str], problems: list[Problem]) -> list[RawRow]:
+def _csv_rows(
+    path: str, reader: Any, header: list[str], problems: list[Problem], room: int
+) -> tuple[list[RawRow], int]:
+    """Return the file's good rows and how many records it read (bad ones too: each costs a problem)."""
     rows: list[RawRow] = []
-    end = reader.line_num
+    end, records = reader.line_num, 0
     while True:
         start = end + 1
         try:
             record = next(reader, None)
         except csv.Error as exc:  # the reader cannot go on after it
             problems.append(Problem(Location(path, start), _csv_error(exc)))
-            return rows
+            return rows, records
         if record is None:
-            return rows
-        end = reader.line_num
+            return rows, records
+        if records >= room:
+            problems.append(
+                Problem(
+                    Location(path, start),
+                    f"measures CSV files hold more than {MAX_CSV_ROWS:,} rows in all: not read from here "
+                    "(keep older periods in an archive folder starting with '.', or aggregate monthly values)",
+                )
+            )
+            return rows, records
+        end, records = reader.line_num, records + 1
         if problem := _row_problem(record, header, start, end):
             problems.append(Problem(Location(path, start), problem))
         elif any(cell.strip() for cell in record):

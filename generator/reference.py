@@ -85,6 +85,7 @@ def format_reference() -> str:
             markdown_emphasis=f"{usertext.MAX_EMPHASIS:,}",
             markdown_brackets=f"{usertext.MAX_BRACKET_COST:,}",
             csv_mb=MAX_CSV_BYTES // 10**6,
+            csv_rows=MAX_CSV_ROWS,
             min_year=MIN_YEAR,
             max_year=MAX_YEAR,
             max_depth=MAX_DEPTH,
@@ -232,7 +233,7 @@ are followed only to files inside the content and measures folders (your own pag
 folder of `mkdocs.yml`); FIFOs and devices are never opened. YAML is plain: no tags (`!x`,
 `!!python/...`), dates written `YYYY-MM-DD` and checked where a date is expected, at most
 {yaml_depth} levels of nesting and {max_values:,} values per file (an alias `*name` counts its whole value each time).
-A YAML or Markdown file may hold {document_mb} MB, a measures file {csv_mb} MB.
+A YAML or Markdown file may hold {document_mb} MB, a measures CSV file {csv_mb} MB (and all of them {csv_rows:,} rows).
 
 ## Scoring rules
 
