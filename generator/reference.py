@@ -11,6 +11,7 @@ from pydantic.fields import FieldInfo
 from generator import formula, usertext
 from generator.load import (
     MAX_CSV_BYTES,
+    MAX_CSV_ROWS,
     MAX_DOCUMENT_BYTES,
     MAX_VALUES,
     MAX_WORKBOOK_BYTES,
