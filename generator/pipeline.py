@@ -21,10 +21,10 @@ from generator.validate import validate_input
 
 def load_scorecard(content: Path, measures: Path) -> tuple[Scorecard, list[Problem]]:
     """Read and validate content and measures; raise DataError listing every error."""
-    if not content.is_dir():
-        raise UsageError(f"content folder '{content}' does not exist (use --content DIR)")
-    if not measures.is_dir():
-        raise UsageError(f"measures folder '{measures}' does not exist (use --measures DIR)")
+    for name, folder in (("content", content), ("measures", measures)):
+        if not folder.is_dir():
+            state = "is not a folder" if folder.exists() else "does not exist"
+            raise UsageError(f"{name} folder '{folder}' {state} (use --{name} DIR)")
     return validate_input(load_input(content, measures))
 
 

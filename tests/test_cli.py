@@ -287,3 +287,9 @@ def test_outputs_never_replace_the_projects_inputs(tree: Tree, args: list[str], 
     )
     assert (code, err) == (2, message.format(project=project) + "\n")
     assert {p: p.read_bytes() for p in project.rglob("*") if p.is_file()} == before
+
+
+def test_a_content_path_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
+    (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
+    code, _, err = run("check", "--content", str(tmp_path / "notes.txt"))
+    assert (code, err) == (2, f"error: content folder '{tmp_path}/notes.txt' is not a folder (use --content DIR)\n")
