@@ -254,6 +254,50 @@ def _weighted_out(sc: Scorecard, seen: Visibility, audience: str) -> Scorecard:
 # --- Checks and warnings -------------------------------------------------------------------
 
 
+def unseen_warnings(sc: Scorecard) -> list[Problem]:
+    """Warn about items no edition shows: their `restricted_to` shares no audience with what holds them."""
+    if not sc.organization.audiences:
+        return []
+    seen, problems = visibility(sc), []
+    for unit in sc.units.values():
+        above = seen.units.get(unit.parent) if unit.parent else None
+        items = [(sc.where(unit.id, "restricted"), f"unit '{unit.id}'", seen.units[unit.id], above)]
+        for obj in unit.objectives:
+            obj_seen = seen.objectives[(unit.id, obj.id)]
+            items.append(
+                (sc.where(unit.id, obj.id), f"objective '{obj.id}' of unit '{unit.id}'", obj_seen, seen.units[unit.id])
+            )
+            items += [
+                (
+                    sc.where(unit.id, "kpi", k.id),
+                    f"kpi '{k.id}' of unit '{unit.id}'",
+                    seen.kpis[(unit.id, k.id)],
+                    obj_seen,
+                )
+                for k in obj.kpis
+            ]
+        items += [
+            (
+                sc.where(unit.id),
+                f"initiative '{i.id}' of unit '{unit.id}'",
+                seen.initiatives[(unit.id, i.id)],
+                seen.units[unit.id],
+            )
+            for i in unit.initiatives
+        ]
+        problems += [  # only where the last audience goes: what such an item holds is in no edition either
+            Problem(
+                where,
+                f"{what} is in no edition: its `restricted_to` shares no audience with what holds it "
+                "(restrictions narrow down the tree)",
+                "warning",
+            )
+            for where, what, audiences, outer in items
+            if audiences is not None and not audiences and (outer is None or outer)
+        ]
+    return problems
+
+
 def lone_restricted_warnings(report: Report) -> list[Problem]:
     """Warn where a score or value an audience sees is made of exactly one item restricted from it."""
     sc = report.scorecard

@@ -9,7 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
-from generator.audiences import edition, lone_restricted_warnings
+from generator.audiences import edition, lone_restricted_warnings, unseen_warnings
 from generator.compute import available_periods, compute_report
 from generator.errors import Problem, UsageError, suggest
 from generator.load import load_input
@@ -76,6 +76,7 @@ def make_report(
         scorecard, warnings = load_scorecard(content, measures)
         report = compute_report(scorecard, choose_period(scorecard, period))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
+    warnings += unseen_warnings(scorecard)
     if audience is not None:
         report = edition(report, choose_audience(scorecard, audience).id)
     return report, warnings

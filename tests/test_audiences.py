@@ -258,3 +258,16 @@ def test_one_audience_may_be_written_without_a_list(tree: Tree) -> None:
     team_b = "id: team-b\nname: Team B\nparent: root\ntemplate: team\nrestricted_to: board\n"
     seen = visibility(load_tree(_project(tree, **{"content__units__team-b.yaml": team_b})))
     assert seen.units["team-b"] == frozenset({"board"})
+
+
+def test_an_item_no_edition_shows_is_warned_about_once(tree: Tree) -> None:
+    from generator.audiences import unseen_warnings
+
+    # team-b is the board's; a staff-only objective inside it narrows to nobody, and so does its KPI
+    team = (tree() / "content/templates/team.yaml").read_text(encoding="utf-8")
+    team = team.replace("    supports: [root/grow]\n", "    supports: [root/grow]\n    restricted_to: [staff]\n", 1)
+    project = _project(tree, **{"content__templates__team.yaml": team})
+    assert [str(p).replace(f"{project}/", "") for p in unseen_warnings(load_tree(project))] == [
+        "content/templates/team.yaml:4: warning: objective 'deliver' of unit 'team-b' is in no edition: its "
+        "`restricted_to` shares no audience with what holds it (restrictions narrow down the tree)"
+    ]
