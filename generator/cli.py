@@ -16,7 +16,7 @@ import click
 
 from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
-from generator.folders import check_output_file, check_output_folder
+from generator.folders import check_output_file, check_output_folder, replace_file
 from generator.pipeline import make_report
 from generator.results import Report
 
@@ -193,8 +193,12 @@ def export(
     if output is None:
         write(rows, sys.stdout)
         return
-    with output.open("w", encoding="utf-8", newline="") as stream:
-        write(rows, stream)
+
+    def write_file(path: Path) -> None:
+        with path.open("w", encoding="utf-8", newline="") as stream:
+            write(rows, stream)
+
+    replace_file(output, write_file)  # never half a file, nor a write through a link to an input
     click.echo(f"Wrote {len(rows)} rows for {report.period} to {output}.", err=True)
 
 

@@ -11,11 +11,13 @@ folder make a second build into either wait for the first.
 from __future__ import annotations
 
 import contextlib
+import errno
 import fcntl
 import json
 import os
 import shutil
 import stat
+import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -314,3 +316,29 @@ def check_output_folder(folder: Path, what: str, inputs: dict[str, Path]) -> Non
             raise UsageError(
                 f"{what} is inside the {name} folder '{source}'; nothing was changed (write outputs elsewhere)"
             )
+
+
+def replace_file(path: Path, write: Callable[[Path], None]) -> None:
+    """Write a file beside `path`, then switch it in with one rename.
+
+    A reader never sees half a file, a full disk leaves the old file whole, and a link at `path`
+    is replaced, never written through (a link to an input stays the input's).
+    """
+    if not path.parent.is_dir():  # name the user's path, not our temporary file's
+        raise FileNotFoundError(errno.ENOENT, os.strerror(errno.ENOENT), str(path))
+    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # a new file: ours
+    os.close(handle)
+    temporary = Path(name)
+    try:
+        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600: give it the mode any new file gets
+        write(temporary)
+        os.replace(temporary, path)
+    finally:
+        if temporary.exists():
+            temporary.unlink()
+
+
+def _umask() -> int:
+    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
+    os.umask(mask)
+    return mask

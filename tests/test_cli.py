@@ -293,3 +293,17 @@ def test_a_content_path_that_is_a_file_is_named_as_such(tmp_path: Path) -> None:
     (tmp_path / "notes.txt").write_text("x", encoding="utf-8")
     code, _, err = run("check", "--content", str(tmp_path / "notes.txt"))
     assert (code, err) == (2, f"error: content folder '{tmp_path}/notes.txt' is not a folder (use --content DIR)\n")
+
+
+def test_export_replaces_a_link_never_the_file_it_points_to(tree: Tree) -> None:
+    project = tree()
+    organization = project / "content/organization.yaml"
+    before = organization.read_bytes()
+    os.symlink(organization, project / "org.json")
+    os.link(project / "measures/root.csv", project / "hard.csv")
+    paths = ["--content", str(project / "content"), "--measures", str(project / "measures")]
+    assert run("export", *paths, "-o", str(project / "org.json"))[0] == 0
+    assert run("export", *paths, "--format", "csv", "-o", str(project / "hard.csv"))[0] == 0
+    assert organization.read_bytes() == before and not (project / "org.json").is_symlink()
+    assert (project / "measures/root.csv").read_text(encoding="utf-8").startswith("unit,kpi,period,value,note")
+    assert json.loads((project / "org.json").read_text(encoding="utf-8"))[0]["level"] == "unit"

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import re
 import sqlite3
+import zipfile
+from collections.abc import Callable
 from pathlib import Path
 
 import duckdb
@@ -545,3 +548,32 @@ def test_spreadsheets_of_other_formats_are_not_read_with_a_warning(tree: Tree, n
     assert [str(p).replace(str(project) + "/", "") for p in raw.problems] == [
         f"measures/{name}: warning: not read: {kind} is not a measures format; save it as an Excel workbook (.xlsx) or CSV"
     ]
+
+
+def _rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> None:
+    """Rewrite one XML part of a workbook, as other programs write it."""
+    with zipfile.ZipFile(path) as old:
+        parts = {info.filename: old.read(info) for info in old.infolist()}
+    parts[part] = change(parts[part].decode("utf-8")).encode("utf-8")
+    with zipfile.ZipFile(path, "w") as new:
+        for name, data in parts.items():
+            new.writestr(name, data)
+
+
+def test_rows_beyond_a_sheets_stated_size_are_read(tree: Tree) -> None:
+    project = tree()
+    book = project / "measures/q.xlsx"
+    _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70], ["root", "income", "2025-Q4", 80]])
+    # some exporters state a size smaller than the sheet (here one cell); every row must still be read
+    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1"/>', xml))
+    values = {str(m.raw_period): m.value for m in load_tree(project).measures if m.kpi == "income"}
+    assert values["2025-Q3"] == 70 and values["2025-Q4"] == 80
+
+
+def test_a_damaged_sheet_is_reported_not_a_traceback(tree: Tree) -> None:
+    project = tree()
+    book = project / "measures/q.xlsx"
+    _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70]])
+    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'(<c r="D2"[^>]*?)(/?>)', r'\1 s="999"\2', xml, count=1))
+    errors = _errors(project)
+    assert any("measures/q.xlsx: error: sheet 'Scorecard' is damaged (IndexError" in e for e in errors), errors

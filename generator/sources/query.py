@@ -25,10 +25,10 @@ from typing import Any
 from generator.errors import Problem
 from generator.load import RawDocument, RawRow
 from generator.model import Location
-from generator.sources import MAX_CELL_CHARS, MAX_ROWS, header_problem, known_columns
+from generator.sources import MAX_CELL_CHARS, MAX_RESULT_CHARS, MAX_ROWS, header_problem, known_columns
 
 QUERY_SECONDS = 120.0  # DuckDB queries are interrupted after this
-_CHUNK = 50_000
+_CHUNK = 10_000  # rows fetched at a time: the text limit is checked between chunks
 _DUCKDB_CONFIG: dict[str, str | bool | int | float | list[str]] = {
     "autoinstall_known_extensions": False,
     "autoload_known_extensions": False,
@@ -332,10 +332,14 @@ def _hide(text: str, secrets: list[str]) -> str:
 
 def _fetch(cursor: Any) -> list[Sequence[Any]]:
     records: list[Sequence[Any]] = []
+    chars = 0
     while chunk := cursor.fetchmany(_CHUNK):
         records += chunk
         if len(records) > MAX_ROWS:
             raise _Failed(f"query returns more than {MAX_ROWS:,} rows (the limit for one source)")
+        chars += sum(len(cell) for record in chunk for cell in record if isinstance(cell, str))
+        if chars > MAX_RESULT_CHARS:
+            raise _Failed(f"query returns more than {MAX_RESULT_CHARS // 10**6} MB of text (the limit for one source)")
     return records
 
 

@@ -46,7 +46,12 @@ def read_workbook(path: str, data: bytes, problems: list[Problem]) -> list[RawRo
         sheets, room = 0, [MAX_ROWS]  # rows the workbook may still have, over all its sheets
         empty: dict[str, tuple[int, set[int]]] = {}  # per sheet: the value column and its empty rows
         for sheet in book.worksheets:
-            found = _sheet_rows(path, sheet, (room, empty), problems)
+            try:
+                sheet.reset_dimensions()  # a sheet's stored size may be wrong: read every row it holds
+                found = _sheet_rows(path, sheet, (room, empty), problems)
+            except Exception as exc:  # noqa: BLE001 - openpyxl raises anything on a damaged part; it is reported
+                problems.append(Problem(Location(path), f"sheet '{sheet.title}' is damaged ({_damage(exc)}): not read"))
+                continue
             if found is not None:
                 sheets += 1
                 rows += found
@@ -64,6 +69,10 @@ def read_workbook(path: str, data: bytes, problems: list[Problem]) -> list[RawRo
         return rows
     finally:
         book.close()
+
+
+def _damage(exc: Exception) -> str:
+    return f"{type(exc).__name__}: {_first_line(exc)}"
 
 
 def _archive_problem(data: bytes) -> str:
@@ -140,6 +149,7 @@ def _uncalculated(path: str, data: bytes, empty: dict[str, tuple[int, set[int]]]
     book = openpyxl.load_workbook(io.BytesIO(data), read_only=True, data_only=False)
     try:
         for title, (column, rows) in empty.items():
+            book[title].reset_dimensions()
             lines = book[title].iter_rows(min_col=column + 1, max_col=column + 1, max_row=max(rows, default=0))
             for number, (cell, *_) in enumerate(lines, start=1):
                 if number in rows and getattr(cell, "data_type", "") == "f":

@@ -7,14 +7,14 @@ are escaped, and cells are clipped to Excel's 32,767 characters.
 
 from __future__ import annotations
 
-import os
 import re
-import tempfile
 from pathlib import Path
 from typing import Any
 
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.workbook.workbook import Workbook
+
+from generator.folders import replace_file
 
 MAX_CELL_CHARS = 32_767  # Excel's own limit
 _ILLEGAL = re.compile(ILLEGAL_CHARACTERS_RE.pattern)
@@ -32,19 +32,4 @@ def put(cell: Any, value: object) -> None:
 
 def save_atomically(book: Workbook, path: Path) -> None:
     """Write the workbook beside `path`, then switch it in: a reader never sees half a file."""
-    handle, name = tempfile.mkstemp(prefix=f".{path.name}.", suffix=".tmp", dir=path.parent)  # a new file: ours
-    os.close(handle)
-    temporary = Path(name)
-    try:
-        os.chmod(temporary, 0o666 & ~_umask())  # mkstemp makes it 0600: give it the mode any new file gets
-        book.save(temporary)
-        os.replace(temporary, path)
-    finally:
-        if temporary.exists():
-            temporary.unlink()
-
-
-def _umask() -> int:
-    mask = os.umask(0o022)  # reading the umask means setting it: put it straight back
-    os.umask(mask)
-    return mask
+    replace_file(path, lambda temporary: book.save(temporary))
