@@ -7,6 +7,7 @@ import datetime as dt
 import http.server
 import re
 import subprocess
+import sys
 import threading
 from collections.abc import Iterator
 from pathlib import Path
@@ -297,3 +298,19 @@ def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -
         + ("Sick days per employee",),
         ("Spend vs appropriation",),  # a range with its own red flag; a range rated by the unit's bands would not be here
     ]
+
+
+@pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])  # in this process, and in two workers
+def test_a_chromium_that_cannot_start_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str]) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
+    minimal = ROOT / "tests/fixtures/minimal"
+    args = ["-m", "generator", "pdf", "--content", str(minimal / "content"), "--measures", str(minimal / "measures")]
+    done = subprocess.run(
+        [sys.executable, *args, *(a for u in units for a in ("--unit", u)), "--out", str(tmp_path)],
+        capture_output=True, text=True, check=False, timeout=600,
+    )  # fmt: skip
+    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
+    assert done.stderr.splitlines()[-1] == (
+        "error: Chromium could not start to draw the packs' charts (The browser seemed to close immediately after "
+        "starting.); the previous site is unchanged (check memory limits, or build without packs: --no-pdf)"
+    )

@@ -8,6 +8,7 @@ import logging
 import multiprocessing
 import time
 from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from multiprocessing.util import Finalize
@@ -17,7 +18,7 @@ import jinja2
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
-from generator.errors import UsageError
+from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
 from generator.pdf.context import build_pack
 from generator.pdf.fetcher import PackFetcher, without_attachments
@@ -128,15 +129,23 @@ def _stylesheet() -> weasyprint.CSS:
 
 # --- Two processes, one Chromium each ------------------------------------------------------
 
-_worker: tuple[Report, int, Path, ChartSession] | None = None
+_worker: tuple[Report, int, Path, ChartSession] | BuildError | None = None
 
 
 def _render_in_pool(report: Report, units: list[str], depth: int, out_dir: Path, workers: int) -> list[PackResult]:
     # spawn, not fork: the caller may already run threads (a kaleido server), which fork would copy half-alive
     context = multiprocessing.get_context("spawn")
     biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
-    with ProcessPoolExecutor(workers, context, initializer=_start_worker, initargs=(report, depth, out_dir)) as pool:
-        done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
+    try:
+        with ProcessPoolExecutor(
+            workers, context, initializer=_start_worker, initargs=(report, depth, out_dir)
+        ) as pool:
+            done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
+    except BrokenProcessPool:  # a worker died (out of memory, killed) or Chromium could not start in it
+        raise BuildError(
+            "a process writing PDF packs stopped before it finished (out of memory, killed, or Chromium could not "
+            "start); the previous site is unchanged (try again, or build without packs: --no-pdf)"
+        ) from None
     return [done[u] for u in units]
 
 
@@ -148,7 +157,11 @@ def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
     global _worker
     die_with_parent()  # a killed build leaves no worker (nor its Chromium) behind
     charts = ChartSession()
-    charts.open()
+    try:
+        charts.open()
+    except BuildError as exc:  # raised again with the first pack: the pool would log it as a traceback
+        _worker = exc
+        return
     # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
     Finalize(charts, charts.close, exitpriority=10)
     _worker = (report, depth, out_dir, charts)
@@ -156,5 +169,7 @@ def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
 
 def _worker_pack(unit_id: str) -> PackResult:
     assert _worker is not None, "worker not initialised"
+    if isinstance(_worker, BuildError):
+        raise _worker
     report, depth, out_dir, charts = _worker
     return write_pack(report, unit_id, depth, out_dir, charts)

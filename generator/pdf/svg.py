@@ -47,8 +47,15 @@ class ChartSession:
         self.close()
 
     def open(self) -> None:
-        """Start Chromium."""
-        self._loop.run_until_complete(self._kaleido.open())
+        """Start Chromium; raise BuildError when it cannot start."""
+        try:
+            self._loop.run_until_complete(self._kaleido.open())
+        except Exception as exc:  # noqa: BLE001 - kaleido's browser layer raises its own kinds; all mean "no Chromium"
+            reason = _first_text(exc.args) or type(exc).__name__
+            raise BuildError(
+                f"Chromium could not start to draw the packs' charts ({reason}); the previous site is unchanged "
+                "(check memory limits, or build without packs: --no-pdf)"
+            ) from None
         self._open = True
 
     def close(self) -> None:
@@ -68,6 +75,15 @@ class ChartSession:
             self._kaleido.calc_fig(sprite, opts={"format": "svg", "width": layout["width"], "height": layout["height"]})
         )
         return {key: svg_data_uri(svg) for key, svg in split_sprite(image, cells).items()}
+
+
+def _first_text(args: tuple[object, ...]) -> str:
+    """Return the first line of text in an exception's arguments (kaleido nests them in tuples)."""
+    for arg in args:
+        text = _first_text(arg) if isinstance(arg, tuple) else str(arg).strip()
+        if text:
+            return text.splitlines()[0]
+    return ""
 
 
 def svg_data_uri(image: bytes) -> str:
