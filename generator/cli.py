@@ -97,7 +97,14 @@ def _print_problems(problems: list[Problem]) -> None:
         click.secho(f"... and {len(rest):,} more {noun}", fg="red" if "error" in noun else "yellow", err=True)
 
 
-@click.group(context_settings={"help_option_names": ["-h", "--help"]})
+class _Group(click.Group):
+    """The command group; help and version text that cannot be written is a message too."""
+
+    def main(self, *args: Any, **kwargs: Any) -> Any:
+        return _writing_errors(super().main)(*args, **kwargs)
+
+
+@click.group(cls=_Group, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(package_name="scorecard-press")
 def main() -> None:
     """Publish Balanced Scorecards from YAML definitions and CSV measures.

@@ -252,6 +252,12 @@ def test_a_failed_write_is_a_message_not_a_traceback(tmp_path: Path) -> None:
             [sys.executable, "-m", "generator", "schema"], stdout=full, stderr=subprocess.PIPE, text=True, check=False
         )
     assert (done.returncode, done.stderr) == (1, "error: cannot write the output: No space left on device\n")
+    for args in (["--help"], ["--version"], ["check", "--help"]):  # click writes these itself
+        with open("/dev/full", "w") as full:
+            done = subprocess.run(
+                [sys.executable, "-m", "generator", *args], stdout=full, stderr=subprocess.PIPE, text=True, check=False
+            )
+        assert (done.returncode, done.stderr) == (1, "error: cannot write the output: No space left on device\n")
 
 
 @pytest.mark.parametrize(
