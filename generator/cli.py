@@ -187,7 +187,7 @@ def export(
     if fmt == "xlsx" and output is None:
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     if output is not None:
-        check_output_file(output, f".{fmt}", {"content": content, "measures": measures})
+        check_output_file(output, f".{fmt}", content, measures)
     report, _ = make_report(content, measures, period, audience)
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
@@ -296,7 +296,7 @@ def pdf(
 
     from generator.pdf import render_packs
 
-    check_output_folder(out, f"--out '{out}'", {"content": content, "measures": measures})
+    check_output_folder(out, f"--out '{out}'", content, measures)
     report, _ = make_report(content, measures, period, audience)
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)

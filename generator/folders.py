@@ -128,16 +128,22 @@ def project_folders(content: Path, measures: Path, cfg: SiteConfig) -> list[Prot
 
 def check_collect_out(out: Path, content: Path, measures: Path) -> None:
     """Refuse an --out of `collect` that is or sits inside content or measures (UsageError, nothing written)."""
-    inputs = [
-        Protected(f"the content folder '{content}'", content.resolve()),
-        Protected(f"the measures folder '{measures}'", measures.resolve()),
-    ]
     folder = out.resolve()
-    if (reason := conflict(folder, inputs)) is not None and not reason.startswith("holds"):  # --out . is fine
+    if (guard := input_holding(folder, content, measures)) is not None:  # one that holds them (--out .) is fine
+        reason = f"is {guard.label}" if folder == guard.path else f"is inside {guard.label}"
         raise UsageError(
             f"cannot write workbooks into --out '{out}': it {reason}; nothing was written (owners fill "
             "the workbooks first; returned ones go into the measures folder)"
         )
+
+
+def input_holding(folder: Path, content: Path, measures: Path) -> Protected | None:
+    """Return the input folder (content or measures) that `folder` (resolved) is or lies inside, if any."""
+    inputs = [
+        Protected(f"the content folder '{content}'", content.resolve()),
+        Protected(f"the measures folder '{measures}'", measures.resolve()),
+    ]
+    return next((guard for guard in inputs if folder.is_relative_to(guard.path)), None)
 
 
 def conflict(folder: Path, protected: list[Protected]) -> str | None:
@@ -298,9 +304,9 @@ def lock_file(site: Path) -> Path:
     return site.parent / f".{site.name}.scorecard-lock"
 
 
-def check_output_file(path: Path, suffix: str, inputs: dict[str, Path]) -> None:
+def check_output_file(path: Path, suffix: str, content: Path, measures: Path) -> None:
     """Refuse an output file inside an input folder, or over an existing file of another kind."""
-    check_output_folder(path.parent, f"-o '{path}'", inputs)
+    check_output_folder(path.parent, f"-o '{path}'", content, measures)
     if os.path.lexists(path) and path.suffix.lower() != suffix:
         raise UsageError(
             f"-o '{path}' exists and is not a {suffix} file; nothing was changed "
@@ -308,14 +314,10 @@ def check_output_file(path: Path, suffix: str, inputs: dict[str, Path]) -> None:
         )
 
 
-def check_output_folder(folder: Path, what: str, inputs: dict[str, Path]) -> None:
+def check_output_folder(folder: Path, what: str, content: Path, measures: Path) -> None:
     """Refuse an output folder that is or lies inside one of the input folders (content, measures)."""
-    real = Path(os.path.realpath(folder))
-    for name, source in inputs.items():
-        if real.is_relative_to(Path(os.path.realpath(source))):
-            raise UsageError(
-                f"{what} is inside the {name} folder '{source}'; nothing was changed (write outputs elsewhere)"
-            )
+    if (guard := input_holding(folder.resolve(), content, measures)) is not None:
+        raise UsageError(f"{what} is inside {guard.label}; nothing was changed (write outputs elsewhere)")
 
 
 def replace_file(path: Path, write: Callable[[Path], None]) -> None:
