@@ -50,7 +50,7 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             click.secho(f"error: {exc}", fg="red", err=True)
             sys.exit(exc.exit_code)
 
-    return _writing_errors(wrapper)
+    return wrapper
 
 
 # A path that cannot be a file or folder is a wrong option; a full disk or a failing device is not
@@ -63,9 +63,10 @@ def _writing_errors(command: Callable[..., Any]) -> Callable[..., Any]:
     @functools.wraps(command)
     def wrapper(*args: Any, **kwargs: Any) -> Any:
         try:
-            result = command(*args, **kwargs)
-            sys.stdout.flush()  # here, not at exit, where Python would print a traceback
-            return result
+            try:
+                return command(*args, **kwargs)
+            finally:  # click ends with sys.exit: flush here, not at exit, where Python would print a traceback
+                sys.stdout.flush()
         except OSError as exc:
             _silence_stdout()
             what = f"'{for_terminal(str(exc.filename))}'" if exc.filename else "the output"
@@ -98,7 +99,7 @@ def _print_problems(problems: list[Problem]) -> None:
 
 
 class _Group(click.Group):
-    """The command group; help and version text that cannot be written is a message too."""
+    """The command group: output that cannot be written, by any command or by help, is a message."""
 
     def main(self, *args: Any, **kwargs: Any) -> Any:
         return _writing_errors(super().main)(*args, **kwargs)
@@ -308,7 +309,6 @@ def pdf(
 
 
 @main.command()
-@_writing_errors
 def schema() -> None:
     """Print the format reference of content/ and measures/ as Markdown.
 
