@@ -87,6 +87,6 @@ def load_results(
 def measures_frame(measures: tuple[Measure, ...]) -> pd.DataFrame:
     """Return the measures as read, one row each, with the file (and line or cell) each came from."""
     records = [
-        (m.unit, m.kpi, str(m.raw_period), str(m.quarter), m.value, m.target, m.note, str(m.where)) for m in measures
+        (m.unit, m.kpi, str(m.raw_period), str(m.period), m.value, m.target, m.note, str(m.where)) for m in measures
     ]
     return pd.DataFrame(records, columns=list(MEASURE_COLUMNS))

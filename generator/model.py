@@ -13,7 +13,7 @@ from typing import Annotated, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
-from generator.periods import Period, RawPeriod, year_problem
+from generator.periods import Cadence, Period, RawPeriod, year_problem
 
 ID_PATTERN = r"^[a-z0-9][a-z0-9_-]*$"
 ID_RULE = "lower-case letters, digits, '-' and '_'"
@@ -196,6 +196,29 @@ class Organization(_Schema):
     )
     audiences: Annotated[tuple[Audience, ...], AfterValidator(_unique_audiences)] = Field(
         (), description="Editions to build, one per audience (e.g. board, staff); none: one edition for all."
+    )
+    cadence: Cadence = Field(
+        "quarterly",
+        description=(
+            "How often the scorecard reports: annual (periods YYYY, read 'FY2026'), quarterly (YYYY-Qn, "
+            "'Q3 FY2026 (Jul-Sep 2026)') or monthly (YYYY-MM, 'Sep 2026'). KPIs reported less often carry "
+            "their latest value; KPIs reported more often are aggregated by their `aggregation`."
+        ),
+    )
+    window: Annotated[int, Field(ge=2, le=60)] | None = Field(
+        None,
+        description=(
+            "Periods shown in sparklines, print charts and pack tables (default 5 years, 8 quarters or 13 "
+            "months); KPI details pages keep the full history."
+        ),
+    )
+    missing: Literal["skip", "carry-forward"] = Field(
+        "skip",
+        description=(
+            "Roll-ups over units whose latest value is older than the period (late filers): skip (default) "
+            "leaves them out; carry-forward counts their latest value. Their own pages show that value, "
+            "marked with its period, either way."
+        ),
     )
     rollup_restricted: bool = Field(
         True,
@@ -403,6 +426,11 @@ class Unit(_Schema):
         description=_BANDS_DOC + "For this unit and its descendants (the nearest unit's wins), except KPIs "
         "whose template or own definition sets bands.",
     )
+    cadence: Cadence | None = Field(
+        None,
+        description="The organisation's cadence, repeated for clarity; a different one is an error "
+        "(one scorecard reports on one cadence).",
+    )
     template: Id | None = Field(None, description="Id of a shared scorecard in content/templates/.")
     overrides: dict[KpiId, KpiOverride] = Field(
         {}, description="Per KPI id of the template: changed target, red_flag, owner, weight."
@@ -440,7 +468,7 @@ class Measure:
     unit: str
     kpi: str
     raw_period: RawPeriod
-    quarter: Period  # the fiscal quarter it counts in (annual values: the fourth)
+    period: Period  # the period of the scorecard's cadence it counts in (a year's value: its last quarter or month)
     value: float | str | None  # str only for categorical KPIs
     target: float | None
     note: str

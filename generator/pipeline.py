@@ -14,7 +14,7 @@ from generator.compute import available_periods, compute_report
 from generator.errors import Problem, UsageError, suggest
 from generator.load import load_input
 from generator.model import Audience, Scorecard
-from generator.periods import Period, parse_quarter, year_problem
+from generator.periods import ID_FORMS, PER_YEAR, PERIOD_NOUNS, Period, parse_period, year_problem
 from generator.results import Report
 from generator.validate import validate_input
 
@@ -35,29 +35,39 @@ def choose_period(sc: Scorecard, text: str | None) -> Period:
         raise UsageError("no measures with values: nothing to report (add CSV files to the measures folder)")
     if text is None:
         return known[-1]
-    period = parse_quarter(text)
-    if period is None:
-        raise UsageError(f"--period '{text}' is not a quarter (expected YYYY-Qn, e.g. {known[-1]})")
+    period = _parse_period_option(sc, text, known[-1])
     if not known[0] <= period <= known[-1]:
         raise UsageError(f"--period {period} has no data (measures run from {known[0]} to {known[-1]})")
     return period
 
 
 def choose_collect_period(sc: Scorecard, text: str | None) -> Period:
-    """Return the quarter to collect: the one asked for, or the one after the latest with data."""
+    """Return the period to collect: the one asked for, or the one after the latest with data."""
     known = available_periods(sc)
+    cadence = sc.organization.cadence
     if text is None:
         if not known:
-            raise UsageError("no measures with values yet: name the quarter to collect with --period YYYY-Qn")
+            raise UsageError(
+                f"no measures with values yet: name the period to collect with --period {ID_FORMS[cadence]}"
+            )
         return known[-1].shift(1)
-    period = parse_quarter(text)
-    if period is None:
-        example = known[-1].shift(1) if known else "2026-Q1"
-        raise UsageError(f"--period '{text}' is not a quarter (expected YYYY-Qn, e.g. {example})")
+    example = known[-1].shift(1) if known else Period(2026, 1, PER_YEAR[cadence])
+    period = _parse_period_option(sc, text, example)
     if problem := year_problem(period.year):
         raise UsageError(f"--period {period}: {problem}")
-    if known and period > known[-1].shift(4):
+    if known and period > known[-1].shift(period.per_year):
         raise UsageError(f"--period {period} is more than a year after the latest data ({known[-1]})")
+    return period
+
+
+def _parse_period_option(sc: Scorecard, text: str, example: Period) -> Period:
+    """Parse --period in the id form of the scorecard's cadence; raise UsageError showing that form."""
+    cadence = sc.organization.cadence
+    period = parse_period(text, cadence)
+    if period is None:
+        raise UsageError(
+            f"--period '{text}' is not a {PERIOD_NOUNS[cadence]} (expected {ID_FORMS[cadence]}, e.g. {example})"
+        )
     return period
 
 
@@ -130,7 +140,11 @@ def bulk_allocation() -> Iterator[None]:
 def period_warnings(report: Report) -> list[Problem]:
     """Return a warning for every measured KPI without a value in the reporting period."""
     sc, warnings = report.scorecard, []
+    late: dict[str, str] = {}
     for (unit_id, kpi_id), result in report.current.kpis.items():
+        if result.carried:
+            late.setdefault(unit_id, result.latest_period or "")
+            continue
         kpi = sc.kpi(unit_id, kpi_id)
         if result.actual is None and not result.manual and not kpi.formula and not kpi.rollup:
             latest = f" (latest value: {result.latest_period})" if result.latest_period else ""
@@ -141,7 +155,14 @@ def period_warnings(report: Report) -> list[Problem]:
                     "warning",
                 )
             )
-    return warnings
+    return warnings + [
+        Problem(
+            sc.where(unit_id),
+            f"unit '{unit_id}' has no values for {report.period}: its pages show its latest values, from {latest}",
+            "warning",
+        )
+        for unit_id, latest in late.items()
+    ]
 
 
 def undefined_warnings(report: Report) -> list[Problem]:
@@ -154,14 +175,14 @@ def undefined_warnings(report: Report) -> list[Problem]:
     return [
         Problem(
             report.scorecard.where(unit_id, "kpi", kpi_id),
-            f"kpi '{kpi_id}' of unit '{unit_id}' has no value for {_quarters(periods)}: {why}",
+            f"kpi '{kpi_id}' of unit '{unit_id}' has no value for {_periods(periods)}: {why}",
             "warning",
         )
         for (unit_id, kpi_id, why), periods in found.items()
     ]
 
 
-def _quarters(periods: list[Period], shown: int = 3) -> str:
+def _periods(periods: list[Period], shown: int = 3) -> str:
     """Return "2026-Q1", "2026-Q1 and 2026-Q2" or "2025-Q1, 2025-Q2, 2025-Q3 and 5 more"."""
     names = [str(p) for p in periods[:shown]]
     if len(periods) == 1:

@@ -57,7 +57,8 @@ DOCUMENTED_MODELS: tuple[type[BaseModel], ...] = (
 MEASURE_COLUMNS = {
     "unit": "Unit id.",
     "kpi": "KPI id within the unit.",
-    "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs) or YYYY (annual KPIs), in fiscal terms; "
+    "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs, calendar month) or YYYY (annual KPIs), "
+    "fiscal quarters and years, whatever the scorecard's cadence; "
     f"years {MIN_YEAR}-{MAX_YEAR}, within {MAX_YEARS_FROM_MEDIAN} years of the median year of all measures.",
     "value": f"The value, a finite number at most {MAX_MAGNITUDE_TEXT} in size; blank means missing. "
     "Categorical KPIs take a level name.",
@@ -65,7 +66,7 @@ MEASURE_COLUMNS = {
     "KPI's `red_flag`, or the status bands (else `default_tolerance`) applied to this target.",
     "note": "Optional: a note shown beside the value; required when `status` is given (it says why).",
     "status": "Optional: sets the KPI's status for this period by hand: `green`, `amber`, `red` or a level of a "
-    "categorical KPI (a monthly KPI's latest month with one sets the quarter's). It scores green 10, amber 5, "
+    "categorical KPI (a monthly KPI's latest month with one sets the period's). It scores green 10, amber 5, "
     "red 0 (a level: its own score) and rolls up as usual, also on a KPI without a target; readers see a ✎ "
     "marker with the note, and the period needs no value (a known data lag is not reported as missing). "
     "Only for measured KPIs, not calculated or rolled-up ones.",
@@ -273,10 +274,32 @@ Roll-ups are weighted means that skip anything without a score: objective = its 
 descendant objectives that `supports` it; perspective = its objectives; unit = its perspectives.
 Status from a score: green ≥ 6.67, amber ≥ 3.33, red below. Weight 0 shows an item without counting it.
 
-Monthly values make a quarter by the KPI's `aggregation`; year-to-date aggregates every value of the
-fiscal year so far. Calculated KPIs aggregate their inputs first, then apply the formula (a ratio of
-sums). Annual KPIs report the latest completed fiscal year (this year's from the fourth quarter on).
-A KPI is stale when its latest value is older than the period it should report.
+## Cadence and periods
+
+`cadence` in `organization.yaml` says how often the scorecard reports; every period id (in
+`--period`, measures, commentary folders, exports and file names) takes its form, and readers see
+its label:
+
+| cadence | period id | label | window (default) | compared with |
+|---|---|---|---|---|
+| `annual` | `2022` | FY2022 | 5 years | last year |
+| `quarterly` (default) | `2026-Q3` | Q3 FY2026 (Jul-Sep 2026) | 8 quarters | last quarter |
+| `monthly` | `2026-09` | Sep 2026 | 13 months | last month (also year to date and the same month last year) |
+
+Fiscal years and quarters are named by the fiscal year (`fiscal_year_start`), months by the calendar.
+A KPI reported more often than the cadence is aggregated by its `aggregation` (monthly values make a
+quarter or a year, quarterly values a year); one reported less often carries its latest completed value
+(an annual KPI shows last year's until the year's last quarter or month). Year-to-date aggregates every
+value of the fiscal year so far. Calculated KPIs aggregate their inputs first, then apply the formula (a
+ratio of sums). A KPI is stale when its latest value is older than the period it should report.
+`window` sets how many periods sparklines, print charts and pack tables show; KPI details pages keep the
+full history.
+
+**Late filers.** A unit with no value in the reporting period but values before it (its latest filing
+is a year older) shows its latest values with their own period, marked "from FY2021", never as empty;
+`scorecard check` warns about it. `missing:` in `organization.yaml` decides how roll-up KPIs of the
+units above count it: `skip` (default) leaves it out of the period; `carry-forward` counts its latest
+value.
 
 ## Commentary
 

@@ -85,6 +85,7 @@ class KpiResult:
     green_limit: float | tuple[float, float] | None = None  # where green starts: the target, or within its band
     bands: StatusBands | None = None  # the percentage bands in force; None: green only on target
     manual: bool = False  # status set by hand in the measures (`status` column); `note` says why
+    carried: bool = False  # a late unit's latest value, shown from its own (older) period
 
 
 @dataclass(frozen=True, slots=True)

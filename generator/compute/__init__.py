@@ -6,10 +6,18 @@ Pure: the scorecard and the reporting period come in, a `Report` goes out. No I/
 from __future__ import annotations
 
 from generator.compute.changes import compute_changes
-from generator.compute.period import compute_period, kpi_trend, rate_kpi, supporting_objectives, target_for
+from generator.compute.period import (
+    compute_period,
+    kpi_trend,
+    late_units,
+    measured_periods,
+    rate_kpi,
+    supporting_objectives,
+    target_for,
+)
 from generator.compute.series import Series, build_series
 from generator.model import Scorecard
-from generator.periods import Period, quarter_range
+from generator.periods import Period, period_range
 from generator.results import Report
 
 __all__ = [
@@ -28,26 +36,27 @@ __all__ = [
 
 
 def latest_period(sc: Scorecard) -> Period | None:
-    """Return the latest quarter with any measured value."""
-    quarters = [m.quarter for m in sc.measures if m.value is not None]
-    return max(quarters, default=None)
+    """Return the latest period with any measured value."""
+    periods = [m.period for m in sc.measures if m.value is not None]
+    return max(periods, default=None)
 
 
 def available_periods(sc: Scorecard) -> list[Period]:
-    """Return every quarter from the first to the last with data."""
-    quarters = [m.quarter for m in sc.measures if m.value is not None]
-    return quarter_range(min(quarters), max(quarters)) if quarters else []
+    """Return every period of the cadence from the first to the last with data."""
+    periods = [m.period for m in sc.measures if m.value is not None]
+    return period_range(min(periods), max(periods)) if periods else []
 
 
 def compute_report(sc: Scorecard, period: Period, history: int | None = None) -> Report:
-    """Compute every quarter from the first with data (or `history` quarters back) to `period`."""
+    """Compute every period from the first with data (or `history` periods back) to `period`."""
     known = available_periods(sc)
     first = min(known[0], period) if known else period
     if history is not None:
         first = max(first, period.shift(1 - history))
-    periods = tuple(quarter_range(first, period))
+    periods = tuple(period_range(first, period))
     series = build_series(sc, periods)
     supporters = supporting_objectives(sc)
-    by_period = {p: compute_period(sc, series, p, supporters) for p in periods}
+    measured = measured_periods(sc)
+    by_period = {p: compute_period(sc, series, p, supporters, late_units(measured, p)) for p in periods}
     changes = compute_changes(sc, by_period.get(period.previous()), by_period[period])
     return Report(sc, period, periods, by_period, changes, supporters)

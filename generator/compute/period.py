@@ -4,12 +4,14 @@ Pure: no I/O, no clock."""
 
 from __future__ import annotations
 
+import bisect
 from collections import defaultdict
 from collections.abc import Iterable
+from dataclasses import replace
 
 from generator.compute.series import Series, Value
 from generator.model import Kpi, Scorecard, StatusBands, Unit
-from generator.periods import Period
+from generator.periods import Period, end_quarter, frequency_step, reading_period
 from generator.results import (
     KpiResult,
     ObjectiveResult,
@@ -37,10 +39,16 @@ def compute_period(
     series: dict[tuple[str, str], Series],
     period: Period,
     supporters: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+    late: dict[str, Period] | None = None,
 ) -> PeriodResult:
-    """Rate every KPI in `period`, then roll scores up objectives, perspectives and units."""
+    """Rate every KPI in `period`, then roll scores up objectives, perspectives and units.
+
+    A late unit (`late` maps it to its latest period with data) shows its KPIs as they were then,
+    marked as carried: readers see its latest values, never an empty scorecard.
+    """
+    late = late or {}
     kpis = {
-        (u.id, k.id): rate_kpi(sc, u, o.id, k, series[(u.id, k.id)], period)
+        (u.id, k.id): _rate_late_or_current(sc, u, o.id, k, series[(u.id, k.id)], period, late.get(u.id))
         for u in sc.units.values()
         for o in u.objectives
         for k in o.kpis
@@ -57,16 +65,17 @@ def compute_period(
 
 def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period) -> KpiResult:
     """Return the KPI's value, target, status, score, trend and freshness in `period`."""
-    actual, label = _value_in(kpi, series, period)
-    target = series.targets.get(period, target_for(kpi, period))
+    fys = sc.organization.fiscal_year_start
+    reading = reading_period(period, kpi.frequency, fys)
+    actual, label = _value_in(series, reading)
+    target = series.targets.get(period, target_for(kpi, period, fys))
     bands = sc.status_bands(unit.id, kpi) if kpi.type == "numeric" else None
     green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
-    reading = _reading_quarter(kpi, period)
     manual = series.statuses.get(reading, "")
     status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
-    previous, _ = _value_in(kpi, series, period.previous() if kpi.frequency != "annual" else period.shift(-4))
+    previous, _ = _value_in(series, reading.shift(-frequency_step(kpi.frequency, period.per_year)))
     latest = series.latest(period)
-    stale = latest is not None and latest[0] < _reading_quarter(kpi, period)
+    stale = latest is not None and latest[0] < reading
     return KpiResult(
         unit=unit.id,
         objective=objective,
@@ -86,38 +95,58 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         months_reported=series.months.get(period),
         # A status set by hand shows why: its own row's note, not the notes of months it replaced
         note=series.reasons[reading] if manual else series.notes.get(reading, ""),
-        undefined=series.undefined.get(_reading_quarter(kpi, period), ""),
+        undefined=series.undefined.get(reading, ""),
         green_limit=green_limit,
         bands=bands,
         manual=bool(manual),
     )
 
 
-def _value_in(kpi: Kpi, series: Series, period: Period) -> tuple[Value | None, str | None]:
-    quarter = _reading_quarter(kpi, period)
-    if quarter in series.values:
-        return series.values[quarter], series.labels.get(quarter)
+def _rate_late_or_current(
+    sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period, latest: Period | None
+) -> KpiResult:
+    """Rate a KPI in `period`, or, for a late unit, as it stood in the unit's latest period, marked as carried."""
+    if latest is not None:
+        then = rate_kpi(sc, unit, objective, kpi, series, latest)
+        if then.actual is not None:
+            return replace(then, period=period, stale=True, carried=True, latest_period=then.latest_period)
+    return rate_kpi(sc, unit, objective, kpi, series, period)
+
+
+def measured_periods(sc: Scorecard) -> dict[str, list[Period]]:
+    """Return each unit's periods with a measured value, sorted (to find late units with a bisection)."""
+    found: dict[str, set[Period]] = defaultdict(set)
+    for m in sc.measures:
+        if m.value is not None:
+            found[m.unit].add(m.period)
+    return {unit: sorted(periods) for unit, periods in found.items()}
+
+
+def late_units(measured: dict[str, list[Period]], period: Period) -> dict[str, Period]:
+    """Return each unit whose latest measured value is older than `period`, with the period of that value."""
+    late = {}
+    for unit, periods in measured.items():
+        at = bisect.bisect_right(periods, period)
+        if at and periods[at - 1] < period:
+            late[unit] = periods[at - 1]
+    return late
+
+
+def _value_in(series: Series, reading: Period) -> tuple[Value | None, str | None]:
+    if reading in series.values:
+        return series.values[reading], series.labels.get(reading)
     return None, None
 
 
-def _reading_quarter(kpi: Kpi, period: Period) -> Period:
-    """Return the quarter whose value a KPI reports in `period`.
-
-    An annual value is known at the end of its fiscal year, so quarters 1-3 report last year's.
-    """
-    if kpi.frequency != "annual":
-        return period
-    return Period(period.year if period.quarter == 4 else period.year - 1, 4)
-
-
-def target_for(kpi: Kpi, period: Period) -> float | tuple[float, float] | None:
-    """Return the YAML target in force: a mapping's latest key on or before the period."""
+def target_for(kpi: Kpi, period: Period, fiscal_year_start: int = 1) -> float | tuple[float, float] | None:
+    """Return the YAML target in force at the end of the period: a mapping's latest key on or before it."""
     if not isinstance(kpi.target, dict):
         return kpi.target
+    end = end_quarter(period, fiscal_year_start)
     best: tuple[Period, float | tuple[float, float]] | None = None
     for key, value in kpi.target.items():
         start = Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
-        if start <= period and (best is None or start > best[0]):
+        if start <= end and (best is None or start > best[0]):
             best = (start, value)
     return best[1] if best else None
 

@@ -1,4 +1,4 @@
-"""Quarterly series per KPI: measured, aggregated from months, rolled up from children, or calculated.
+"""Series per KPI, one value per period of the cadence: measured, aggregated from months, rolled up from children, or calculated.
 
 Pure: no I/O, no clock."""
 
@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 
 from generator.formula import UndefinedError, parse_formula
 from generator.model import Kpi, Measure, Scorecard
-from generator.periods import Period, month_index
+from generator.periods import Period, RawPeriod, month_index
 from generator.results import as_number
 from generator.scoring import (
     aggregate,
@@ -24,7 +24,7 @@ Value = float | str
 
 @dataclass
 class Series:
-    """A KPI's values by fiscal quarter, with year-to-date and what the data says about them."""
+    """A KPI's values by period of the cadence, with year-to-date and what the data says about them."""
 
     values: dict[Period, Value] = field(default_factory=dict)
     ytd: dict[Period, float] = field(default_factory=dict)
@@ -38,7 +38,7 @@ class Series:
     _sorted: list[Period] | None = field(default=None, repr=False)
 
     def latest(self, period: Period) -> tuple[Period, Value] | None:
-        """Return the latest quarter with a value on or before `period`, and the value."""
+        """Return the latest period with a value on or before `period`, and the value."""
         if self._sorted is None or len(self._sorted) != len(self.values):
             self._sorted = sorted(self.values)
         at = bisect.bisect_right(self._sorted, period)
@@ -46,7 +46,7 @@ class Series:
 
 
 def build_series(sc: Scorecard, periods: Iterable[Period]) -> dict[tuple[str, str], Series]:
-    """Turn measures into quarterly series, then derive rolled-up and calculated KPIs."""
+    """Turn measures into series by period of the cadence, then derive rolled-up and calculated KPIs."""
     periods = list(periods)
     raw: dict[tuple[str, str], list[Measure]] = defaultdict(list)
     for measure in sc.measures:
@@ -62,6 +62,8 @@ def build_series(sc: Scorecard, periods: Iterable[Period]) -> dict[tuple[str, st
                 series[key] = _formula_series(unit_id, kpi, series, periods)
             else:
                 series[key] = _measured_series(kpi, raw.get(key, []), sc.organization.fiscal_year_start)
+    if sc.organization.missing == "carry-forward":
+        _carry_forward_rollups(sc, series, periods)
     return series
 
 
@@ -96,8 +98,8 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     manual: dict[Period, list[tuple[int, str, str]]] = defaultdict(list)
     for m in measures:
-        raw, quarter = m.raw_period, m.quarter
-        position = month_index(raw.number, fiscal_start) if raw.kind == "month" else 0
+        raw, quarter = m.raw_period, m.period
+        position = _position(raw, fiscal_start)
         if m.target is not None:
             series.targets[quarter] = m.target
         if m.note:
@@ -112,11 +114,25 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     for quarter, items in sorted(buckets.items()):
         values = [v for _, v in sorted(items, key=lambda item: item[0])]
         series.values[quarter] = _combine(values, kpi)
-        series.labels[quarter] = str(quarter) if kpi.frequency != "annual" else f"FY{quarter.year}"
-        if kpi.frequency == "monthly":
+        series.labels[quarter] = _label(kpi, quarter, fiscal_start)
+        if kpi.frequency == "monthly" and quarter.per_year == 4:
             series.months[quarter] = len(values)
-    _fill_ytd(series, kpi, buckets)
+    _fill_ytd(series, kpi, buckets, fiscal_start)
     return series
+
+
+def _position(raw: RawPeriod, fiscal_start: int) -> int:
+    """Return where a value falls in its fiscal year, in months, so aggregation sees values in order."""
+    if raw.kind == "month":
+        return month_index(raw.number, fiscal_start)
+    return raw.number * 3 - 1 if raw.kind == "quarter" else 11
+
+
+def _label(kpi: Kpi, period: Period, fiscal_start: int) -> str:
+    """Return the id of the period a value was reported for: an annual KPI's fiscal year, else the period."""
+    if kpi.frequency == "annual" and period.per_year > 1:
+        return f"FY{period.fiscal_year(fiscal_start)}"
+    return str(period)
 
 
 def _combine(values: list[Value], kpi: Kpi) -> Value:
@@ -127,21 +143,26 @@ def _combine(values: list[Value], kpi: Kpi) -> Value:
     return result
 
 
-def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Value]]]) -> None:
+def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Value]]], fiscal_start: int) -> None:
     if kpi.type == "categorical" or kpi.frequency == "annual":
         return
     running: list[float] = []
     year = None
     for quarter in sorted(buckets):  # quarters without values add nothing to the year so far
-        if quarter.year != year:
-            running, year = [], quarter.year
+        if quarter.fiscal_year(fiscal_start) != year:
+            running, year = [], quarter.fiscal_year(fiscal_start)
         running.extend(float(v) for _, v in sorted(buckets[quarter], key=lambda item: item[0]))
         if (ytd := aggregate(running, kpi.aggregation)) is not None:
             series.ytd[quarter] = ytd
 
 
 def _rollup_series(
-    sc: Scorecard, unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series], periods: list[Period]
+    sc: Scorecard,
+    unit_id: str,
+    kpi: Kpi,
+    series: dict[tuple[str, str], Series],
+    periods: list[Period],
+    carry: bool = False,
 ) -> Series:
     children = [c.id for c in sc.children(unit_id) if (c.id, kpi.id) in series]
     values = [series[(c, kpi.id)] for c in children]
@@ -149,7 +170,10 @@ def _rollup_series(
     result = Series()
     for p in periods:
         try:
-            value = _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights, strict=True)])
+            value = _roll(
+                kpi,
+                [(_child_value(s, p, carry), _child_value(w, p, carry)) for s, w in zip(values, weights, strict=True)],
+            )
         except UndefinedError as exc:
             value, result.undefined[p] = None, f"its roll-up {exc}"
         if value is not None:
@@ -159,6 +183,24 @@ def _rollup_series(
             if ytd is not None:
                 result.ytd[p] = ytd
     return result
+
+
+def _carry_forward_rollups(sc: Scorecard, series: dict[tuple[str, str], Series], periods: list[Period]) -> None:
+    """Recompute roll-ups counting each late unit's latest value (`missing: carry-forward`).
+
+    Measured series are final by now; a roll-up over roll-ups is rebuilt children first, so the
+    carried values climb the tree.
+    """
+    for unit_id in reversed(sc.units):
+        for kpi in (k for o in sc.units[unit_id].objectives for k in o.kpis if k.rollup):
+            series[(unit_id, kpi.id)] = _rollup_series(sc, unit_id, kpi, series, periods, carry=True)
+
+
+def _child_value(s: Series, p: Period, carry: bool) -> Value | None:
+    if p in s.values or not carry:
+        return s.values.get(p)
+    latest = s.latest(p)
+    return latest[1] if latest else None
 
 
 def _roll(kpi: Kpi, pairs: list[tuple[Value | None, Value | None]]) -> float | None:

@@ -16,7 +16,7 @@ from generator.model import (
     Scorecard,
     Unit,
 )
-from generator.periods import parse_quarter, year_problem
+from generator.periods import ID_FORMS, PERIOD_NOUNS, parse_period, year_problem
 from generator.validate.audiences import unknown_audience
 
 # --- Commentary ----------------------------------------------------------------------------
@@ -32,12 +32,14 @@ def check_commentary(
     result: dict[tuple[str, Any], Commentary] = {}
     for raw in texts:
         path = Path(raw.path)
-        period = parse_quarter(path.parent.name)
+        cadence = sc.organization.cadence
+        period = parse_period(path.parent.name, cadence)
         if period is None or year_problem(period.year):
             problems.append(
                 Problem(
                     Location(raw.path),
-                    f"commentary folder '{path.parent.name}' is not a quarter (expected commentary/YYYY-Qn/<unit-id>.md)"
+                    f"commentary folder '{path.parent.name}' is not a {PERIOD_NOUNS[cadence]} "
+                    f"(expected commentary/{ID_FORMS[cadence]}/<unit-id>.md)"
                     if period is None
                     else f"commentary folder '{path.parent.name}' is implausible: {year_problem(period.year)}",
                 )

@@ -16,7 +16,7 @@ from generator.model import (
     Scorecard,
     StatusBands,
 )
-from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_quarter, parse_raw_period, year_problem
+from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_period, parse_raw_period, year_problem
 
 # --- Measures ------------------------------------------------------------------------------
 
@@ -96,11 +96,11 @@ def _without_stray_years(measures: list[Measure], problems: list[Problem]) -> li
     """Drop and report measures far from the others' years: each costs every quarter in between."""
     if not measures:
         return measures
-    years = sorted(m.quarter.year for m in measures)
+    years = sorted(m.period.year for m in measures)
     median = years[len(years) // 2]
     kept = []
     for m in measures:
-        if (distance := abs(m.quarter.year - median)) > MAX_YEARS_FROM_MEDIAN:
+        if (distance := abs(m.period.year - median)) > MAX_YEARS_FROM_MEDIAN:
             problems.append(
                 Problem(
                     m.where,
@@ -171,8 +171,8 @@ def _measure(
     if target == 0 and kpi.red_flag is None and (bands := sc.status_bands(unit_id, kpi)) is not None:
         problems.append(Problem(where, _zero_target(kpi_id, bands)))
     status = _manual_status(cells.get("status", ""), cells.get("note", ""), kpi, where, problems)
-    quarter = fiscal_quarter(period, sc.organization.fiscal_year_start)
-    return Measure(unit_id, kpi_id, period, quarter, value, target, cells.get("note", ""), where, status)
+    counts_in = fiscal_period(period, sc.organization.fiscal_year_start, sc.organization.cadence)
+    return Measure(unit_id, kpi_id, period, counts_in, value, target, cells.get("note", ""), where, status)
 
 
 def _zero_target(kpi_id: str, bands: StatusBands) -> str:

@@ -36,7 +36,20 @@ def check_units(sc: Scorecard, problems: list[Problem], broken: set[str]) -> Non
         _check_kpis(sc, unit, where, found, broken)
         _check_initiatives(sc, unit, where, found)
         problems.extend(shared.add(unit, found))
+        problems.extend(_cadence_problems(sc, unit))
     problems.extend(shared.problems())
+
+
+def _cadence_problems(sc: Scorecard, unit: Unit) -> list[Problem]:
+    """Return an error when a unit names a cadence other than the organisation's."""
+    cadence = sc.organization.cadence
+    if unit.cadence is None or unit.cadence == cadence:
+        return []
+    message = (
+        f"cadence: unit '{unit.id}' reports {unit.cadence}, but the organisation's scorecard is {cadence} "
+        f"(one scorecard reports on one cadence: remove the unit's `cadence` or change it in organization.yaml)"
+    )
+    return [Problem(sc.where(unit.id, "cadence"), message)]
 
 
 class _SharedProblems:

@@ -229,6 +229,7 @@ def locations(raw: RawInput) -> dict[tuple[str, ...], Location]:
         owner = ("template" if doc in raw.templates else "unit", str(doc.data.get("id")))
         index[owner] = doc.where()
         index[(*owner, "restricted")] = doc.where(("restricted_to",))
+        index[(*owner, "cadence")] = doc.where(("cadence",))
         for i, obj in enumerate(_dicts(doc.data.get("objectives"))):
             index[(*owner, str(obj.get("id")))] = doc.where(("objectives", i))
             index[(*owner, "restricted", "objective", str(obj.get("id")))] = doc.where(
