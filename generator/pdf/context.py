@@ -18,6 +18,7 @@ from generator.pdf.views import (
     PerspectiveView,
     Summary,
 )
+from generator.periods import Period
 from generator.present import (
     DASH,
     KpiDisplay,
@@ -30,14 +31,17 @@ from generator.present import (
     format_target,
     initiative_display,
     kpi_display,
+    label_of,
     objective_status,
     own_kpi_rules,
     own_unit_rule,
     period_end,
     period_label,
+    period_words,
     perspective_status,
     recent,
     rule_differs,
+    short_label_of,
     status_counts,
     status_view,
     strategy_map,
@@ -74,7 +78,8 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         charted=tuple(k for k in kpis if k.has_chart),
         initiatives=tuple(initiative_display(unit, i, period_end(report)) for i in unit.initiatives),
         children=build_children(report, unit, depth),
-        quarters=tuple(str(p) for p in recent(list(report.periods))),
+        periods=tuple(short_label_of(report, p) for p in recent(report, list(report.periods))),
+        words=period_words(report),
         tables=build_tables(report, unit),
         charts=chart_specs(report, unit),
         notes=kpi_notes(report, unit),
@@ -115,7 +120,7 @@ def _note(commentary: Commentary | None, kind: str, target: str = "") -> Note | 
 
 
 def kpi_notes(report: Report, unit: Unit) -> dict[str, Note]:
-    """Return the quarter's commentary about each of the unit's KPIs, by KPI key."""
+    """Return the period's commentary about each of the unit's KPIs, by KPI key."""
     commentary = report.scorecard.commentary.get((unit.id, report.period))
     notes = {f"{unit.id}/{k.id}": _note(commentary, "kpi", k.id) for o in unit.objectives for k in o.kpis}
     return {key: note for key, note in notes.items() if note is not None}
@@ -125,7 +130,7 @@ def kpi_notes(report: Report, unit: Unit) -> dict[str, Note]:
 
 
 def build_summary(report: Report, unit: Unit) -> Summary:
-    """Return the executive summary: ratings, counts and what changed since last quarter."""
+    """Return the executive summary: ratings, counts and what changed since the previous period."""
     result = report.current.units[unit.id]
     previous = report.previous.units[unit.id] if report.previous else None
     changes = report.changes_in([unit.id])
@@ -136,7 +141,7 @@ def build_summary(report: Report, unit: Unit) -> Summary:
         perspectives=perspective_ratings(report, unit.id),
         counts=status_counts(result.counts),
         total_kpis=sum(result.counts.values()),
-        previous_period=str(report.period.previous()),
+        previous_period=label_of(report, report.period.previous()),
         previous_overall=status_view(previous.status, previous.score) if previous else None,
         new_reds=tuple(change_display(c, name) for c in changes.new_reds),
         recoveries=tuple(change_display(c, name) for c in changes.recoveries),
@@ -190,11 +195,16 @@ def chart_specs(report: Report, unit: Unit) -> dict[str, dict[str, Any]]:
     specs = {}
     for obj in unit.objectives:
         for kpi in obj.kpis:
-            history = recent(report.kpi_history(unit.id, kpi.id))
+            history = recent(report, report.kpi_history(unit.id, kpi.id))
             if any(as_number(h.actual) is not None for h in history):
-                labels = [f"Q{r.period.quarter}<br>{r.period.year}" for r in history]  # upright, never clipped
+                labels = [axis_label(report, r.period) for r in history]
                 specs[f"{unit.id}/{kpi.id}"] = print_figure(trend_figure(kpi, history, labels))
     return specs
+
+
+def axis_label(report: Report, period: Period) -> str:
+    """Return a period's label on a print chart's axis, on two upright lines that are never clipped."""
+    return short_label_of(report, period).replace(" ", "<br>", 1)
 
 
 def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
@@ -252,8 +262,8 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
 
 
 def build_tables(report: Report, unit: Unit) -> tuple[DataTable, ...]:
-    """Return one table per perspective: each KPI's values over the recent quarters."""
-    sc, periods = report.scorecard, recent(list(report.periods))
+    """Return one table per perspective: each KPI's values over the recent periods."""
+    sc, periods = report.scorecard, recent(report, list(report.periods))
     tables = []
     for persp in sc.perspectives(unit.id):
         rows = tuple(

@@ -7,7 +7,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, Count, InitiativeDisplay, KpiDisplay, Rules, StatusView, StrategyMap
+from generator.present import (
+    ChangeDisplay,
+    Count,
+    InitiativeDisplay,
+    KpiDisplay,
+    PeriodWords,
+    Rules,
+    StatusView,
+    StrategyMap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -122,10 +131,11 @@ class Pack:
     charted: tuple[KpiDisplay, ...]
     initiatives: tuple[InitiativeDisplay, ...]
     children: tuple[ChildView, ...]
-    quarters: tuple[str, ...]
+    periods: tuple[str, ...]  # short labels of the recent periods in the data tables, oldest first
+    words: PeriodWords  # the cadence's words: "year", "since last year", "Annual report"
     tables: tuple[DataTable, ...]
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
-    notes: dict[str, Note]  # KPI key -> the quarter's commentary about it
+    notes: dict[str, Note]  # KPI key -> the period's commentary about it
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
@@ -134,4 +144,4 @@ class Pack:
     @property
     def title(self) -> str:
         """Return the document title."""
-        return f"{self.unit_name}: board pack {self.period}"
+        return f"{self.unit_name}: {self.words.pack_noun} {self.period}"

@@ -5,7 +5,7 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `dates`, `periods`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -32,7 +32,6 @@ from generator.present.initiatives import (
     milestone_state,
 )
 from generator.present.kpis import (
-    HISTORY_QUARTERS,
     KpiDisplay,
     kpi_display,
     objective_status,
@@ -43,6 +42,15 @@ from generator.present.kpis import (
     unit_status,
 )
 from generator.present.missing import MissingValue, OwnerMissing, missing_by_owner
+from generator.present.periods import (
+    DEFAULT_WINDOWS,
+    PeriodWords,
+    history_columns,
+    label_of,
+    label_of_id,
+    period_words,
+    short_label_of,
+)
 from generator.present.rules import (
     Rules,
     banded,
@@ -67,11 +75,17 @@ from generator.present.tables import (
 )
 
 __all__ = [
+    "DEFAULT_WINDOWS",
+    "PeriodWords",
+    "history_columns",
+    "label_of",
+    "label_of_id",
+    "period_words",
+    "short_label_of",
     "COUNTED",
     "DASH",
     "EXPORT_COLUMNS",
     "EXPORT_LEVEL_COLUMNS",
-    "HISTORY_QUARTERS",
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",

@@ -6,18 +6,18 @@ import calendar
 import datetime as dt
 
 from generator.formatting import DASH
-from generator.periods import quarter_months
+from generator.periods import period_months
 from generator.results import Report
 
 
 def period_end(report: Report) -> dt.date:
-    """Return the last day of the reporting quarter (milestones are judged against it, not today)."""
-    year, month = quarter_months(report.period, report.scorecard.organization.fiscal_year_start)[1]
+    """Return the last day of the reporting period (milestones are judged against it, not today)."""
+    year, month = period_months(report.period, report.scorecard.organization.fiscal_year_start)[1]
     return dt.date(year, month, calendar.monthrange(year, month)[1])
 
 
 def period_label(report: Report) -> str:
-    """Return the reporting quarter for readers, e.g. 'Q2 FY2026 (Oct-Dec 2025)'."""
+    """Return the reporting period for readers, e.g. 'Q2 FY2026 (Oct-Dec 2025)', 'FY2022' or 'Sep 2026'."""
     return report.period.label(report.scorecard.organization.fiscal_year_start)
 
 

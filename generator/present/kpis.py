@@ -7,12 +7,12 @@ from typing import TypeVar
 
 from generator.formatting import DASH, TREND_ARROWS, TREND_WORDS, format_target, format_value
 from generator.model import Kpi
+from generator.present.periods import label_of_id, recent_window
 from generator.present.rules import kpi_rule
 from generator.present.status import StatusView, kpi_status, status_view
 from generator.results import KpiResult, Report, as_number
 
 T = TypeVar("T")
-HISTORY_QUARTERS = 8  # quarters in sparklines, print charts and short data tables: two years
 
 
 @dataclass(frozen=True, slots=True)
@@ -31,11 +31,12 @@ class KpiDisplay:
     target: str
     red_flag: str
     ytd: str
+    last_year: str  # the value of the same period a year before (a dash when none)
     trend_arrow: str  # "" without a trend
     trend_word: str
-    stale: str  # "", "latest value 2026-Q1" or "no value yet"
-    latest: str  # latest value on or before the period, e.g. "82.0% in 2026-Q1", or "none"
-    has_chart: bool  # a number in the recent quarters, so a trend chart has something to draw
+    stale: str  # "", "from FY2021" (a late unit), "latest value Q1 FY2026 (Jan-Mar 2026)" or "no value yet"
+    latest: str  # latest value on or before the period, e.g. "82.0% in Q1 FY2026 (Jan-Mar 2026)", or "none"
+    has_chart: bool  # a number in the recent periods, so a trend chart has something to draw
     rule: str  # the status rule in words; "" for categorical or untargeted KPIs
 
     @property
@@ -67,20 +68,32 @@ def kpi_display(report: Report, unit_id: str, kpi: Kpi) -> KpiDisplay:
         target=format_target(kpi, r.target),
         red_flag=format_target(kpi, r.red_flag),
         ytd=format_value(kpi, r.ytd),
+        last_year=format_value(kpi, same_period_last_year(report, r)),
         trend_arrow=TREND_ARROWS[r.trend],
         trend_word=TREND_WORDS[r.trend],
-        stale=stale_text(r),
-        latest=f"{format_value(kpi, r.latest_value)} in {r.latest_period}" if r.latest_period else "none",
-        has_chart=any(as_number(h.actual) is not None for h in recent(report.kpi_history(unit_id, kpi.id))),
+        stale=stale_text(report, r),
+        latest=f"{format_value(kpi, r.latest_value)} in {label_of_id(report, r.latest_period)}"
+        if r.latest_period
+        else "none",
+        has_chart=any(as_number(h.actual) is not None for h in recent(report, report.kpi_history(unit_id, kpi.id))),
         rule=kpi_rule(report, unit_id, kpi),
     )
 
 
-def stale_text(result: KpiResult) -> str:
-    """Return why a KPI's value is old: 'latest value 2026-Q1', 'no value yet', or ''."""
+def same_period_last_year(report: Report, result: KpiResult) -> float | str | None:
+    """Return the KPI's value in the same period a year before (None when not computed or missing)."""
+    before = report.by_period.get(result.period.shift(-result.period.per_year))
+    return before.kpis[(result.unit, result.kpi)].actual if before else None
+
+
+def stale_text(report: Report, result: KpiResult) -> str:
+    """Return why a KPI's value is old: 'from FY2021' (a late unit), 'latest value Q1 FY2026 (...)', or ''."""
     if not result.stale:
         return ""
-    return f"latest value {result.latest_period}" if result.latest_period else "no value yet"
+    if not result.latest_period:
+        return "no value yet"
+    label = label_of_id(report, result.latest_period)
+    return f"from {label}" if result.carried else f"latest value {label}"
 
 
 def perspective_name(report: Report, unit_id: str, perspective_id: str) -> str:
@@ -106,6 +119,6 @@ def unit_status(report: Report, unit_id: str) -> StatusView:
     return status_view(result.status, result.score)
 
 
-def recent(items: list[T]) -> list[T]:
-    """Return the last HISTORY_QUARTERS items (sparklines, print charts, short tables)."""
-    return items[-HISTORY_QUARTERS:]
+def recent(report: Report, items: list[T]) -> list[T]:
+    """Return the last items of the cadence's window (sparklines, print charts, short tables)."""
+    return recent_window(report, items)

@@ -1,4 +1,4 @@
-"""The report as tables of plain values: the export rows and each KPI's quarters.
+"""The report as tables of plain values: the export rows and each KPI's periods.
 
 Exports (JSON, CSV and any later format) and the site's CSV downloads read these, so numbers are
 rounded as they are shown everywhere. Values stay typed (numbers, booleans, None, [low, high]);
@@ -33,8 +33,10 @@ EXPORT_COLUMNS = (
     "ytd",
     "unit_of_measure",
     "owner",
+    "same_period_last_year",
     "latest_period",
     "stale",
+    "carried",  # KPIs: a late unit's latest value, from `latest_period`, shown in this period
     "manual",  # KPIs: status set by hand; `note` says why
     "note",
 )
@@ -98,11 +100,11 @@ def _unit_rows(report: Report, unit_id: str) -> list[Row]:
                     owner=obj.owner,
                 )
             )
-            rows.extend(_kpi_row(report.current.kpis[(unit_id, k.id)], persp.id, k) for k in obj.kpis)
+            rows.extend(_kpi_row(report, report.current.kpis[(unit_id, k.id)], persp.id, k) for k in obj.kpis)
     return rows
 
 
-def _kpi_row(r: KpiResult, perspective: str, kpi: Kpi) -> Row:
+def _kpi_row(report: Report, r: KpiResult, perspective: str, kpi: Kpi) -> Row:
     return _row(
         "kpi",
         r.unit,
@@ -120,11 +122,18 @@ def _kpi_row(r: KpiResult, perspective: str, kpi: Kpi) -> Row:
         ytd=round_value(r.ytd, kpi.decimals),
         unit_of_measure=kpi.unit,
         owner=kpi.owner,
+        same_period_last_year=round_value(_last_year(report, r), kpi.decimals),
         latest_period=r.latest_period,
         stale=r.stale,
+        carried=r.carried,
         manual=r.manual,
         note=r.note or None,
     )
+
+
+def _last_year(report: Report, r: KpiResult) -> float | str | None:
+    before = report.by_period.get(r.period.shift(-r.period.per_year))
+    return before.kpis[(r.unit, r.kpi)].actual if before else None
 
 
 def rounded_band(value: float | tuple[float, float] | None, decimals: int) -> Any:
@@ -142,7 +151,7 @@ def _row(level: str, unit: str, **fields: Any) -> Row:
 
 
 def kpi_history_rows(kpi: Kpi, history: Iterable[KpiResult]) -> list[list[Any]]:
-    """Return a KPI's quarters, oldest first, in the order of KPI_HISTORY_COLUMNS."""
+    """Return a KPI's periods, oldest first, in the order of KPI_HISTORY_COLUMNS."""
     rows = []
     for r in history:
         numbers = [round_value(r.actual, kpi.decimals), rounded_band(r.target, kpi.decimals)]

@@ -30,13 +30,11 @@ from generator.render.pages.map import render_map
 from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
 from generator.render.pages.unit import render_unit
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import SPARK_QUARTERS
 from generator.render.text import figure_attribute, inline_text, markdown_text, plotly_label
 from generator.render.views import Page, Site
 from generator.results import Report
 
 __all__ = [
-    "SPARK_QUARTERS",
     "TABLE_LIMIT",
     "TEMPLATES",
     "Context",

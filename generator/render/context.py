@@ -18,6 +18,7 @@ from generator.present import (
     objective_status,
     period_end,
     period_label,
+    period_words,
     unit_status,
 )
 from generator.render.paths import details_page, link, slug, unit_page
@@ -84,7 +85,14 @@ def make_context(report: Report, options: RenderOptions) -> Context:
     """Index the report for rendering."""
     sc = report.scorecard
     end = period_end(report)
-    site = Site(sc.organization.name, str(report.period), period_label(report), format_date(end), edition_name(report))
+    site = Site(
+        sc.organization.name,
+        str(report.period),
+        period_label(report),
+        format_date(end),
+        edition_name(report),
+        period_words(report),
+    )
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
     return Context(report, options, site, end, report.supporters, objectives)
 

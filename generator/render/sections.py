@@ -9,12 +9,13 @@ from typing import Any
 from generator.charts import sparkline_points
 from generator.model import Initiative, Kpi, Unit
 from generator.present import (
-    HISTORY_QUARTERS,
     change_display,
     format_value,
     initiative_dates,
     initiative_display,
     kpi_display,
+    label_of,
+    period_words,
     recent,
 )
 from generator.render.context import Context, objective_link
@@ -31,18 +32,16 @@ from generator.render.views import (
 )
 from generator.results import Change, as_number
 
-SPARK_QUARTERS = HISTORY_QUARTERS
-
 
 def changes_view(ctx: Context, source: str, unit_ids: Iterable[str] | None, limit: int) -> ChangesView | None:
-    """Return what changed since the previous quarter in the given units (None: all), or None in the first."""
+    """Return what changed since the previous period in the given units (None: all), or None in the first."""
     previous = ctx.report.previous
     if previous is None:
         return None
     changes = ctx.report.changes_in(unit_ids, top=limit)
     rows = [_change_row(ctx, source, c) for c in changes.status_changes]
     return ChangesView(
-        str(previous.period),
+        label_of(ctx.report, previous.period),
         tuple(_change_row(ctx, source, c) for c in changes.new_reds[:limit]),
         tuple(_change_row(ctx, source, c) for c in changes.recoveries[:limit]),
         tuple(_change_row(ctx, source, c) for c in changes.biggest_moves[:limit]),
@@ -60,14 +59,14 @@ def _change_row(ctx: Context, source: str, change: Change) -> ChangeRow:
 
 
 def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
-    """Return a KPI's row of a scorecard table, with its sparkline of recent quarters."""
+    """Return a KPI's row of a scorecard table, with its sparkline of recent periods."""
     shown = kpi_display(ctx.report, unit_id, kpi)
-    history = recent(ctx.report.kpi_history(unit_id, kpi.id))
+    history = recent(ctx.report, ctx.report.kpi_history(unit_id, kpi.id))
     return KpiRow(
         shown,
         link(source, details_page(unit_id), f"kpi-{slug(kpi.id)}"),
         sparkline_points([as_number(h.actual) for h in history]),
-        "Recent quarters: " + ", ".join(format_value(kpi, h.actual) for h in history),
+        f"{period_words(ctx.report).recent}: " + ", ".join(format_value(kpi, h.actual) for h in history),
     )
 
 

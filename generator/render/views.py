@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, StatusView
+from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, PeriodWords, StatusView
 
 
 @dataclass(frozen=True, slots=True)
@@ -140,6 +140,7 @@ class Site:
     period_label: str
     period_end: str
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
+    words: PeriodWords | None = None  # the cadence's words: "year", "since last year", "Annual report"
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,15 +9,18 @@ from markupsafe import Markup
 from generator.charts import trend_figure
 from generator.model import Kpi, Objective, Unit
 from generator.present import (
-    KPI_HISTORY_COLUMNS,
     StatusView,
     csv_text,
     format_target,
     format_value,
+    history_columns,
     kpi_history_rows,
     kpi_status,
+    label_of,
     objective_status,
+    period_words,
     perspective_name,
+    short_label_of,
 )
 from generator.render.context import Context, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -29,7 +32,7 @@ from generator.results import KpiResult, as_number
 
 @dataclass(frozen=True, slots=True)
 class DataRow:
-    """One quarter of a KPI's data table (the chart's text alternative)."""
+    """One period of a KPI's data table (the chart's text alternative)."""
 
     period: str
     actual: str
@@ -37,9 +40,6 @@ class DataRow:
     status: StatusView
     ytd: str
     note: str
-
-
-TABLE_QUARTERS = 8  # rows in a KPI's data table; the chart and the CSV download have every quarter
 
 
 @dataclass(frozen=True, slots=True)
@@ -53,9 +53,9 @@ class KpiDetail:
     polarity: str
     red_flag: str
     figure: Markup
-    table: tuple[DataRow, ...]  # the latest quarters, newest first
-    quarters: int  # quarters in the CSV download (all of them)
-    csv: str  # every quarter, oldest first, as CSV text
+    table: tuple[DataRow, ...]  # the latest periods of the window, newest first
+    periods: int  # periods in the CSV download (all of them)
+    csv: str  # every period, oldest first, as CSV text
     rollup_from: tuple[Link, ...]
     comments: tuple[CommentView, ...]
 
@@ -118,7 +118,8 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = history[-1]
-    figure = trend_figure(kpi, history) if any(as_number(h.actual) is not None for h in history) else {}
+    labels = [short_label_of(ctx.report, r.period) for r in history]
+    figure = trend_figure(kpi, history, labels) if any(as_number(h.actual) is not None for h in history) else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
     return KpiDetail(
         f"kpi-{slug(kpi.id)}",
@@ -128,17 +129,17 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         _POLARITY[kpi.polarity],
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
+        tuple(_data_row(ctx, kpi, r) for r in reversed(history[-period_words(ctx.report).window :])),
         len(history),
-        csv_text(KPI_HISTORY_COLUMNS, kpi_history_rows(kpi, history)),
+        csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history)),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )
 
 
-def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
+def _data_row(ctx: Context, kpi: Kpi, r: KpiResult) -> DataRow:
     return DataRow(
-        str(r.period),
+        label_of(ctx.report, r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
         kpi_status(r),

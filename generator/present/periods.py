@@ -1,0 +1,96 @@
+"""Periods as readers see them: labels, the cadence's words and the window of recent periods.
+
+The one place that words a period: the site, the packs and the exports say "year", "quarter" or
+"month" as the scorecard's cadence says, and readers see labels (FY2022, Q3 FY2026 (Jul-Sep 2026),
+Sep 2026) where ids (2022, 2026-Q3, 2026-09) belong only in exports, URLs and `--period`.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import TypeVar
+
+from generator.periods import Period, RawPeriod, parse_raw_period
+from generator.present.tables import KPI_HISTORY_COLUMNS
+from generator.results import Report
+
+T = TypeVar("T")
+
+DEFAULT_WINDOWS = {"annual": 5, "quarterly": 8, "monthly": 13}  # years as annual reports publish; 2 years; 13 months
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodWords:
+    """How the scorecard's cadence is worded, e.g. for an annual one: 'year', 'since last year'."""
+
+    cadence: str  # annual, quarterly or monthly
+    adjective: str  # "Annual", "Quarterly", "Monthly"
+    noun: str  # "year", "quarter", "month"
+    nouns: str  # "years", ...
+    last: str  # "last year"
+    since_last: str  # "since last year"
+    this: str  # "this year"
+    pack_title: str  # "Annual report", "Quarterly board pack", "Monthly report"
+    pack_noun: str  # "annual report", "board pack", "monthly report"
+    recent: str  # "Recent years"
+    window: int  # periods in sparklines, print charts and pack tables
+    year_columns: bool  # monthly: tables add year to date and the same month last year
+
+
+_NOUNS = {"annual": "year", "quarterly": "quarter", "monthly": "month"}
+_PACK_TITLES = {"annual": "Annual report", "quarterly": "Quarterly board pack", "monthly": "Monthly report"}
+
+
+def period_words(report: Report) -> PeriodWords:
+    """Return the words of the report's cadence."""
+    organization = report.scorecard.organization
+    cadence = organization.cadence
+    noun = _NOUNS[cadence]
+    return PeriodWords(
+        cadence=cadence,
+        adjective=cadence.capitalize(),
+        noun=noun,
+        nouns=f"{noun}s",
+        last=f"last {noun}",
+        since_last=f"since last {noun}",
+        this=f"this {noun}",
+        pack_title=_PACK_TITLES[cadence],
+        pack_noun=_PACK_TITLES[cadence].lower().removeprefix("quarterly "),
+        recent=f"Recent {noun}s",
+        window=organization.window or DEFAULT_WINDOWS[cadence],
+        year_columns=cadence == "monthly",
+    )
+
+
+def label_of(report: Report, period: Period) -> str:
+    """Return a period's label for readers: 'FY2022', 'Q3 FY2026 (Jul-Sep 2026)' or 'Sep 2026'."""
+    return period.label(report.scorecard.organization.fiscal_year_start)
+
+
+def short_label_of(report: Report, period: Period) -> str:
+    """Return a compact label for chart axes and table columns: 'FY2022', 'Q3 FY2026' or 'Sep 2026'."""
+    return period.short_label(report.scorecard.organization.fiscal_year_start)
+
+
+def label_of_id(report: Report, text: str) -> str:
+    """Return the reader's label of a period id as values carry it ('2021', '2026-Q1', '2026-09', 'FY2021')."""
+    raw = parse_raw_period(text)
+    return text if raw is None else _raw_label(raw, report.scorecard.organization.fiscal_year_start)
+
+
+def _raw_label(raw: RawPeriod, fiscal_year_start: int) -> str:
+    if raw.kind == "month":
+        return Period(raw.year, raw.number, 12).label(fiscal_year_start)
+    if raw.kind == "quarter":
+        return Period(raw.year, raw.number).label(fiscal_year_start)
+    return f"FY{raw.year}"
+
+
+def history_columns(report: Report) -> tuple[str, ...]:
+    """Return the columns of a KPI's history download, the first named by the cadence ('year', 'quarter')."""
+    return (period_words(report).noun, *KPI_HISTORY_COLUMNS[1:])
+
+
+def recent_window(report: Report, items: list[T]) -> list[T]:
+    """Return the last `window` items (sparklines, print charts, short tables)."""
+    return items[-period_words(report).window :]
