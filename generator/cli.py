@@ -120,7 +120,10 @@ def main() -> None:
 @main.command()
 @_common
 @click.option("--strict", is_flag=True, help="Treat data-quality warnings as errors (exit 1).")
-@click.option("--period", help="Quarter checked for missing values, YYYY-Qn (default: latest with data).")
+@click.option(
+    "--period",
+    help="Period checked for missing values, in the cadence's form: YYYY, YYYY-Qn or YYYY-MM (default: latest with data).",
+)
 def check(content: Path, measures: Path, strict: bool, period: str | None) -> None:
     """Validate content and measures; list every error, then data-quality warnings.
 
@@ -162,7 +165,10 @@ def _print_missing(report: Report, shown: int = 5) -> None:
 
 @main.command()
 @_common
-@click.option("--period", help="Quarter to export, YYYY-Qn (default: latest with data).")
+@click.option(
+    "--period",
+    help="Period to export: YYYY (annual), YYYY-Qn (quarterly) or YYYY-MM (monthly) (default: latest with data).",
+)
 @click.option(
     "--format",
     "fmt",
@@ -212,7 +218,10 @@ def export(
 
 @main.command()
 @_common
-@click.option("--period", help="Quarter to collect, YYYY-Qn (default: the one after the latest with data).")
+@click.option(
+    "--period",
+    help="Period to collect: YYYY, YYYY-Qn or YYYY-MM, as the cadence (default: the one after the latest with data).",
+)
 @click.option(
     "--by",
     type=click.Choice(["owner", "unit"]),
@@ -229,7 +238,7 @@ def export(
     help="Folder for the workbooks; other files in it are left alone.",
 )
 def collect(content: Path, measures: Path, period: str | None, by: str, missing_only: bool, out: Path) -> None:
-    """Write an Excel workbook per owner listing the values to report for a quarter.
+    """Write an Excel workbook per owner listing the values to report for a period.
 
     Owners fill the yellow cells and send the file back; put it into the measures folder as it is,
     then run check and build. A workbook in --out is replaced only if an earlier collect wrote it.
@@ -270,7 +279,9 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
 
 @main.command()
 @_common
-@click.option("--period", help="Quarter of the packs, YYYY-Qn (default: latest with data).")
+@click.option(
+    "--period", help="Period of the packs: YYYY, YYYY-Qn or YYYY-MM, as the cadence (default: latest with data)."
+)
 @click.option("--unit", "units", multiple=True, help="Unit id; repeat for several (default: every unit).")
 @click.option(
     "--depth", type=click.IntRange(min=0), default=1, show_default=True, help="Levels of children's summaries."
@@ -286,7 +297,7 @@ def pdf(
     out: Path,
     audience: str | None,
 ) -> None:
-    """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
+    """Write PDF packs (board packs; annual or monthly reports), one A4 file per unit: <out>/<period>-<unit>.pdf.
 
     \b
     Example:
@@ -324,7 +335,9 @@ def schema() -> None:
 def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
     """Add the options `build` and `serve` share."""
     options = [
-        click.option("--period", help="Quarter to publish, YYYY-Qn (default: latest with data)."),
+        click.option(
+            "--period", help="Period to publish: YYYY, YYYY-Qn or YYYY-MM, as the cadence (default: latest with data)."
+        ),
         click.option(
             "--out",
             type=click.Path(path_type=Path, file_okay=False),
@@ -407,7 +420,7 @@ def _build(
 def build(
     content: Path, measures: Path, period: str | None, out: Path, config: Path, audience: str | None, pdf: bool
 ) -> None:
-    """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
+    """Build the static website (and PDF packs) for a period; publish by copying the folder.
 
     The new site is built beside --out and switched in at once: --out always holds a whole site,
     the old one until the build succeeds. --out is never a folder of the project (content,

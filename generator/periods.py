@@ -282,3 +282,15 @@ def periods_due(period: Period, frequency: str, fiscal_year_start: int = 1) -> t
     if frequency == "annual":
         return (RawPeriod("year", period.year, 0),) if period.number == 4 else ()
     return (RawPeriod("quarter", period.year, period.number),)
+
+
+def id_label(text: str, fiscal_year_start: int = 1) -> str:
+    """Return the reader's label of a period id ('2021' -> 'FY2021', '2026-09' -> 'Sep 2026'); other text as is."""
+    raw = parse_raw_period(text)
+    if raw is None:
+        return text
+    if raw.kind == "month":
+        return Period(raw.year, raw.number, 12).label(fiscal_year_start)
+    if raw.kind == "quarter":
+        return Period(raw.year, raw.number).label(fiscal_year_start)
+    return f"FY{raw.year}"

@@ -14,7 +14,7 @@ from generator.compute import available_periods, compute_report
 from generator.errors import Problem, UsageError, suggest
 from generator.load import load_input
 from generator.model import Audience, Scorecard
-from generator.periods import ID_FORMS, PER_YEAR, PERIOD_NOUNS, Period, parse_period, year_problem
+from generator.periods import ID_FORMS, PER_YEAR, PERIOD_NOUNS, Period, id_label, parse_period, year_problem
 from generator.results import Report
 from generator.validate import validate_input
 
@@ -143,7 +143,7 @@ def period_warnings(report: Report) -> list[Problem]:
     late: dict[str, str] = {}
     for (unit_id, kpi_id), result in report.current.kpis.items():
         if result.carried:
-            late.setdefault(unit_id, result.latest_period or "")
+            late.setdefault(unit_id, id_label(result.latest_period or "", sc.organization.fiscal_year_start))
             continue
         kpi = sc.kpi(unit_id, kpi_id)
         if result.actual is None and not result.manual and not kpi.formula and not kpi.rollup:

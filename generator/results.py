@@ -85,7 +85,12 @@ class KpiResult:
     green_limit: float | tuple[float, float] | None = None  # where green starts: the target, or within its band
     bands: StatusBands | None = None  # the percentage bands in force; None: green only on target
     manual: bool = False  # status set by hand in the measures (`status` column); `note` says why
-    carried: bool = False  # a late unit's latest value, shown from its own (older) period
+    carried_from: Period | None = None  # a late unit's latest value: the (older) period it was reported in
+
+    @property
+    def carried(self) -> bool:
+        """Return whether the value is a late unit's latest, carried from an older period."""
+        return self.carried_from is not None
 
 
 @dataclass(frozen=True, slots=True)
@@ -132,6 +137,13 @@ class PeriodResult:
     perspectives: dict[tuple[str, str], PerspectiveResult]
     objectives: dict[tuple[str, str], ObjectiveResult]
     kpis: dict[tuple[str, str], KpiResult]
+    # Late units' KPIs as measured in this period (no value), where `kpis` carries their latest:
+    # histories, charts and tables show each value once, in its own period.
+    measured: dict[tuple[str, str], KpiResult] = field(default_factory=dict)
+
+    def measured_kpi(self, key: tuple[str, str]) -> KpiResult:
+        """Return a KPI's result as measured in this period (a late unit's without its carried value)."""
+        return self.measured.get(key) or self.kpis[key]
 
 
 @dataclass(frozen=True, slots=True)
@@ -190,8 +202,12 @@ class Report:
         return self.by_period.get(self.period.previous())
 
     def kpi_history(self, unit: str, kpi: str) -> list[KpiResult]:
-        """Return the KPI's results for every quarter, oldest first."""
-        return [self.by_period[p].kpis[(unit, kpi)] for p in self.periods]
+        """Return the KPI's results for every period, oldest first, each value in its own period only.
+
+        A late unit's latest value is carried into `current` (the scorecard shows it, marked), not
+        into its history: charts, tables and downloads hold it once, in the period it was reported.
+        """
+        return [self.by_period[p].measured_kpi((unit, kpi)) for p in self.periods]
 
     def changes_in(self, unit_ids: Iterable[str] | None = None, top: int = 10) -> Changes:
         """Return what changed since the previous quarter in the given units (default all)."""

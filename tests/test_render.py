@@ -209,7 +209,7 @@ def test_a_manual_reason_is_escaped(tree: Tree) -> None:
 
 def test_the_quality_page_lists_per_owner_what_is_still_missing(report: Report) -> None:
     quality = {p.path: p.text for p in render_site(report)}["quality.md"]
-    section = quality.split("## Still missing for 2026-Q2, by owner")[1].split("## By unit")[0]
+    section = quality.split("## Still missing for Q2 FY2026 (Apr-Jun 2026), by owner")[1].split("## By unit")[0]
     assert "5 values due for the quarter and not reported yet" in section
     rows = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in section.split("</tr>")[1:-1]]
     assert rows == [

@@ -60,7 +60,12 @@ def compute_period(
         for p in sc.perspectives(u.id)
     }
     units = {u.id: _unit_result(sc, u, perspectives, kpis, period) for u in sc.units.values()}
-    return PeriodResult(period, units, perspectives, objectives, kpis)
+    measured = {
+        key: rate_kpi(sc, sc.units[key[0]], r.objective, sc.kpi(*key), series[key], period)
+        for key, r in kpis.items()
+        if r.carried
+    }
+    return PeriodResult(period, units, perspectives, objectives, kpis, measured)
 
 
 def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period) -> KpiResult:
@@ -109,7 +114,7 @@ def _rate_late_or_current(
     if latest is not None:
         then = rate_kpi(sc, unit, objective, kpi, series, latest)
         if then.actual is not None:
-            return replace(then, period=period, stale=True, carried=True, latest_period=then.latest_period)
+            return replace(then, period=period, stale=True, carried_from=latest, latest_period=then.latest_period)
     return rate_kpi(sc, unit, objective, kpi, series, period)
 
 

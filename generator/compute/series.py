@@ -144,8 +144,8 @@ def _combine(values: list[Value], kpi: Kpi) -> Value:
 
 
 def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Value]]], fiscal_start: int) -> None:
-    if kpi.type == "categorical" or kpi.frequency == "annual":
-        return
+    if kpi.type == "categorical" or kpi.frequency == "annual" or next(iter(buckets), Period(0, 1)).per_year == 1:
+        return  # a year's value is its own year to date
     running: list[float] = []
     year = None
     for quarter in sorted(buckets):  # quarters without values add nothing to the year so far

@@ -1,4 +1,4 @@
-"""The `pdf` stage: quarterly board packs, one A4 PDF per unit.
+"""The `pdf` stage: board packs (annual, quarterly or monthly), one A4 PDF per unit.
 
 `context` builds what a pack shows (pure), `svg` draws its charts through kaleido, `render`
 lays it out with WeasyPrint and writes the files.

@@ -32,6 +32,7 @@ from generator.present import (
     initiative_display,
     kpi_display,
     label_of,
+    late_note,
     objective_status,
     own_kpi_rules,
     own_unit_rule,
@@ -87,6 +88,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
+        late=late_note(report, unit.id),
     )
 
 
@@ -271,7 +273,7 @@ def build_tables(report: Report, unit: Unit) -> tuple[DataTable, ...]:
                 name=kpi.name,
                 unit_of_measure=kpi.unit,
                 target=_plain_target(kpi, report.current.kpis[(unit.id, kpi.id)].target),
-                values=tuple(_plain(kpi, report.by_period[p].kpis[(unit.id, kpi.id)].actual) for p in periods),
+                values=tuple(_plain(kpi, report.by_period[p].measured_kpi((unit.id, kpi.id)).actual) for p in periods),
             )
             for obj in unit.objectives
             if obj.perspective == persp.id

@@ -140,6 +140,7 @@ class Pack:
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+    late: str = ""  # a late unit: "Latest values from FY2021: none reported for FY2022."
 
     @property
     def title(self) -> str:

@@ -48,6 +48,7 @@ from generator.present.periods import (
     history_columns,
     label_of,
     label_of_id,
+    late_note,
     period_words,
     short_label_of,
 )
@@ -80,6 +81,7 @@ __all__ = [
     "history_columns",
     "label_of",
     "label_of_id",
+    "late_note",
     "period_words",
     "short_label_of",
     "COUNTED",

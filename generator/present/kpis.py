@@ -82,8 +82,9 @@ def kpi_display(report: Report, unit_id: str, kpi: Kpi) -> KpiDisplay:
 
 def same_period_last_year(report: Report, result: KpiResult) -> float | str | None:
     """Return the KPI's value in the same period a year before (None when not computed or missing)."""
-    before = report.by_period.get(result.period.shift(-result.period.per_year))
-    return before.kpis[(result.unit, result.kpi)].actual if before else None
+    period = result.carried_from or result.period
+    before = report.by_period.get(period.shift(-period.per_year))
+    return before.measured_kpi((result.unit, result.kpi)).actual if before else None
 
 
 def stale_text(report: Report, result: KpiResult) -> str:

@@ -10,7 +10,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from generator.periods import Period, RawPeriod, parse_raw_period
+from generator.periods import Period, id_label
 from generator.present.tables import KPI_HISTORY_COLUMNS
 from generator.results import Report
 
@@ -74,16 +74,16 @@ def short_label_of(report: Report, period: Period) -> str:
 
 def label_of_id(report: Report, text: str) -> str:
     """Return the reader's label of a period id as values carry it ('2021', '2026-Q1', '2026-09', 'FY2021')."""
-    raw = parse_raw_period(text)
-    return text if raw is None else _raw_label(raw, report.scorecard.organization.fiscal_year_start)
+    return id_label(text, report.scorecard.organization.fiscal_year_start)
 
 
-def _raw_label(raw: RawPeriod, fiscal_year_start: int) -> str:
-    if raw.kind == "month":
-        return Period(raw.year, raw.number, 12).label(fiscal_year_start)
-    if raw.kind == "quarter":
-        return Period(raw.year, raw.number).label(fiscal_year_start)
-    return f"FY{raw.year}"
+def late_note(report: Report, unit_id: str) -> str:
+    """Return why a late unit shows older values, e.g. 'Latest values from FY2021: none reported for FY2022.'"""
+    carried = [r for (unit, _), r in report.current.kpis.items() if unit == unit_id and r.carried_from]
+    if not carried:
+        return ""
+    since = label_of(report, max(r.carried_from for r in carried if r.carried_from))
+    return f"Latest values from {since}: none reported for {label_of(report, report.period)}."
 
 
 def history_columns(report: Report) -> tuple[str, ...]:

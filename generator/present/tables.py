@@ -132,8 +132,9 @@ def _kpi_row(report: Report, r: KpiResult, perspective: str, kpi: Kpi) -> Row:
 
 
 def _last_year(report: Report, r: KpiResult) -> float | str | None:
-    before = report.by_period.get(r.period.shift(-r.period.per_year))
-    return before.kpis[(r.unit, r.kpi)].actual if before else None
+    period = r.carried_from or r.period
+    before = report.by_period.get(period.shift(-period.per_year))
+    return before.measured_kpi((r.unit, r.kpi)).actual if before else None
 
 
 def rounded_band(value: float | tuple[float, float] | None, decimals: int) -> Any:

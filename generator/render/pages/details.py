@@ -117,7 +117,7 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
 
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
-    current = history[-1]
+    current = ctx.report.current.kpis[(unit.id, kpi.id)]
     labels = [short_label_of(ctx.report, r.period) for r in history]
     figure = trend_figure(kpi, history, labels) if any(as_number(h.actual) is not None for h in history) else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []

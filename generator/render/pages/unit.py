@@ -11,6 +11,7 @@ from generator.present import (
     STATUS_ICONS,
     format_score,
     format_value,
+    late_note,
     own_unit_rule,
     perspective_status,
     status_counts,
@@ -44,6 +45,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
         rule=own_unit_rule(ctx.report, unit.id),
+        late=late_note(ctx.report, unit.id),
     )
     return Page(path, unit.name, text)
 
