@@ -7,7 +7,7 @@ cannot disagree.
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 
 from generator.model import Scorecard, StatusBands
@@ -140,6 +140,9 @@ class PeriodResult:
     # Late units' KPIs as measured in this period (no value), where `kpis` carries their latest:
     # histories, charts and tables show each value once, in its own period.
     measured: dict[tuple[str, str], KpiResult] = field(default_factory=dict)
+    # KPIs reported less often than the cadence, whose value here is carried from their own period
+    # (an annual KPI in a quarter before the fourth): histories leave the value in that period.
+    between: frozenset[tuple[str, str]] = frozenset()
 
     def measured_kpi(self, key: tuple[str, str]) -> KpiResult:
         """Return a KPI's result as measured in this period (a late unit's without its carried value)."""
@@ -207,7 +210,14 @@ class Report:
         A late unit's latest value is carried into `current` (the scorecard shows it, marked), not
         into its history: charts, tables and downloads hold it once, in the period it was reported.
         """
-        return [self.by_period[p].measured_kpi((unit, kpi)) for p in self.periods]
+        return [self.reported_in(p, (unit, kpi)) for p in self.periods]
+
+    def reported_in(self, period: Period, key: tuple[str, str]) -> KpiResult:
+        """Return a KPI's result in a period with only a value reported for that period (tables, charts)."""
+        result = self.by_period[period]
+        if key in result.between:
+            return replace(result.kpis[key], actual=None, score=None, status=Status.NO_DATA, ytd=None, trend=Trend.NONE)
+        return result.measured_kpi(key)
 
     def changes_in(self, unit_ids: Iterable[str] | None = None, top: int = 10) -> Changes:
         """Return what changed since the previous quarter in the given units (default all)."""

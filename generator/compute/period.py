@@ -65,7 +65,13 @@ def compute_period(
         for key, r in kpis.items()
         if r.carried
     }
-    return PeriodResult(period, units, perspectives, objectives, kpis, measured)
+    fys = sc.organization.fiscal_year_start
+    between = frozenset(
+        key
+        for key, r in kpis.items()
+        if r.actual is not None and not r.carried and reading_period(period, sc.kpi(*key).frequency, fys) != period
+    )
+    return PeriodResult(period, units, perspectives, objectives, kpis, measured, between)
 
 
 def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period) -> KpiResult:

@@ -273,7 +273,7 @@ def build_tables(report: Report, unit: Unit) -> tuple[DataTable, ...]:
                 name=kpi.name,
                 unit_of_measure=kpi.unit,
                 target=_plain_target(kpi, report.current.kpis[(unit.id, kpi.id)].target),
-                values=tuple(_plain(kpi, report.by_period[p].measured_kpi((unit.id, kpi.id)).actual) for p in periods),
+                values=tuple(_plain(kpi, report.reported_in(p, (unit.id, kpi.id)).actual) for p in periods),
             )
             for obj in unit.objectives
             if obj.perspective == persp.id
