@@ -145,4 +145,4 @@ class Pack:
     @property
     def title(self) -> str:
         """Return the document title."""
-        return f"{self.unit_name}: {self.words.pack_noun} {self.period}"
+        return f"{self.unit_name}: {self.words.pack_noun} {self.period_label}"

@@ -1,0 +1,353 @@
+"""Reporting cadences: annual, quarterly and monthly scorecards, their periods, words and late filers."""
+
+from __future__ import annotations
+
+import csv
+import io
+import json
+import re
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from generator.cli import main
+from generator.periods import Period, RawPeriod, fiscal_period, parse_period, periods_due, reading_period
+from generator.pipeline import make_report
+from generator.present import kpi_display, period_words
+from generator.render import render_site
+from tests.conftest import ROOT, Tree
+
+REGULATOR = ROOT / "examples" / "regulator"
+OPERATIONS = ROOT / "examples" / "operations"
+# What a reader of an annual scorecard must never see: the word, or a quarter's name
+QUARTERLY_WORDS = re.compile(r"quarter|\bQ[1-4]\b|\d{4}-Q[1-4]", re.IGNORECASE)
+
+
+def run(*args: str) -> tuple[int, str, str]:
+    result = CliRunner().invoke(main, list(args))
+    assert result.exception is None or isinstance(result.exception, SystemExit), result.exception
+    return result.exit_code, result.stdout, result.stderr
+
+
+def folders(example: Path) -> list[str]:
+    return ["--content", str(example / "content"), "--measures", str(example / "measures")]
+
+
+# --- Periods ------------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("period", "text", "label", "later"),
+    [
+        (Period(2022, 1, 1), "2022", "FY2022", "2024"),
+        (Period(2026, 3), "2026-Q3", "Q3 FY2026 (Jul-Sep 2026)", "2027-Q1"),
+        (Period(2026, 9, 12), "2026-09", "Sep 2026", "2026-11"),
+        (Period(2026, 12, 12), "2026-12", "Dec 2026", "2027-02"),
+    ],
+)
+def test_period_ids_labels_and_steps(period: Period, text: str, label: str, later: str) -> None:
+    assert (str(period), period.label(), str(period.shift(2))) == (text, label, later)
+    assert parse_period(text, period.cadence) == period
+    assert period.shift(2).shift(-2) == period
+
+
+def test_a_period_of_another_cadence_does_not_parse() -> None:
+    assert parse_period("2022-Q1", "annual") is None
+    assert parse_period("2026-Q3", "monthly") is None
+    assert parse_period("2026-09", "quarterly") is None
+
+
+def test_fiscal_month_belongs_to_the_fiscal_year_it_ends_in() -> None:
+    assert Period(2026, 9, 12).fiscal_year(7) == 2027  # FY2027 runs July 2026 - June 2027
+    assert Period(2026, 6, 12).fiscal_year(7) == 2026
+    assert Period(2026, 9, 12).fiscal_year(1) == 2026
+
+
+@pytest.mark.parametrize(
+    ("raw", "cadence", "expected"),
+    [
+        (RawPeriod("month", 2021, 5), "annual", Period(2022, 1, 1)),  # May 2021 is in FY2022 (April start)
+        (RawPeriod("quarter", 2022, 3), "annual", Period(2022, 1, 1)),
+        (RawPeriod("year", 2022, 0), "annual", Period(2022, 1, 1)),
+        (RawPeriod("quarter", 2022, 1), "monthly", Period(2021, 6, 12)),  # Q1 FY2022 is April-June 2021
+        (RawPeriod("year", 2022, 0), "monthly", Period(2022, 3, 12)),  # the fiscal year's last month
+        (RawPeriod("month", 2021, 5), "monthly", Period(2021, 5, 12)),
+    ],
+)
+def test_measures_count_in_the_cadence_period_that_holds_or_ends_them(
+    raw: RawPeriod, cadence: str, expected: Period
+) -> None:
+    assert fiscal_period(raw, 4, cadence) == expected
+
+
+@pytest.mark.parametrize(
+    ("period", "frequency", "expected"),
+    [
+        (Period(2026, 8, 12), "quarterly", Period(2026, 6, 12)),  # July start: Q4 FY2026 ended in June
+        (Period(2026, 9, 12), "quarterly", Period(2026, 9, 12)),
+        (Period(2026, 8, 12), "annual", Period(2026, 6, 12)),
+        (Period(2026, 6, 12), "annual", Period(2026, 6, 12)),
+        (Period(2026, 8, 12), "monthly", Period(2026, 8, 12)),
+        (Period(2026, 2), "annual", Period(2025, 4)),
+        (Period(2026, 1, 1), "monthly", Period(2026, 1, 1)),
+    ],
+)
+def test_a_kpi_reported_less_often_carries_its_latest_completed_value(
+    period: Period, frequency: str, expected: Period
+) -> None:
+    assert reading_period(period, frequency, 7) == expected
+
+
+def test_values_due_in_a_year_and_in_a_month() -> None:
+    assert [str(p) for p in periods_due(Period(2022, 1, 1), "quarterly", 4)] == [f"2022-Q{q}" for q in (1, 2, 3, 4)]
+    assert [str(p) for p in periods_due(Period(2022, 1, 1), "monthly", 4)][::11] == ["2021-04", "2022-03"]
+    assert periods_due(Period(2026, 8, 12), "quarterly", 7) == ()
+    assert [str(p) for p in periods_due(Period(2026, 9, 12), "quarterly", 7)] == ["2027-Q1"]
+    assert [str(p) for p in periods_due(Period(2026, 6, 12), "annual", 7)] == ["2026"]
+
+
+# --- check, --period and validation ---------------------------------------------------------
+
+
+def test_the_annual_and_monthly_examples_pass_check() -> None:
+    code, out, err = run("check", *folders(REGULATOR))
+    assert (code, out) == (0, "OK: 3 units, 19 KPIs, 72 measures; latest period 2022; 1 warning.\n")
+    eastvale = REGULATOR / "content/units/eastvale.yaml"
+    assert err == (
+        f"{eastvale}:1: warning: unit 'eastvale' has no values for 2022: its pages show its latest values, from FY2021\n"
+    )
+    code, out, _ = run("check", *folders(OPERATIONS))
+    assert (code, out) == (0, "OK: 3 units, 10 KPIs, 132 measures; latest period 2026-09; 0 warnings.\n")
+
+
+@pytest.mark.parametrize(
+    ("example", "period", "message"),
+    [
+        (REGULATOR, "2022-Q1", "error: --period '2022-Q1' is not a year (expected YYYY, e.g. 2022)"),
+        (OPERATIONS, "2026-Q3", "error: --period '2026-Q3' is not a month (expected YYYY-MM, e.g. 2026-09)"),
+        (OPERATIONS, "2030-01", "error: --period 2030-01 has no data (measures run from 2025-04 to 2026-09)"),
+    ],
+)
+def test_period_takes_the_cadence_form_with_a_usage_error(example: Path, period: str, message: str) -> None:
+    code, _, err = run("export", "--period", period, *folders(example))
+    assert (code, err.strip()) == (2, message)
+
+
+def test_a_unit_cadence_other_than_the_organisation_is_an_error_at_its_line(tree: Tree) -> None:
+    project = tree(
+        **{"content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\ncadence: monthly\n"}
+    )
+    code, _, err = run("check", "--content", str(project / "content"), "--measures", str(project / "measures"))
+    where = project / "content/units/team-a.yaml"
+    assert code == 1
+    assert (
+        f"{where}:5: error: cadence: unit 'team-a' reports monthly, but the organisation's scorecard is quarterly "
+        "(one scorecard reports on one cadence: remove the unit's `cadence` or change it in organization.yaml)"
+    ) in err
+
+
+def test_a_commentary_folder_takes_the_cadence_form(tree: Tree) -> None:
+    project = tree(
+        **{
+            "content__organization.yaml": "name: Org\ncadence: annual\n",
+            "content__commentary__2026-Q2__root.md": "## Summary\n\nFine.\n",
+        }
+    )
+    code, _, err = run("check", "--content", str(project / "content"), "--measures", str(project / "measures"))
+    assert code == 1
+    assert "commentary folder '2026-Q2' is not a year (expected commentary/YYYY/<unit-id>.md)" in err
+
+
+# --- Aggregation across cadences ---------------------------------------------------------------
+
+_ONE_UNIT = """
+id: root
+name: Root
+objectives:
+  - id: o
+    name: O
+    perspective: internal
+    kpis:
+      - {id: calls, name: Calls, owner: A, frequency: FREQ, aggregation: sum, target: 100}
+      - {id: survey, name: Survey, owner: A, frequency: quarterly, target: 80}
+"""
+
+
+def _project(tree: Tree, cadence: str, freq: str, rows: str) -> Path:
+    return tree(
+        None,
+        **{
+            "content__organization.yaml": f"name: Org\ncadence: {cadence}\nfiscal_year_start: 7\n",
+            "content__units__root.yaml": _ONE_UNIT.replace("FREQ", freq),
+            "measures__m.csv": "unit,kpi,period,value\n" + rows,
+        },
+    )
+
+
+def test_quarterly_and_monthly_values_add_up_to_the_year(tree: Tree) -> None:
+    quarters = "".join(f"root,calls,2026-Q{q},{10 * q}\nroot,survey,2026-Q{q},{70 + q}\n" for q in (1, 2, 3, 4))
+    project = _project(tree, "annual", "quarterly", quarters)
+    report, _ = make_report(project / "content", project / "measures", "2026")
+    calls, survey = report.current.kpis[("root", "calls")], report.current.kpis[("root", "survey")]
+    assert (calls.actual, survey.actual) == (100.0, 72.5)  # each by its aggregation: summed, averaged
+    months = "".join(f"root,calls,{2025 + (m > 12)}-{(m - 1) % 12 + 1:02d},5\n" for m in range(7, 19))
+    project = _project(tree, "annual", "monthly", months)
+    report, _ = make_report(project / "content", project / "measures", "2026")
+    assert report.current.kpis[("root", "calls")].actual == 60.0  # July 2025 - June 2026 is FY2026
+
+
+def test_a_quarterly_kpi_in_a_monthly_scorecard_is_carried_but_charted_once(tree: Tree) -> None:
+    rows = "".join(f"root,calls,2025-{m:02d},{m}\n" for m in range(7, 12)) + "root,survey,2026-Q1,82\n"
+    project = _project(tree, "monthly", "monthly", rows)
+    report, _ = make_report(project / "content", project / "measures", "2025-11")
+    assert report.current.kpis[("root", "survey")].actual == 82.0  # the Jul-Sep survey, the latest in November
+    assert report.current.kpis[("root", "calls")].ytd == 45.0  # July-November
+    history = {str(r.period): r.actual for r in report.kpi_history("root", "survey")}
+    assert history == {"2025-07": None, "2025-08": None, "2025-09": 82.0, "2025-10": None, "2025-11": None}
+
+
+# --- Late filers and the missing policy ---------------------------------------------------------
+
+
+def test_a_late_filer_shows_its_latest_values_marked_with_their_year() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    leakage = kpi_display(report, "eastvale", report.scorecard.kpi("eastvale", "leakage"))
+    assert (leakage.actual, leakage.stale, leakage.status.word) == ("129 l/prop/day", "from FY2021", "At risk")
+    history = {str(r.period): r.actual for r in report.kpi_history("eastvale", "leakage")}
+    assert history == {"2018": 118.0, "2019": 121.0, "2020": 124.0, "2021": 129.0, "2022": None}  # never repeated
+
+
+@pytest.mark.parametrize(("policy", "customers"), [("skip", 410400), ("carry-forward", 410400 + 259700)])
+def test_roll_ups_follow_the_missing_policy(tree: Tree, policy: str, customers: int) -> None:
+    organization = (REGULATOR / "content/organization.yaml").read_text(encoding="utf-8")
+    project = tree(None)
+    for path in (REGULATOR / "content").rglob("*.*"):
+        target = project / "content" / path.relative_to(REGULATOR / "content")
+        target.parent.mkdir(parents=True, exist_ok=True)
+        target.write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    (project / "content/organization.yaml").write_text(organization.replace("missing: skip", f"missing: {policy}"))
+    (project / "measures/filings.csv").write_text((REGULATOR / "measures/filings.csv").read_text(encoding="utf-8"))
+    report, _ = make_report(project / "content", project / "measures", None)
+    assert report.current.kpis[("regulator", "customers")].actual == customers
+
+
+# --- Exports, pages and packs say the cadence ------------------------------------------------------
+
+
+def test_an_annual_export_names_years_and_carries_the_late_filer() -> None:
+    code, out, _ = run("export", "--format", "csv", *folders(REGULATOR))
+    assert code == 0 and not QUARTERLY_WORDS.search(out)
+    rows = {(r["unit"], r["kpi"]): r for r in csv.DictReader(io.StringIO(out)) if r["level"] == "kpi"}
+    late = rows[("eastvale", "leakage")]
+    assert (late["period"], late["actual"], late["latest_period"], late["carried"]) == ("2022", "129", "2021", "true")
+    assert late["same_period_last_year"] == "124"  # FY2020, a year before its own FY2021
+    assert rows[("northbrook", "leakage")]["carried"] == "false"
+
+
+def test_a_monthly_export_has_year_to_date_and_the_same_month_last_year() -> None:
+    code, out, _ = run("export", *folders(OPERATIONS))
+    rows = {(r["unit"], r["kpi"]): r for r in json.loads(out) if r["level"] == "kpi"}
+    injuries = rows[("operations", "injuries")]
+    assert code == 0 and (injuries["period"], injuries["ytd"], injuries["same_period_last_year"]) == ("2026-09", 0, 1)
+
+
+def test_annual_pages_never_say_quarter_and_compare_with_last_year() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    pages = {p.path: p.text for p in render_site(report)}
+    for path, text in pages.items():
+        visible = re.sub(r"<[^>]+>", " ", text)
+        assert not QUARTERLY_WORDS.search(visible), (path, QUARTERLY_WORDS.search(visible))
+    assert "## What changed since last year" in pages["index.md"]
+    assert "Latest values from FY2021: none reported for FY2022." in pages["units/eastvale/index.md"]
+    assert '<th scope="col">Recent years</th>' in pages["units/eastvale/index.md"]
+    assert '"x":["FY2018","FY2019","FY2020","FY2021","FY2022"]' in pages["units/eastvale/details.md"]
+
+
+def test_monthly_pages_show_year_to_date_the_same_month_last_year_and_13_months() -> None:
+    report, _ = make_report(OPERATIONS / "content", OPERATIONS / "measures", None)
+    words = period_words(report)
+    assert (words.since_last, words.pack_title, words.window) == ("since last month", "Monthly report", 13)
+    page = {p.path: p.text for p in render_site(report)}["units/operations/index.md"]
+    assert (
+        '<th scope="col" class="sp-num">Year to date</th><th scope="col" class="sp-num">Same month last year</th>'
+        in page
+    )
+    assert "## What changed since last month" in page and '<th scope="col">Recent months</th>' in page
+    spark = re.search(r'aria-label="Recent months: ([^"]*)"', page)
+    assert spark is not None and len(spark[1].split(", ")) == 13
+
+
+# --- In a browser and in print ---------------------------------------------------------------------
+
+BROWSER_ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking"]
+
+
+def _page_texts(site: Path, pages: list[str]) -> dict[str, str]:
+    """Return the text a reader sees on each page, opened over file:// in Debian's Chromium."""
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        page = browser.new_page()
+        texts = {}
+        for name in pages:
+            page.goto((site / name).as_uri())
+            texts[name] = page.inner_text("body")
+        browser.close()
+    return texts
+
+
+@pytest.mark.browser
+@pytest.mark.parametrize(
+    ("example", "pages", "expected", "absent"),
+    [
+        (
+            REGULATOR,
+            ["index.html", "units/eastvale/index.html", "units/eastvale/details.html", "changes.html"],
+            ["FY2022", "What changed since last year", "from FY2021"],
+            QUARTERLY_WORDS,
+        ),
+        (
+            OPERATIONS,
+            ["index.html", "units/operations/index.html"],
+            ["Sep 2026", "What changed since last month", "Same month last year"],
+            re.compile(r"quarter\b|\bQ[1-4]\b"),
+        ),
+    ],
+    ids=["annual", "monthly"],
+)
+def test_pages_in_a_browser_speak_the_cadence(
+    example: Path, pages: list[str], expected: list[str], absent: re.Pattern[str], tmp_path: Path
+) -> None:
+    from generator.build import build_site
+
+    build_site(
+        example / "content",
+        example / "measures",
+        tmp_path / "site",
+        config=example / "mkdocs.yml",
+        work=tmp_path / "b",
+        pdf=False,
+    )
+    texts = _page_texts(tmp_path / "site", pages)
+    for name, text in texts.items():
+        assert not absent.search(text), (name, absent.search(text))
+    joined = "\n".join(texts.values())
+    assert all(words in joined for words in expected)
+
+
+@pytest.mark.pdf
+def test_an_annual_pack_is_an_annual_report_without_quarters(tmp_path: Path) -> None:
+    import subprocess
+
+    code, _, _ = run("pdf", *folders(REGULATOR), "--unit", "eastvale", "--out", str(tmp_path))
+    assert code == 0
+    pack = tmp_path / "2022-eastvale.pdf"
+    text = " ".join(
+        subprocess.run(["pdftotext", str(pack), "-"], check=True, capture_output=True, text=True).stdout.split()
+    )
+    info = subprocess.run(["pdfinfo", str(pack)], check=True, capture_output=True, text=True).stdout
+    assert "Eastvale Water: annual report FY2022" in info
+    assert "Annual report FY2022" in text and "Latest values from FY2021: none reported for FY2022." in text
+    assert not QUARTERLY_WORDS.search(text), QUARTERLY_WORDS.search(text)
+    assert "FY2018 FY2019 FY2020 FY2021 FY2022" in text  # the appendix: five years, one column each
