@@ -22,7 +22,8 @@ from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
 from generator.present import export_rows
 from generator.results import Report
 
-MEASURE_COLUMNS = ("unit", "kpi", "period", "quarter", "value", "target", "note", "source")
+# `reporting_period`: the period of the scorecard's cadence a value counts in (a month's: its quarter or year)
+MEASURE_COLUMNS = ("unit", "kpi", "period", "reporting_period", "value", "target", "note", "source")
 _SHOWN = 20  # problems listed in the error message
 
 

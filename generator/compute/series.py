@@ -98,25 +98,25 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     manual: dict[Period, list[tuple[int, str, str]]] = defaultdict(list)
     for m in measures:
-        raw, quarter = m.raw_period, m.period
+        raw, period = m.raw_period, m.period
         position = _position(raw, fiscal_start)
         if m.target is not None:
-            series.targets[quarter] = m.target
+            series.targets[period] = m.target
         if m.note:
-            series.notes[quarter] = "; ".join(filter(None, [series.notes.get(quarter, ""), m.note]))
+            series.notes[period] = "; ".join(filter(None, [series.notes.get(period, ""), m.note]))
         if m.status:
-            manual[quarter].append((position, m.status, m.note))
+            manual[period].append((position, m.status, m.note))
         if m.value is not None:
-            buckets[quarter].append((position, m.value))
-    latest = {quarter: max(items) for quarter, items in manual.items()}
-    series.statuses = {quarter: status for quarter, (_, status, _) in latest.items()}
-    series.reasons = {quarter: note for quarter, (_, _, note) in latest.items()}
-    for quarter, items in sorted(buckets.items()):
+            buckets[period].append((position, m.value))
+    latest = {period: max(items) for period, items in manual.items()}
+    series.statuses = {period: status for period, (_, status, _) in latest.items()}
+    series.reasons = {period: note for period, (_, _, note) in latest.items()}
+    for period, items in sorted(buckets.items()):
         values = [v for _, v in sorted(items, key=lambda item: item[0])]
-        series.values[quarter] = _combine(values, kpi)
-        series.labels[quarter] = _label(kpi, quarter, fiscal_start)
-        if kpi.frequency == "monthly" and quarter.per_year == 4:
-            series.months[quarter] = len(values)
+        series.values[period] = _combine(values, kpi)
+        series.labels[period] = _label(kpi, period, fiscal_start)
+        if kpi.frequency == "monthly" and period.per_year == 4:
+            series.months[period] = len(values)
     _fill_ytd(series, kpi, buckets, fiscal_start)
     return series
 
