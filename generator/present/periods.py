@@ -77,13 +77,26 @@ def label_of_id(report: Report, text: str) -> str:
     return id_label(text, report.scorecard.organization.fiscal_year_start)
 
 
+def late_since(report: Report, unit_id: str) -> Period | None:
+    """Return the period a late unit's latest values are from, or None when the unit is not late."""
+    kpis = report.current.kpis
+    unit = report.scorecard.units[unit_id]
+    periods = [r.carried_from for o in unit.objectives for k in o.kpis if (r := kpis[(unit_id, k.id)]).carried_from]
+    return max(periods, default=None)
+
+
+def late_mark(report: Report, unit_id: str) -> str:
+    """Return a late unit's mark beside its name, e.g. 'from FY2021', or ''."""
+    since = late_since(report, unit_id)
+    return f"from {label_of(report, since)}" if since else ""
+
+
 def late_note(report: Report, unit_id: str) -> str:
     """Return why a late unit shows older values, e.g. 'Latest values from FY2021: none reported for FY2022.'"""
-    carried = [r for (unit, _), r in report.current.kpis.items() if unit == unit_id and r.carried_from]
-    if not carried:
+    since = late_since(report, unit_id)
+    if since is None:
         return ""
-    since = label_of(report, max(r.carried_from for r in carried if r.carried_from))
-    return f"Latest values from {since}: none reported for {label_of(report, report.period)}."
+    return f"Latest values from {label_of(report, since)}: none reported for {label_of(report, report.period)}."
 
 
 def history_columns(report: Report) -> tuple[str, ...]:

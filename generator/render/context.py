@@ -15,6 +15,7 @@ from generator.present import (
     format_date,
     format_value,
     kpi_status,
+    late_mark,
     objective_status,
     period_end,
     period_label,
@@ -102,7 +103,12 @@ def make_context(report: Report, options: RenderOptions) -> Context:
 
 def unit_link(ctx: Context, source: str, unit_id: str) -> Link:
     """Return a link to a unit's page with its status."""
-    return Link(ctx.sc.units[unit_id].name, link(source, unit_page(unit_id)), unit_status(ctx.report, unit_id))
+    return Link(
+        ctx.sc.units[unit_id].name,
+        link(source, unit_page(unit_id)),
+        unit_status(ctx.report, unit_id),
+        late_mark(ctx.report, unit_id),  # a late unit: "from FY2021"
+    )
 
 
 def objective_link(ctx: Context, source: str, unit_id: str, objective_id: str) -> Link:
