@@ -10,6 +10,7 @@ from generator.compute.period import (
     compute_period,
     kpi_trend,
     late_units,
+    less_often_kpis,
     measured_periods,
     rate_kpi,
     supporting_objectives,
@@ -56,7 +57,7 @@ def compute_report(sc: Scorecard, period: Period, history: int | None = None) ->
     periods = tuple(period_range(first, period))
     series = build_series(sc, periods)
     supporters = supporting_objectives(sc)
-    measured = measured_periods(sc)
-    by_period = {p: compute_period(sc, series, p, supporters, late_units(measured, p)) for p in periods}
+    measured, less_often = measured_periods(sc), less_often_kpis(sc, period.per_year)
+    by_period = {p: compute_period(sc, series, p, supporters, late_units(measured, p), less_often) for p in periods}
     changes = compute_changes(sc, by_period.get(period.previous()), by_period[period])
     return Report(sc, period, periods, by_period, changes, supporters)

@@ -11,7 +11,7 @@ from dataclasses import replace
 
 from generator.compute.series import Series, Value
 from generator.model import Kpi, Scorecard, StatusBands, Unit
-from generator.periods import Period, end_quarter, frequency_step, reading_period
+from generator.periods import PER_YEAR, Period, end_quarter, frequency_step, reading_period
 from generator.results import (
     KpiResult,
     ObjectiveResult,
@@ -40,11 +40,13 @@ def compute_period(
     period: Period,
     supporters: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
     late: dict[str, Period] | None = None,
+    less_often: Iterable[tuple[str, str]] | None = None,
 ) -> PeriodResult:
     """Rate every KPI in `period`, then roll scores up objectives, perspectives and units.
 
     A late unit (`late` maps it to its latest period with data) shows its KPIs as they were then,
-    marked as carried: readers see its latest values, never an empty scorecard.
+    marked as carried: readers see its latest values, never an empty scorecard. `less_often` names
+    the KPIs reported less often than the cadence (their values are carried between reports).
     """
     late = late or {}
     kpis = {
@@ -66,10 +68,13 @@ def compute_period(
         if r.carried
     }
     fys = sc.organization.fiscal_year_start
+    index = sc.kpi_index()
     between = frozenset(
         key
-        for key, r in kpis.items()
-        if r.actual is not None and not r.carried and reading_period(period, sc.kpi(*key).frequency, fys) != period
+        for key in less_often or ()
+        if (r := kpis[key]).actual is not None
+        and not r.carried
+        and reading_period(period, index[key].frequency, fys) != period
     )
     return PeriodResult(period, units, perspectives, objectives, kpis, measured, between)
 
@@ -122,6 +127,11 @@ def _rate_late_or_current(
         if then.actual is not None:
             return replace(then, period=period, stale=True, carried_from=latest, latest_period=then.latest_period)
     return rate_kpi(sc, unit, objective, kpi, series, period)
+
+
+def less_often_kpis(sc: Scorecard, per_year: int) -> list[tuple[str, str]]:
+    """Return the KPIs reported less often than a cadence of `per_year` periods (annual ones in quarters)."""
+    return [key for key, kpi in sc.kpi_index().items() if PER_YEAR[kpi.frequency] < per_year]
 
 
 def measured_periods(sc: Scorecard) -> dict[str, list[Period]]:

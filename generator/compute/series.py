@@ -148,12 +148,12 @@ def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Va
         return  # a year's value is its own year to date
     running: list[float] = []
     year = None
-    for quarter in sorted(buckets):  # quarters without values add nothing to the year so far
-        if quarter.fiscal_year(fiscal_start) != year:
-            running, year = [], quarter.fiscal_year(fiscal_start)
-        running.extend(float(v) for _, v in sorted(buckets[quarter], key=lambda item: item[0]))
+    for period in sorted(buckets):  # periods without values add nothing to the year so far
+        if (fiscal_year := period.fiscal_year(fiscal_start)) != year:
+            running, year = [], fiscal_year
+        running.extend(float(v) for _, v in sorted(buckets[period], key=lambda item: item[0]))
         if (ytd := aggregate(running, kpi.aggregation)) is not None:
-            series.ytd[quarter] = ytd
+            series.ytd[period] = ytd
 
 
 def _rollup_series(
