@@ -137,6 +137,8 @@ def _period_for(
         {key: r for key, r in result.perspectives.items() if key[0] in units},
         {key: r for key, r in result.objectives.items() if key in objectives},
         kept_kpis,
+        {key: r for key, r in result.measured.items() if key in kpis},
+        result.between & kpis,
     )
 
 

@@ -352,3 +352,11 @@ def test_an_annual_pack_is_an_annual_report_without_quarters(tmp_path: Path) -> 
     assert "Annual report FY2022" in text and "Latest values from FY2021: none reported for FY2022." in text
     assert not QUARTERLY_WORDS.search(text), QUARTERLY_WORDS.search(text)
     assert "FY2018 FY2019 FY2020 FY2021 FY2022" in text  # the appendix: five years, one column each
+
+
+def test_a_unit_reporting_only_less_often_than_the_cadence_is_not_late_between_reports() -> None:
+    report, warnings = make_report(OPERATIONS / "content", OPERATIONS / "measures", "2026-08")
+    on_time = report.current.kpis[("operations", "on_time")]  # rolled up from this August's values
+    survey = report.current.kpis[("operations", "satisfaction")]  # the April-June survey, still current
+    assert (on_time.actual, on_time.carried, survey.actual, survey.carried) == (87.25, False, 86.0, False)
+    assert not [w for w in warnings if "has no values" in w.message]

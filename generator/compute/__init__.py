@@ -58,6 +58,11 @@ def compute_report(sc: Scorecard, period: Period, history: int | None = None) ->
     series = build_series(sc, periods)
     supporters = supporting_objectives(sc)
     measured, less_often = measured_periods(sc), less_often_kpis(sc, period.per_year)
-    by_period = {p: compute_period(sc, series, p, supporters, late_units(measured, p), less_often) for p in periods}
+    by_period = {
+        p: compute_period(
+            sc, series, p, supporters, late_units(measured, p, sc.organization.fiscal_year_start), less_often
+        )
+        for p in periods
+    }
     changes = compute_changes(sc, by_period.get(period.previous()), by_period[period])
     return Report(sc, period, periods, by_period, changes, supporters)

@@ -134,22 +134,36 @@ def less_often_kpis(sc: Scorecard, per_year: int) -> list[tuple[str, str]]:
     return [key for key, kpi in sc.kpi_index().items() if PER_YEAR[kpi.frequency] < per_year]
 
 
-def measured_periods(sc: Scorecard) -> dict[str, list[Period]]:
-    """Return each unit's periods with a measured value, sorted (to find late units with a bisection)."""
-    found: dict[str, set[Period]] = defaultdict(set)
+Measured = dict[str, dict[str, list[Period]]]  # unit -> KPI frequency -> periods with a value, sorted
+
+
+def measured_periods(sc: Scorecard) -> Measured:
+    """Return each unit's periods with a measured value by KPI frequency (to find late units by bisection)."""
+    index = sc.kpi_index()
+    found: dict[str, dict[str, set[Period]]] = defaultdict(lambda: defaultdict(set))
     for m in sc.measures:
-        if m.value is not None:
-            found[m.unit].add(m.period)
-    return {unit: sorted(periods) for unit, periods in found.items()}
+        if m.value is not None and (kpi := index.get((m.unit, m.kpi))) is not None:
+            found[m.unit][kpi.frequency].add(m.period)
+    return {unit: {f: sorted(ps) for f, ps in by_frequency.items()} for unit, by_frequency in found.items()}
 
 
-def late_units(measured: dict[str, list[Period]], period: Period) -> dict[str, Period]:
-    """Return each unit whose latest measured value is older than `period`, with the period of that value."""
+def late_units(measured: Measured, period: Period, fiscal_year_start: int = 1) -> dict[str, Period]:
+    """Return each unit with no value due in `period` but older ones, with the period of its latest value.
+
+    A value is current until its KPI reports again: a quarterly survey in a monthly scorecard keeps
+    its unit on time in the two months after it.
+    """
     late = {}
-    for unit, periods in measured.items():
-        at = bisect.bisect_right(periods, period)
-        if at and periods[at - 1] < period:
-            late[unit] = periods[at - 1]
+    for unit, by_frequency in measured.items():
+        latest: list[Period] = []
+        for frequency, periods in by_frequency.items():
+            at = bisect.bisect_right(periods, period)
+            if at and periods[at - 1] >= reading_period(period, frequency, fiscal_year_start):
+                break  # a value for this period: the unit is on time
+            latest += periods[at - 1 : at]
+        else:
+            if latest:
+                late[unit] = max(latest)
     return late
 
 
