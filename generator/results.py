@@ -57,6 +57,8 @@ class Trend(StrEnum):
     IMPROVING = "improving"
     DECLINING = "declining"
     STEADY = "steady"
+    UP = "up"  # a reference measure (polarity none) rose: a direction, neither good nor bad
+    DOWN = "down"
     NONE = "none"  # no value in one of the two periods
 
 

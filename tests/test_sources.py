@@ -63,7 +63,7 @@ def test_text_in_a_number_cell_is_named_by_file_sheet_and_cell(tree: Tree) -> No
         title="Q3 data",
     )
     assert _errors(project) == [
-        "measures/it-q3.xlsx:'Q3 data'!D2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
+        "measures/it-q3.xlsx:'Q3 data'!D2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"
     ]
 
 

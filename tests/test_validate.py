@@ -48,7 +48,7 @@ CASES = {
                 ROOT_YAML, "polarity: higher\n        target: 100", "polarity: up\n        target: 100"
             )
         },
-        "content/units/root.yaml:15: error: objective 'grow' kpi 'income': unknown polarity 'up' (expected 'higher', 'lower' or 'range')",
+        "content/units/root.yaml:15: error: objective 'grow' kpi 'income': unknown polarity 'up' (expected 'higher', 'lower', 'range' or 'none')",
     ),
     "duplicate unit id": (
         {"content__units__zz.yaml": "id: team-b\nname: Copy\nparent: root\n"},
@@ -107,7 +107,7 @@ CASES = {
     ),
     "non-numeric value": (
         {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,12O\n"},
-        "measures/extra.csv:2: error: value: '12O' is not a number (expected e.g. 42 or 97.5; blank for missing)",
+        "measures/extra.csv:2: error: value: '12O' is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)",
     ),
     "unknown period format": (
         {"measures__extra.csv": "unit,kpi,period,value\nroot,income,Q4 2025,12\n"},
@@ -621,7 +621,7 @@ def test_template_warnings_are_reported_once(tree: Tree) -> None:
 def test_a_broken_template_does_not_cascade_into_measures_errors(tree: Tree) -> None:
     errors = errors_of(tree(**{"content__templates__team.yaml": _edit(TEAM_YAML, "polarity: lower", "polarity: down")}))
     assert errors == [
-        "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower' or 'range')"
+        "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower', 'range' or 'none')"
     ]
 
 

@@ -22,6 +22,7 @@ from generator.model import (
     Unit,
 )
 from generator.periods import parse_quarter, year_problem
+from generator.validate.measures import bounds_problem
 from generator.results import GREEN_SCORE, RED_SCORE
 
 # --- Cross references inside units ---------------------------------------------------------
@@ -174,6 +175,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
             kpis[kpi.id] = kpi
             _check_rollup(sc, unit, kpi, where(obj.id, kpi.id), problems, broken)
             _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems, sc.status_bands(unit.id, kpi))
+            _check_bounds(kpi, _target_where(unit, kpi, where), problems)
     graph: dict[str, list[str]] = {}
     for kpi in kpis.values():
         if kpi.formula is None:
@@ -205,6 +207,27 @@ def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Locati
     if override is not None and (override.target, override.red_flag, override.status_bands) != (None, None, None):
         return where("override", kpi.id), f"override '{kpi.id}'"
     return where(objective, kpi.id), f"kpi '{kpi.id}'"
+
+
+def _target_where(unit: Unit, kpi: Kpi, where: Any) -> tuple[Location, str]:
+    """Return the line of the KPI's target: the unit's override when it sets one, else the KPI's own."""
+    override = unit.overrides.get(kpi.id)
+    if override is not None and override.target is not None:
+        return where("override", kpi.id, "target"), f"override '{kpi.id}'"
+    return where("kpi", kpi.id, "target"), f"kpi '{kpi.id}'"
+
+
+def _check_bounds(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
+    """Report targets outside the KPI's plausible `min`/`max`, and a target on a reference (polarity none) KPI."""
+    where, name = located
+    if kpi.polarity == "none" and kpi.target is not None:
+        problems.append(Problem(where, f"{name}: polarity 'none' is a reference measure, never rated: remove the target"))
+        return
+    targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
+    for target in targets:
+        for number in target if isinstance(target, tuple) else (target,):
+            if number is not None and (problem := bounds_problem(kpi, number)):
+                problems.append(Problem(where, f"{name}: target {number:g} {problem}"))
 
 
 def _check_rollup(
@@ -282,6 +305,8 @@ def _check_levels(kpi: Kpi, where: Location, problems: list[Problem]) -> None:
     if len(set(names)) != len(names):
         problems.append(Problem(where, f"kpi '{kpi.id}': duplicate level names in {names}"))
     for level in kpi.levels or ():
+        if level.status == "none":
+            continue
         low, high = _BANDS[level.status]
         if level.score is not None and not low <= level.score <= high:
             problems.append(
