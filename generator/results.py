@@ -147,6 +147,7 @@ class Change:
     after: Status
     score_before: float | None
     score_after: float | None
+    not_applicable: tuple[bool, bool] = (False, False)  # a KPI's value was n/a before, is n/a after
 
     @property
     def score_delta(self) -> float | None:

@@ -51,7 +51,8 @@ def compute_period(
         for u in sc.units.values()
         for p in sc.perspectives(u.id)
     }
-    units = {u.id: _unit_result(sc, u, perspectives, kpis, period) for u in sc.units.values()}
+    parents = {u.parent for u in sc.units.values()}
+    units = {u.id: _unit_result(sc, u, perspectives, kpis, period, u.id in parents) for u in sc.units.values()}
     return PeriodResult(period, units, perspectives, objectives, kpis)
 
 
@@ -243,14 +244,19 @@ def _unit_result(
     perspectives: dict[tuple[str, str], PerspectiveResult],
     kpis: dict[tuple[str, str], KpiResult],
     period: Period,
+    grouping: bool,
 ) -> UnitResult:
+    """Return the unit's score and counts; a unit that only groups units (no KPIs, `grouping`) is not rated."""
     mine = [(perspectives[(unit.id, p.id)], p.weight) for p in sc.perspectives(unit.id)]
     score = weighted_mean((result.score, weight) for result, weight in mine)
     counts = {status: 0 for status in Status}
     for obj in unit.objectives:
         for kpi in obj.kpis:
             counts[kpis[(unit.id, kpi.id)].status] += 1
-    return UnitResult(unit.id, period, score, _unscored_rollup(score, (r.status for r, _ in mine)), counts)
+    statuses = [r.status for r, _ in mine]
+    if grouping and not any(o.kpis for o in unit.objectives):
+        statuses.append(Status.NOT_RATED)
+    return UnitResult(unit.id, period, score, _unscored_rollup(score, statuses), counts)
 
 
 # --- Changes -------------------------------------------------------------------------------

@@ -152,6 +152,7 @@ def _rollup_series(
     weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
     for p in periods:
+        value: Value | None
         try:
             value = _roll(kpi, [(s.values.get(p), w.values.get(p)) for s, w in zip(values, weights, strict=True)])
         except UndefinedError as exc:
@@ -199,6 +200,7 @@ def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series
     inputs = {name: series.get((unit_id, name), Series()) for name in formula.names}
     result = Series()
     for p in periods:
+        value: Value | None
         try:
             value = formula.evaluate({n: as_number(s.values.get(p)) for n, s in inputs.items()})
         except UndefinedError as exc:

@@ -42,6 +42,7 @@ from generator.present import (
     status_view,
     strategy_map,
     unit_rule,
+    unit_status,
 )
 from generator.results import Report, Status, as_number
 from generator.usertext import render_markdown
@@ -132,12 +133,15 @@ def build_summary(report: Report, unit: Unit) -> Summary:
     highlighted = {id(c) for c in changes.new_reds + changes.recoveries}
     name = unit.name
     return Summary(
-        overall=status_view(result.status, result.score),
+        overall=unit_status(report, unit.id),
         perspectives=perspective_ratings(report, unit.id),
         counts=status_counts(result.counts),
         total_kpis=sum(result.counts.values()),
         previous_period=str(report.period.previous()),
-        previous_overall=status_view(previous.status, previous.score) if previous else None,
+        # where scores are off there is no earlier composite to compare with
+        previous_overall=status_view(previous.status, previous.score)
+        if previous and report.scorecard.scores(unit.id)
+        else None,
         new_reds=tuple(change_display(c, name) for c in changes.new_reds),
         recoveries=tuple(change_display(c, name) for c in changes.recoveries),
         other_changes=tuple(
@@ -239,7 +243,7 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
         path=" › ".join([*lineage[start:], child.name]),
         level=level,
         owner=child.owner,
-        overall=status_view(result.status, result.score),
+        overall=unit_status(report, child.id),
         perspectives=perspective_ratings(report, child.id),
         counts=status_counts(result.counts),
         exceptions=exceptions(unit_kpis(report, child)),

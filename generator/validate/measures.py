@@ -10,9 +10,9 @@ from generator.errors import suggest as _hint
 from generator.formatting import format_fraction
 from generator.load import RawRow, parse_number
 from generator.model import (
+    NOT_APPLICABLE,
     Kpi,
     Location,
-    NOT_APPLICABLE,
     Measure,
     Scorecard,
     StatusBands,
@@ -200,7 +200,10 @@ def _manual_status(text: str, note: str, kpi: Kpi, where: Location, problems: li
         return ""
     if kpi.polarity == "none":
         problems.append(
-            Problem(where, f"status: kpi '{kpi.id}' has polarity 'none' (a reference measure, never rated): leave status empty")
+            Problem(
+                where,
+                f"status: kpi '{kpi.id}' has polarity 'none' (a reference measure, never rated): leave status empty",
+            )
         )
         return ""
     allowed = ["green", "amber", "red", *(level.name for level in kpi.levels or ())]
@@ -243,8 +246,11 @@ def bounds_problem(kpi: Kpi, value: float) -> str:
     if (low is None or value >= low) and (high is None or value <= high):
         return ""
     bounds = (
-        f"{low:g} to {high:g}" if low is not None and high is not None
-        else f"at least {low:g}" if low is not None else f"at most {high:g}"
+        f"{low:g} to {high:g}"
+        if low is not None and high is not None
+        else f"at least {low:g}"
+        if low is not None
+        else f"at most {high:g}"
     )
     side = f"below the minimum {low:g}" if low is not None and value < low else f"above the maximum {high:g}"
     hint = ""

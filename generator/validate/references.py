@@ -22,8 +22,8 @@ from generator.model import (
     Unit,
 )
 from generator.periods import parse_quarter, year_problem
-from generator.validate.measures import bounds_problem
 from generator.results import GREEN_SCORE, RED_SCORE
+from generator.validate.measures import bounds_problem
 
 # --- Cross references inside units ---------------------------------------------------------
 
@@ -221,7 +221,9 @@ def _check_bounds(kpi: Kpi, located: tuple[Location, str], problems: list[Proble
     """Report targets outside the KPI's plausible `min`/`max`, and a target on a reference (polarity none) KPI."""
     where, name = located
     if kpi.polarity == "none" and kpi.target is not None:
-        problems.append(Problem(where, f"{name}: polarity 'none' is a reference measure, never rated: remove the target"))
+        problems.append(
+            Problem(where, f"{name}: polarity 'none' is a reference measure, never rated: remove the target")
+        )
         return
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
     for target in targets:
@@ -345,14 +347,16 @@ def data_quality_warnings(sc: Scorecard) -> list[Problem]:
     measured = {(m.unit, m.kpi) for m in sc.measures if m.value is not None}
     shared = _SharedProblems(sc)
     warnings: list[Problem] = []
+    parents = {u.parent for u in sc.units.values()}
     for unit in sc.units.values():
-        warnings.extend(shared.add(unit, _unit_warnings(sc, unit, measured)))
+        warnings.extend(shared.add(unit, _unit_warnings(sc, unit, measured, unit.id in parents)))
     return warnings + shared.problems()
 
 
-def _unit_warnings(sc: Scorecard, unit: Unit, measured: set[tuple[str, str]]) -> list[Problem]:
+def _unit_warnings(sc: Scorecard, unit: Unit, measured: set[tuple[str, str]], grouping: bool) -> list[Problem]:
     where = functools.partial(sc.where, unit.id)
-    found = [] if unit.objectives else [Problem(where(), f"unit '{unit.id}' has no objectives", "warning")]
+    # a unit that only groups units (a regulator over its utilities, `grouping`) shows them instead
+    found = [] if unit.objectives or grouping else [Problem(where(), f"unit '{unit.id}' has no objectives", "warning")]
     for obj in unit.objectives:
         if not obj.kpis:
             own = " of its own" if obj.include_supporting else ""

@@ -45,7 +45,12 @@ CONTEXT_COLUMNS = (
     "description",
 )
 _WIDTHS = (16, 24, 10, 14, 30, 32, 12, 14, 12, 18, 44, 60)
-_POLARITY = {"higher": "higher is better", "lower": "lower is better", "range": "inside the target band"}
+_POLARITY = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "range": "inside the target band",
+    "none": "reference measure (no better direction)",
+}
 _INPUT = PatternFill("solid", fgColor="FFF4C2")
 _CONTEXT = PatternFill("solid", fgColor="EEEEEE")
 _HEADER = Font(bold=True)

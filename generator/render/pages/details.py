@@ -77,7 +77,12 @@ class ObjectiveDetail:
     kpis: tuple[KpiDetail, ...]
 
 
-_POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "range": "Best inside the target band"}
+_POLARITY = {
+    "higher": "Higher is better",
+    "lower": "Lower is better",
+    "range": "Best inside the target band",
+    "none": "Reference measure: no better direction, never rated",
+}
 
 
 def render_details(ctx: Context, unit: Unit) -> Page:
@@ -141,7 +146,7 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         str(r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
-        kpi_status(r),
+        kpi_status(r, kpi),
         format_value(kpi, r.ytd),
         r.note,
     )
