@@ -30,6 +30,7 @@ from generator.present import (
     format_target,
     initiative_display,
     kpi_display,
+    not_applicable_legend,
     objective_status,
     own_kpi_rules,
     own_unit_rule,
@@ -43,6 +44,7 @@ from generator.present import (
     strategy_map,
     unit_rule,
     unit_status,
+    units_below,
 )
 from generator.results import Report, Status, as_number
 from generator.usertext import render_markdown
@@ -83,6 +85,9 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
+        below=units_below(report, unit.id),
+        scores=sc.scores(unit.id),
+        not_applicable=not_applicable_legend(report),
     )
 
 
@@ -132,11 +137,13 @@ def build_summary(report: Report, unit: Unit) -> Summary:
     changes = report.changes_in([unit.id])
     highlighted = {id(c) for c in changes.new_reds + changes.recoveries}
     name = unit.name
+    below = units_below(report, unit.id)  # a unit that only groups units counts theirs
+    counts = below.counts if below else status_counts(result.counts)
     return Summary(
         overall=unit_status(report, unit.id),
         perspectives=perspective_ratings(report, unit.id),
-        counts=status_counts(result.counts),
-        total_kpis=sum(result.counts.values()),
+        counts=counts,
+        total_kpis=sum(c.count for c in counts),
         previous_period=str(report.period.previous()),
         # where scores are off there is no earlier composite to compare with
         previous_overall=status_view(previous.status, previous.score)

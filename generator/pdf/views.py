@@ -7,7 +7,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, Count, InitiativeDisplay, KpiDisplay, Rules, StatusView, StrategyMap
+from generator.present import (
+    ChangeDisplay,
+    Count,
+    InitiativeDisplay,
+    KpiDisplay,
+    Rules,
+    StatusView,
+    StrategyMap,
+    UnitsBelow,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +139,9 @@ class Pack:
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+    below: UnitsBelow | None = None  # a unit without KPIs of its own: the units below it, compared
+    scores: bool = True  # 0-10 scores shown (`scores: false` rates KPIs only)
+    not_applicable: str = ""  # the legend line for n/a values, when any KPI of the period is n/a
 
     @property
     def title(self) -> str:

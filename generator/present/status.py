@@ -108,7 +108,7 @@ def met_count(results: list[KpiResult]) -> str:
     """Return how many of the rated KPIs are on target, e.g. '2 of 3 met' (where scores are off)."""
     rated = [r for r in results if r.status.rated]
     if not rated:
-        return DASH
+        return "none rated"
     return f"{sum(r.status is Status.GREEN for r in rated)} of {len(rated)} met"
 
 
