@@ -234,7 +234,7 @@ class Level(_Schema):
     @model_validator(mode="after")
     def _check_score(self) -> Level:
         if self.status == "none" and self.score is not None:
-            raise ValueError(f"level '{self.name}' has status none (information only), so it takes no score")
+            raise ValueError("status none (information only) takes no score")
         return self
 
 

@@ -245,20 +245,25 @@ def bounds_problem(kpi: Kpi, value: float) -> str:
     low, high = kpi.min, kpi.max
     if (low is None or value >= low) and (high is None or value <= high):
         return ""
-    bounds = (
-        f"{low:g} to {high:g}"
-        if low is not None and high is not None
-        else f"at least {low:g}"
-        if low is not None
-        else f"at most {high:g}"
-    )
+    if low is not None and high is not None:
+        bounds = f"{low:g} to {high:g}"
+    else:
+        bounds = f"at least {low:g}" if low is not None else f"at most {high:g}"
     side = f"below the minimum {low:g}" if low is not None and value < low else f"above the maximum {high:g}"
-    hint = ""
-    if (low is None or value * 100 >= low) and (high is None or value * 100 <= high) and abs(value) <= 1:
-        hint = f"; a fraction? {value:g} is {value * 100:g}%: write {value * 100:g}"
-    elif (low is None or value / 100 >= low) and (high is None or value / 100 <= high) and abs(value) > 1:
-        hint = f"; a percentage? {value:g}% is {value / 100:g} as a fraction: write {value / 100:g}"
-    return f"is {side} (plausible values: {bounds}){hint}"
+    return f"is {side} (plausible values: {bounds}){_scale_hint(value, low, high)}"
+
+
+def _scale_hint(value: float, low: float | None, high: float | None) -> str:
+    """Name the common slip: a fraction (0.9999) filed for a percentage (99.99), or the other way round."""
+
+    def fits(number: float) -> bool:
+        return (low is None or number >= low) and (high is None or number <= high)
+
+    if abs(value) <= 1 and fits(value * 100):
+        return f"; a fraction? {value:g} is {value * 100:g}%: write {value * 100:g}"
+    if high is not None and high <= 1 and fits(value / 100):
+        return f"; a percentage? {value:g}% is {value / 100:g}: write {value / 100:g}"
+    return ""
 
 
 def _number_cell(text: str, column: str, where: Location, problems: list[Problem]) -> float | None:

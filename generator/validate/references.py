@@ -218,13 +218,8 @@ def _target_where(unit: Unit, kpi: Kpi, where: Any) -> tuple[Location, str]:
 
 
 def _check_bounds(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
-    """Report targets outside the KPI's plausible `min`/`max`, and a target on a reference (polarity none) KPI."""
+    """Report targets outside the KPI's plausible `min`/`max`, at the line of the target."""
     where, name = located
-    if kpi.polarity == "none" and kpi.target is not None:
-        problems.append(
-            Problem(where, f"{name}: polarity 'none' is a reference measure, never rated: remove the target")
-        )
-        return
     targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
     for target in targets:
         for number in target if isinstance(target, tuple) else (target,):
