@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
 from generator.present import (
+    SCORES_OFF_HINT,
     StatusView,
     banded,
     missing_by_owner,
@@ -54,6 +55,7 @@ def render_home(ctx: Context) -> Page:
         rule=organisation_rule(ctx.report),
         banded=banded(ctx.report),
         not_applicable=not_applicable_legend(ctx.report),
+        scores_off="" if ctx.sc.scores(root.id) else SCORES_OFF_HINT,
         **below_context(ctx, path, root.id),
     )
     return Page(path, org.name, text)
