@@ -322,7 +322,7 @@ def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> 
     result = CliRunner().invoke(main, [*args, "--unit", "regulator", "--unit", "north", "--out", str(tmp_path)])
     assert result.exit_code == 0, result.output
     text = pdf_text(tmp_path / "2026-Q2-regulator.pdf")
-    assert "Units Unit Status KPIs met KPIs by status North Utility ◌ Not rated 2 of 2 met" in text
+    assert "Units Unit KPIs met KPIs by status North Utility 2 of 2 met ● On target 2 · ◌ Not rated 3" in text
     assert "New connections on time n/a ◌ Not applicable 95.0% ● On target" in text
     assert "Exceptions: red and amber KPIs" not in text and "/ 10" not in text
     assert "KPIs are rated only (met or not): no scores are combined." in text

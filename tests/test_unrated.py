@@ -15,6 +15,7 @@ import re
 import pytest
 
 from generator.export import export_rows, write_csv
+from generator.formatting import format_score
 from generator.model import NOT_APPLICABLE
 from generator.pdf.context import build_pack
 from generator.pipeline import make_report
@@ -234,3 +235,25 @@ def test_scores_false_on_one_unit_applies_to_it_and_below(tree: Tree) -> None:
     assert report.current.units["team-a"].score is None
     assert report.current.units["team-b"].score is not None
     assert report.scorecard.scores("team-a") is False and report.scorecard.scores("root") is True
+
+
+def test_a_grouping_root_with_scores_shows_its_units_statuses_and_scores(tree: Tree) -> None:
+    project = tree(
+        **{
+            "content__units__root.yaml": "id: root\nname: Group\nowner: Ada\n",
+            "content__templates__team.yaml": TEAM_YAML.replace("    supports: [root/grow]\n", ""),
+            "measures__root.csv": None,
+            "content__commentary__2026-Q2__root.md": None,
+        }
+    )
+    report = report_for(project, "2026-Q2")
+    below = units_below(report, "root")
+    assert below is not None
+    assert [(u.name, u.status.scored, u.status.score) for u in below.units] == [
+        ("Team A", True, format_score(report.current.units["team-a"].score)),
+        ("Team B", True, format_score(report.current.units["team-b"].score)),
+    ]
+    assert [k.id for k in below.kpis] == ["total_tickets", "cost", "cost_per_ticket"]
+    home = {p.path: p.text for p in render_site(report)}["index.md"]
+    assert '<th scope="col">Status</th><th scope="col" class="sp-num">Score</th>' in home
+    assert "sp-score-card" not in home and "Scores run from 0 to 10" in home
