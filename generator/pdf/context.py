@@ -106,7 +106,7 @@ def exceptions(kpis: list[KpiDisplay]) -> tuple[KpiDisplay, ...]:
 
 
 def _score_key(kpi: KpiDisplay) -> float:
-    return float(kpi.status.score) if kpi.status.score != DASH else 0.0
+    return float(kpi.status.score) if kpi.status.scored and kpi.status.score != DASH else 0.0
 
 
 # --- Commentary ----------------------------------------------------------------------------

@@ -105,4 +105,4 @@ def _value(report: Report, unit_id: str, kpi_id: str) -> ComparedValue | None:
     if kpi is None:
         return None
     result = report.current.kpis[(unit_id, kpi_id)]
-    return ComparedValue(format_value(kpi, result.actual), kpi_status(result, kpi))
+    return ComparedValue(format_value(kpi, result.actual), kpi_status(result, kpi, report.scorecard.scores(unit_id)))

@@ -71,7 +71,7 @@ def kpi_display(report: Report, unit_id: str, kpi: Kpi) -> KpiDisplay:
         objective=objective.name,
         perspective=perspective_name(report, unit_id, objective.perspective),
         unit_of_measure=kpi.unit,
-        status=kpi_status(r, kpi),
+        status=kpi_status(r, kpi, sc.scores(unit_id)),
         actual=format_value(kpi, r.actual),
         target=format_target(kpi, r.target),
         red_flag=format_target(kpi, r.red_flag),

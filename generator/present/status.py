@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
 from generator.formatting import DASH, MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
 from generator.model import NOT_APPLICABLE, Kpi
@@ -41,7 +41,8 @@ class StatusView:
 
     @property
     def score_text(self) -> str:
-        """Return the score as a phrase beside a status: 'score 7.5', or '2 of 3 met' where scores are off."""
+        """Return the score as a phrase beside a status: 'score 7.5', or '2 of 3 met' where scores are off
+        ("" for a KPI there)."""
         return f"score {self.score}" if self.scored else self.score
 
     @property
@@ -80,15 +81,20 @@ def status_view(status: Status, score: float | None = None, manual: str = "") ->
     return StatusView(status, STATUS_ICONS[status], status.label, format_score(score), manual)
 
 
-def kpi_status(result: KpiResult, kpi: Kpi | None = None) -> StatusView:
-    """Return a KPI result's status as shown, with the reason when it was set by hand or is not rated."""
-    if result.actual == NOT_APPLICABLE:
-        return not_applicable_view()
+def kpi_status(result: KpiResult, kpi: Kpi | None = None, scored: bool = True) -> StatusView:
+    """Return a KPI result's status as shown, with the reason when it was set by hand or is not rated.
+
+    `scored`: False where scores are off (`scores: false`): the status then stands without a score.
+    """
+    view = not_applicable_view() if result.actual == NOT_APPLICABLE else _kpi_view(result, kpi)
+    return view if scored else replace(view, score="", scored=False)
+
+
+def _kpi_view(result: KpiResult, kpi: Kpi | None) -> StatusView:
     view = status_view(result.status, result.score, manual_reason(result))
     if result.status is not Status.NOT_RATED:
         return view
-    hint = REFERENCE_HINT if kpi is not None and is_reference(kpi) else NO_TARGET_HINT
-    return StatusView(view.status, view.icon, view.word, view.score, view.manual, hint)
+    return replace(view, hint=REFERENCE_HINT if kpi is not None and is_reference(kpi) else NO_TARGET_HINT)
 
 
 def not_applicable_view() -> StatusView:

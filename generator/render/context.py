@@ -112,7 +112,7 @@ def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
     return Link(
         ctx.sc.units[unit_id].name,
         href,
-        kpi_status(result, ctx.sc.kpi(unit_id, kpi_id)),
+        kpi_status(result, ctx.sc.kpi(unit_id, kpi_id), ctx.sc.scores(unit_id)),
         format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
     )
 

@@ -14,6 +14,7 @@ from generator.present import (
     csv_text,
     format_target,
     format_value,
+    is_reference,
     kpi_history_rows,
     kpi_status,
     objective_status,
@@ -120,6 +121,17 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
     )
 
 
+def _direction(kpi: Kpi) -> str:
+    """Return what a KPI prefers: its polarity, or for levels their order (none: information only)."""
+    if kpi.type == "categorical":
+        return (
+            "Information only, never rated"
+            if is_reference(kpi)
+            else "Levels, best first: " + ", ".join(level.name for level in kpi.levels or ())
+        )
+    return _POLARITY[kpi.polarity]
+
+
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = history[-1]
@@ -130,10 +142,10 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         kpi,
         kpi_row(ctx, path, unit.id, kpi),
         format_value(kpi, current.ytd),
-        _POLARITY[kpi.polarity],
+        _direction(kpi),
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
+        tuple(_data_row(kpi, r, ctx.sc.scores(unit.id)) for r in reversed(history[-TABLE_QUARTERS:])),
         len(history),
         csv_text(KPI_HISTORY_COLUMNS, kpi_history_rows(kpi, history)),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
@@ -141,12 +153,12 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     )
 
 
-def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
+def _data_row(kpi: Kpi, r: KpiResult, scored: bool) -> DataRow:
     return DataRow(
         str(r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
-        kpi_status(r, kpi),
+        kpi_status(r, kpi, scored),
         format_value(kpi, r.ytd),
         r.note,
     )
