@@ -153,6 +153,9 @@ def test_site_shows_the_units_instead_of_empty_tiles_and_no_scores(report: Repor
     assert "This scorecard rates KPIs only (met or not): no scores are combined." in _text(home)
     assert "n/a: not applicable this period; not missing, not rated, left out of roll-ups." in _text(home)
     assert "↑ up" in _text(north)
+    details = _text(pages["units/north/details.md"])
+    assert "Information only, never rated" in details and "Reference measure: no better direction" in details
+    assert "score –" not in details  # no score where scores are off
 
 
 def test_pack_of_a_unit_without_kpis_shows_its_units(report: Report) -> None:
