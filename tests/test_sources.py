@@ -604,3 +604,19 @@ def test_a_value_outside_the_kpis_bounds_is_named_by_sheet_and_cell_with_the_fra
         "measures/q3.xlsx:'Q3 data'!D2: error: value: 0.9999 for kpi 'satisfaction' is below the minimum 50 "
         "(plausible values: 50 to 100); a fraction? 0.9999 is 99.99%: write 99.99"
     ]
+
+
+def test_a_query_may_say_n_a_and_a_value_outside_the_bounds_names_its_result_row(tree: Tree) -> None:
+    root = (FIXTURES / "minimal/content/units/root.yaml").read_text()
+    bounded = root.replace('        unit: "%"\n', '        unit: "%"\n        min: 0\n        max: 100\n', 1)
+    project = tree(**{"content__units__root.yaml": bounded})
+    measures = project / "measures"
+    (measures / "a.sql").write_text("SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, 'n/a' AS value\n")
+    (measures / "b.sql").write_text("SELECT 'root' AS unit, 'satisfaction' AS kpi, '2026-Q3' AS period, 140 AS value\n")
+    assert _errors(project) == [
+        "measures/b.sql:result row 1: error: value: 140 for kpi 'satisfaction' is above the maximum 100 "
+        "(plausible values: 0 to 100)"
+    ]
+    (measures / "b.sql").unlink()
+    [measure] = [m for m in load_tree(project).measures if str(m.raw_period) == "2026-Q3"]
+    assert measure.value == "n/a"
