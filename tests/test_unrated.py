@@ -11,7 +11,9 @@ from __future__ import annotations
 import csv
 import io
 import re
+from pathlib import Path
 
+import openpyxl
 import pytest
 
 from generator.export import export_rows, write_csv
@@ -22,6 +24,7 @@ from generator.pipeline import make_report
 from generator.present import kpi_display, missing_by_owner, objective_status, unit_status, units_below
 from generator.render import render_site
 from generator.results import Report, Status, Trend
+from generator.xlsx.export import write_xlsx
 from tests.conftest import FIXTURES, Tree, report_for
 
 REGULATOR = FIXTURES / "regulator"
@@ -115,6 +118,17 @@ def test_export_leaves_every_score_empty_and_writes_n_a(report: Report) -> None:
     )
     [debt] = [r for r in rows if r["unit"] == "south" and r["kpi"] == "debt_ratio"]
     assert (debt["actual"], debt["status"], debt["trend"]) == ("0.85", "not-rated", "down")
+
+
+def test_results_workbook_says_not_applicable_and_has_no_scores(report: Report, tmp_path: Path) -> None:
+    path = tmp_path / "results.xlsx"
+    write_xlsx(report, export_rows(report), path)
+    sheet = openpyxl.load_workbook(path)["KPIs"]
+    header = [c.value for c in sheet[1]]
+    rows = [dict(zip(header, r, strict=True)) for r in sheet.iter_rows(min_row=2, values_only=True)]
+    [connections] = [r for r in rows if r["unit"] == "north" and r["kpi"] == "new_connections"]
+    assert (connections["actual"], connections["status"], connections["score"]) == ("n/a", "Not applicable", None)
+    assert {r["score"] for r in rows} == {None}
 
 
 def test_a_unit_without_kpis_compares_the_units_below(report: Report) -> None:
