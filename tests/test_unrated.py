@@ -170,6 +170,8 @@ def test_site_shows_the_units_instead_of_empty_tiles_and_no_scores(report: Repor
     details = _text(pages["units/north/details.md"])
     assert "Information only, never rated" in details and "Reference measure: no better direction" in details
     assert "score –" not in details  # no score where scores are off
+    strategy = pages["units/south/map.md"]
+    assert "◌ 0 of 2 met</text>" in strategy and "with its status and how many of its KPIs are met;" in strategy
 
 
 def test_pack_of_a_unit_without_kpis_shows_its_units(report: Report) -> None:
