@@ -14,8 +14,22 @@ STATUS_ICONS = {
     Status.NO_DATA: "○",
     Status.NOT_RATED: "◌",
 }
-TREND_ARROWS = {Trend.IMPROVING: "↑", Trend.DECLINING: "↓", Trend.STEADY: "→", Trend.NONE: ""}
-TREND_WORDS = {Trend.IMPROVING: "improving", Trend.DECLINING: "declining", Trend.STEADY: "steady", Trend.NONE: ""}
+TREND_ARROWS = {
+    Trend.IMPROVING: "↑",
+    Trend.DECLINING: "↓",
+    Trend.STEADY: "→",
+    Trend.UP: "↑",
+    Trend.DOWN: "↓",
+    Trend.NONE: "",
+}
+TREND_WORDS = {
+    Trend.IMPROVING: "improving",
+    Trend.DECLINING: "declining",
+    Trend.STEADY: "steady",
+    Trend.UP: "up",
+    Trend.DOWN: "down",
+    Trend.NONE: "",
+}
 
 
 def round_value(value: float | str | None, decimals: int) -> float | int | str | None:

@@ -722,7 +722,7 @@ def _number_hint(text: str) -> str:
         return f"{plain} {bare} (no thousands separators)"
     if text.count(",") == 1 and _NUMBER.fullmatch(text.replace(",", ".")):
         return f"{plain} {text.replace(',', '.')} (decimals take '.')"
-    return "is not a number (expected e.g. 42 or 97.5; blank for missing)"
+    return "is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"
 
 
 # --- Commentary ----------------------------------------------------------------------------

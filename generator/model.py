@@ -79,11 +79,14 @@ Date = Annotated[dt.date, AfterValidator(_plausible_year)]
 Band = tuple[Number, Number]
 TargetValue = Number | Band
 TargetKey = Annotated[str, BeforeValidator(_year_as_text)]
-Polarity = Literal["higher", "lower", "range"]
+Polarity = Literal["higher", "lower", "range", "none"]
 Frequency = Literal["monthly", "quarterly", "annual"]
 Aggregation = Literal["sum", "average", "last", "min", "max"]
 Rollup = Literal["sum", "average", "min", "max"]
 StatusName = Literal["green", "amber", "red"]
+LevelStatus = Literal["green", "amber", "red", "none"]
+# A measure value meaning "not applicable this period": shown as such, never missing, never rated.
+NOT_APPLICABLE = "n/a"
 
 
 class _Schema(BaseModel):
@@ -220,6 +223,14 @@ class Organization(_Schema):
             "marked with its period, either way."
         ),
     )
+    scores: bool = Field(
+        True,
+        description=(
+            "Whether 0-10 scores are shown (default true). false: KPIs are rated (met, not met, no target) but "
+            "no score, no objective, perspective or unit composite and no ranking of units is computed or shown; "
+            "score columns of exports are left empty."
+        ),
+    )
     rollup_restricted: bool = Field(
         True,
         description=(
@@ -233,13 +244,21 @@ class Level(_Schema):
     """One ordered level of a categorical KPI, best first."""
 
     name: str = Field(description="The value as written in measures, e.g. 'compliant'.")
-    status: StatusName = Field(description="Status this level maps to: green, amber or red.")
+    status: LevelStatus = Field(
+        description="Status this level maps to: green, amber or red; none: information only (shown, never rated)."
+    )
     score: Number | None = Field(
         None,
         ge=0,
         le=10,
         description="Score 0-10 (default green 10, amber 5, red 0); must fall in its status band.",
     )
+
+    @model_validator(mode="after")
+    def _check_score(self) -> Level:
+        if self.status == "none" and self.score is not None:
+            raise ValueError("status none (information only) takes no score")
+        return self
 
 
 class Kpi(_Schema):
@@ -255,7 +274,27 @@ class Kpi(_Schema):
     type: Literal["numeric", "categorical"] = Field(
         "numeric", description="numeric (default) or categorical (ordered `levels`)."
     )
-    polarity: Polarity = Field("higher", description="higher (more is better), lower, or range (inside a band).")
+    polarity: Polarity = Field(
+        "higher",
+        description=(
+            "higher (more is better), lower, range (inside a band), or none: a reference measure with no "
+            "preferred direction, shown with its value and change but never rated (no target)."
+        ),
+    )
+    min: Number | None = Field(
+        None,
+        description=(
+            "Lowest plausible value (e.g. 0 for a percentage): a measure or target below it is an error. "
+            "Numeric KPIs only."
+        ),
+    )
+    max: Number | None = Field(
+        None,
+        description=(
+            "Highest plausible value (e.g. 100 for a percentage): a measure or target above it is an error. "
+            "Numeric KPIs only."
+        ),
+    )
     target: TargetValue | dict[TargetKey, TargetValue] | None = Field(
         None,
         description=(
@@ -317,8 +356,16 @@ class Kpi(_Schema):
                 raise ValueError("a categorical KPI takes its status from `levels`, not target/red_flag/status_bands")
             if self.formula or self.rollup:
                 raise ValueError("a categorical KPI cannot have a formula or rollup")
+            if self.min is not None or self.max is not None:
+                raise ValueError("a categorical KPI has levels, not `min`/`max` bounds")
         elif self.levels:
             raise ValueError("`levels` is only for `type: categorical`")
+        if self.min is not None and self.max is not None and self.min > self.max:
+            raise ValueError(f"min {self.min:g} is above max {self.max:g}")
+        if self.polarity == "none" and (self.target, self.red_flag, self.status_bands) != (None, None, None):
+            raise ValueError(
+                "polarity 'none' is a reference measure, never rated: remove target, red_flag and status_bands"
+            )
         _check_targets(self.polarity, self.target, self.red_flag)
         return self
 
@@ -438,6 +485,10 @@ class Unit(_Schema):
     objectives: tuple[Objective, ...] = Field((), description="The unit's own objectives (added to the template's).")
     initiatives: tuple[Initiative, ...] = Field((), description="Initiatives of the unit.")
     restricted_to: AudienceIds | None = Field(None, description=RESTRICTED_TO)
+    scores: bool | None = Field(
+        None,
+        description="Override the organisation's `scores` for this unit and its descendants (the nearest unit's wins).",
+    )
 
 
 # --- Loaded, not YAML-declared -------------------------------------------------------------
@@ -469,7 +520,7 @@ class Measure:
     kpi: str
     raw_period: RawPeriod
     period: Period  # the period of the scorecard's cadence it counts in (a year's value: its last quarter or month)
-    value: float | str | None  # str only for categorical KPIs
+    value: float | str | None  # str for categorical KPIs, and NOT_APPLICABLE ("n/a") for any KPI
     target: float | None
     note: str
     where: Location
@@ -578,6 +629,17 @@ class Scorecard:
             chain = (self.units[unit_id], *self.ancestors(unit_id))
             own = next((u.status_bands for u in chain if u.status_bands is not None), None)
             known[unit_id] = own or self.organization.status_bands
+        return known[unit_id]
+
+    def scores(self, unit_id: str) -> bool:
+        """Return whether the unit shows 0-10 scores: the nearest unit's `scores`, else the organisation's."""
+        if "_scores" not in self.__dict__:
+            object.__setattr__(self, "_scores", {})
+        known: dict[str, bool] = self.__dict__["_scores"]
+        if unit_id not in known:
+            chain = (self.units[unit_id], *self.ancestors(unit_id))
+            own = next((u.scores for u in chain if u.scores is not None), None)
+            known[unit_id] = self.organization.scores if own is None else own
         return known[unit_id]
 
     def depth(self, unit_id: str) -> int:

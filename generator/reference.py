@@ -60,9 +60,11 @@ MEASURE_COLUMNS = {
     "period": "YYYY-Qn (quarterly KPIs), YYYY-MM (monthly KPIs, calendar month) or YYYY (annual KPIs), "
     "fiscal quarters and years, whatever the scorecard's cadence; "
     f"years {MIN_YEAR}-{MAX_YEAR}, within {MAX_YEARS_FROM_MEDIAN} years of the median year of all measures.",
-    "value": f"The value, a finite number at most {MAX_MAGNITUDE_TEXT} in size; blank means missing. "
-    "Categorical KPIs take a level name.",
-    "target": "Optional: overrides the YAML target for this period (not for range KPIs); the red flag is the "
+    "value": f"The value, a finite number at most {MAX_MAGNITUDE_TEXT} in size; blank means missing; `n/a` "
+    "(any case) means not applicable this period (see [Shown, not rated](#shown-not-rated)). Categorical KPIs "
+    "take a level name. Outside the KPI's `min`/`max` it is an error.",
+    "target": "Optional: overrides the YAML target for this period (not for range KPIs, not for polarity `none`; "
+    "within the KPI's `min`/`max`); the red flag is the "
     "KPI's `red_flag`, or the status bands (else `default_tolerance`) applied to this target.",
     "note": "Optional: a note shown beside the value; required when `status` is given (it says why).",
     "status": "Optional: sets the KPI's status for this period by hand: `green`, `amber`, `red` or a level of a "
@@ -300,6 +302,47 @@ is a year older) shows its latest values with their own period, marked "from FY2
 `scorecard check` warns about it. `missing:` in `organization.yaml` decides how roll-up KPIs of the
 units above count it: `skip` (default) leaves it out of the period; `carry-forward` counts its latest
 value.
+
+## Shown, not rated
+
+Some measures are published without being rated. Each is shown with its value (and its change),
+gets the status `not-rated` (◌, grey, "Not rated"; the reason shows on hover and in print), carries
+no score and is left out of every roll-up and of "KPIs met":
+
+- **Reference measures**: `polarity: none` on a numeric KPI (a ratio tracked without a preferred
+  direction). It takes no target, `red_flag`, `status_bands` or hand-set `status`. Its trend says
+  ↑ up, → steady or ↓ down, in a neutral colour, never improving or declining.
+- **Information-only levels**: a categorical level with `status: none` (and no `score`). A KPI
+  whose levels all have `status: none` has no trend words either.
+- **Not applicable**: `n/a` as a measure value (CSV, workbook cell or query result) means "not
+  applicable this period": readers see `n/a` and "Not applicable"; it is not missing (no stale
+  warning, no data-quality entry, not asked for by `collect --missing-only`), and exports write
+  `actual` `n/a` with status `not-rated`. Aggregation leaves n/a out: a quarter of monthly values
+  aggregates the applicable months (all n/a: the quarter is n/a), year-to-date skips n/a, a
+  roll-up skips children that are n/a (all n/a: n/a), and a formula with an n/a input is n/a.
+  Charts leave a gap; the trend to or from an n/a period is blank.
+- **No target**: a numeric KPI without `target` is shown and not rated, as before.
+
+An objective whose KPIs all have values but carry no score (weight 0, no target, reference
+measures) is `not-rated`, not `no-data`; so are a perspective and a unit all of whose parts are.
+
+**Plausible bounds.** `min` and `max` on a numeric KPI (e.g. 0 and 100 for a percentage) make a
+value or CSV target outside them an error at its CSV line (workbook: its sheet and cell), naming the
+KPI, the value and the bounds; a fraction such as 0.9999 filed on a percentage KPI is named as
+such ("write 99.99"). A YAML target (or a unit's override of it) outside them is an error at the
+target's line. Calculated and rolled-up values are not checked.
+
+**`scores: false`** (organisation, or a unit for itself and its descendants): KPIs are still rated
+(green when met, amber and red by their red flag or bands; `status_bands: {{green: 0, red: 0}}`
+gives plain met / not met), but no 0-10 score is computed or shown for KPIs, objectives,
+perspectives or units, and units are not ranked by score. Objectives, perspectives and units are
+`not-rated` and show how many of their rated KPIs are met ("2 of 3 met"); score columns of
+exports (CSV, JSON, workbooks) stay empty, and score moves are blank.
+
+**A unit with no KPIs of its own** that has units below it (a regulator over its utilities) is
+`not-rated` and is not reported as lacking objectives. Its home page, unit page and pack show the
+units below it, with their statuses and KPI counts, and a table of the KPIs two or more of them
+share by id (one column per unit, the first 12), instead of empty tiles and an empty scorecard.
 
 ## Commentary
 

@@ -57,6 +57,8 @@ class Trend(StrEnum):
     IMPROVING = "improving"
     DECLINING = "declining"
     STEADY = "steady"
+    UP = "up"  # a reference measure (polarity none) rose: a direction, neither good nor bad
+    DOWN = "down"
     NONE = "none"  # no value in one of the two periods
 
 
@@ -161,6 +163,7 @@ class Change:
     after: Status
     score_before: float | None
     score_after: float | None
+    not_applicable: tuple[bool, bool] = (False, False)  # a KPI's value was n/a before, is n/a after
 
     @property
     def score_delta(self) -> float | None:

@@ -110,13 +110,15 @@ def level_of(kpi: Kpi, value: str) -> Level | None:
     return next((level for level in kpi.levels or () if level.name == value), None)
 
 
-def rate_level(level: Level) -> tuple[Status, float]:
-    """Return status and score of a categorical level."""
+def rate_level(level: Level) -> tuple[Status, float | None]:
+    """Return status and score of a categorical level; an information-only level (status none) is not rated."""
+    if level.status == "none":
+        return Status.NOT_RATED, None
     score = level.score if level.score is not None else _LEVEL_SCORES[level.status]
     return Status(level.status), score
 
 
-def rate_manual(kpi: Kpi, status: str) -> tuple[Status, float]:
+def rate_manual(kpi: Kpi, status: str) -> tuple[Status, float | None]:
     """Return status and score of a status set by hand: a categorical level's own, else green 10, amber 5, red 0."""
     if (level := level_of(kpi, status)) is not None:
         return rate_level(level)

@@ -57,7 +57,7 @@ def test_bad_input_raises_an_error_listing_the_problems(tree: Tree) -> None:
         load_results(project / "content", project / "measures")
     assert str(caught.value) == (
         "1 error in content or measures:\n"
-        f"{project}/measures/bad.csv:2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
+        f"{project}/measures/bad.csv:2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"
     )
 
 

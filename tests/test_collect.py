@@ -100,11 +100,12 @@ def test_the_workbook_has_the_measures_columns_context_locked_cells_and_validati
     assert unlocked == {f"{col}{row}" for col in "DE" for row in range(2, len(rows) + 1)}
     checks = {str(v.sqref): (v.type, v.formula1, v.formula2) for v in sheet.data_validations.dataValidation}
     assert checks == {
-        "D2 D4 D5 D6 D7": ("decimal", "-1E+100", "1E+100"),
+        "D2 D4 D5 D6 D7": ("custom", 'OR(ISNUMBER(D2),LOWER(TRIM(D2))="n/a")', None),
         "E2 E3 E4 E5 E6 E7": ("textLength", "10000", None),
-        "D3": ("list", "Levels!$A$1:$A$3", None),
+        "D3": ("list", "Levels!$A$1:$A$4", None),
     }
-    assert [book["Levels"][f"A{i}"].value for i in (1, 2, 3)] == ["compliant", "minor-findings", "major-nonconformity"]
+    levels = [book["Levels"][f"A{i}"].value for i in (1, 2, 3, 4)]
+    assert levels == ["compliant", "minor-findings", "major-nonconformity", "n/a"]
     assert book.custom_doc_props["scorecard-press"].value == "collect 2026-Q4"
 
 

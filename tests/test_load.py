@@ -95,9 +95,9 @@ def test_plain_numbers_are_read(text: str, number: float) -> None:
         ("nan", "is not a finite number (expected a number such as 42 or 97.5)"),
         ("inf", "is not a finite number (expected a number such as 42 or 97.5)"),
         ("2e100", "is out of range (numbers are at most 1e100 in size)"),
-        ("1_000", "is not a number (expected e.g. 42 or 97.5; blank for missing)"),
-        ("0x10", "is not a number (expected e.g. 42 or 97.5; blank for missing)"),
-        ("²", "is not a number (expected e.g. 42 or 97.5; blank for missing)"),
+        ("1_000", "is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"),
+        ("0x10", "is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"),
+        ("²", "is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"),
     ],
 )
 def test_numbers_that_float_would_misread_are_refused_with_the_fix(text: str, reason: str) -> None:

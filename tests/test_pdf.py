@@ -314,3 +314,19 @@ def test_a_chromium_that_cannot_start_is_a_message(tmp_path: Path, monkeypatch: 
         "error: Chromium could not start to draw the packs' charts (The browser seemed to close immediately after "
         "starting.); the previous site is unchanged (check memory limits, or build without packs: --no-pdf)"
     )
+
+
+def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> None:
+    regulator = ROOT / "tests" / "fixtures" / "regulator"
+    args = ["pdf", "--content", str(regulator / "content"), "--measures", str(regulator / "measures")]
+    result = CliRunner().invoke(main, [*args, "--unit", "regulator", "--unit", "north", "--out", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    text = pdf_text(tmp_path / "2026-Q2-regulator.pdf")
+    assert "Units Unit KPIs met KPIs by status North Utility 2 of 2 met ● On target 2 · ◌ Not rated 3" in text
+    assert "New connections on time n/a ◌ Not applicable 95.0% ● On target" in text
+    assert "Exceptions: red and amber KPIs" not in text and "/ 10" not in text
+    assert "KPIs are rated only (met or not): no scores are combined." in text
+    north = pdf_text(tmp_path / "2026-Q2-north.pdf")
+    assert "KPIs met 2 of 2 met" in north and "/ 10" not in north
+    assert "Debt to equity ◌ Not rated – 1.35" in north and "↑ up" in north
+    assert "n/a: not applicable this period; not missing, not rated, left out of roll-ups." in north

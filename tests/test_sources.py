@@ -17,7 +17,7 @@ from hypothesis import strategies as st
 from generator.errors import DataError
 from generator.load import load_input
 from generator.validate import validate_input
-from tests.conftest import Tree, load_tree
+from tests.conftest import FIXTURES, Tree, load_tree
 
 
 def _workbook(path: Path, rows: list[list[object]], title: str = "Scorecard", above: int = 0) -> None:
@@ -63,7 +63,7 @@ def test_text_in_a_number_cell_is_named_by_file_sheet_and_cell(tree: Tree) -> No
         title="Q3 data",
     )
     assert _errors(project) == [
-        "measures/it-q3.xlsx:'Q3 data'!D2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; blank for missing)"
+        "measures/it-q3.xlsx:'Q3 data'!D2: error: value: 'eighty' is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)"
     ]
 
 
@@ -563,9 +563,15 @@ def _rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> None:
 def test_rows_beyond_a_sheets_stated_size_are_read(tree: Tree) -> None:
     project = tree()
     book = project / "measures/q.xlsx"
-    _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70], ["root", "income", "2025-Q4", 80]])
+    _workbook(
+        book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70], ["root", "income", "2025-Q4", 80]]
+    )
     # some exporters state a size smaller than the sheet (here one cell); every row must still be read
-    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1"/>', xml))
+    _rewrite_part(
+        book,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1"/>', xml),
+    )
     values = {str(m.raw_period): m.value for m in load_tree(project).measures if m.kpi == "income"}
     assert values["2025-Q3"] == 70 and values["2025-Q4"] == 80
 
@@ -574,6 +580,43 @@ def test_a_damaged_sheet_is_reported_not_a_traceback(tree: Tree) -> None:
     project = tree()
     book = project / "measures/q.xlsx"
     _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70]])
-    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'(<c r="D2"[^>]*?)(/?>)', r'\1 s="999"\2', xml, count=1))
+    _rewrite_part(
+        book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'(<c r="D2"[^>]*?)(/?>)', r'\1 s="999"\2', xml, count=1)
+    )
     errors = _errors(project)
     assert any("measures/q.xlsx: error: sheet 'Scorecard' is damaged (IndexError" in e for e in errors), errors
+
+
+def test_a_value_outside_the_kpis_bounds_is_named_by_sheet_and_cell_with_the_fraction_hint(tree: Tree) -> None:
+    root = (FIXTURES / "minimal/content/units/root.yaml").read_text()
+    bounded = root.replace('        unit: "%"\n', '        unit: "%"\n        min: 50\n        max: 100\n', 1)
+    project = tree(**{"content__units__root.yaml": bounded})
+    _workbook(
+        project / "measures" / "q3.xlsx",
+        [
+            ["unit", "kpi", "period", "value"],
+            ["root", "satisfaction", "2026-Q3", 0.9999],
+            ["root", "income", "2026-Q3", "n/a"],
+        ],
+        title="Q3 data",
+    )
+    assert _errors(project) == [
+        "measures/q3.xlsx:'Q3 data'!D2: error: value: 0.9999 for kpi 'satisfaction' is below the minimum 50 "
+        "(plausible values: 50 to 100); a fraction? 0.9999 is 99.99%: write 99.99"
+    ]
+
+
+def test_a_query_may_say_n_a_and_a_value_outside_the_bounds_names_its_result_row(tree: Tree) -> None:
+    root = (FIXTURES / "minimal/content/units/root.yaml").read_text()
+    bounded = root.replace('        unit: "%"\n', '        unit: "%"\n        min: 0\n        max: 100\n', 1)
+    project = tree(**{"content__units__root.yaml": bounded})
+    measures = project / "measures"
+    (measures / "a.sql").write_text("SELECT 'root' AS unit, 'income' AS kpi, '2026-Q3' AS period, 'n/a' AS value\n")
+    (measures / "b.sql").write_text("SELECT 'root' AS unit, 'satisfaction' AS kpi, '2026-Q3' AS period, 140 AS value\n")
+    assert _errors(project) == [
+        "measures/b.sql:result row 1: error: value: 140 for kpi 'satisfaction' is above the maximum 100 "
+        "(plausible values: 0 to 100)"
+    ]
+    (measures / "b.sql").unlink()
+    [measure] = [m for m in load_tree(project).measures if str(m.raw_period) == "2026-Q3"]
+    assert measure.value == "n/a"

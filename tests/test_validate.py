@@ -48,7 +48,7 @@ CASES = {
                 ROOT_YAML, "polarity: higher\n        target: 100", "polarity: up\n        target: 100"
             )
         },
-        "content/units/root.yaml:15: error: objective 'grow' kpi 'income': unknown polarity 'up' (expected 'higher', 'lower' or 'range')",
+        "content/units/root.yaml:15: error: objective 'grow' kpi 'income': unknown polarity 'up' (expected 'higher', 'lower', 'range' or 'none')",
     ),
     "duplicate unit id": (
         {"content__units__zz.yaml": "id: team-b\nname: Copy\nparent: root\n"},
@@ -107,7 +107,7 @@ CASES = {
     ),
     "non-numeric value": (
         {"measures__extra.csv": "unit,kpi,period,value\nroot,income,2025-Q4,12O\n"},
-        "measures/extra.csv:2: error: value: '12O' is not a number (expected e.g. 42 or 97.5; blank for missing)",
+        "measures/extra.csv:2: error: value: '12O' is not a number (expected e.g. 42 or 97.5; n/a for not applicable; blank for missing)",
     ),
     "unknown period format": (
         {"measures__extra.csv": "unit,kpi,period,value\nroot,income,Q4 2025,12\n"},
@@ -424,6 +424,102 @@ CASES = {
         "content/commentary/2026-Q2/root.md:1: error: front matter: opened by '---' but never closed "
         "(end it with a line '---' before the first section)",
     ),
+    "value below the plausible minimum, with the fraction hint": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML, '        unit: "%"\n', '        unit: "%"\n        min: 50\n        max: 100\n'
+            ),
+            "measures__extra.csv": "unit,kpi,period,value\nroot,satisfaction,2025-Q4,0.85\n",
+        },
+        "measures/extra.csv:2: error: value: 0.85 for kpi 'satisfaction' is below the minimum 50 (plausible values: "
+        "50 to 100); a fraction? 0.85 is 85%: write 85",
+    ),
+    "CSV target above the plausible maximum": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML, '        unit: "%"\n', '        unit: "%"\n        max: 100\n'
+            ),
+            "measures__extra.csv": "unit,kpi,period,value,target\nroot,satisfaction,2025-Q4,85,850\n",
+        },
+        "measures/extra.csv:2: error: target: 850 for kpi 'satisfaction' is above the maximum 100 (plausible values: "
+        "at most 100)",
+    ),
+    "a percentage filed on a fraction KPI": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                '        unit: "%"\n',
+                '        unit: ""\n        min: 0\n        max: 1\n        target: 0.8\n',
+            ),
+        },
+        "measures/root.csv:4: error: value: 82 for kpi 'satisfaction' is above the maximum 1 (plausible values: 0 to 1); "
+        "a percentage? 82% is 0.82: write 0.82",
+    ),
+    "YAML target outside the bounds, at its line": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML, '        unit: "%"\n', '        unit: "%"\n        min: 0\n        max: 1\n'
+            )
+        },
+        "content/units/root.yaml:35: error: kpi 'satisfaction': target 80 is above the maximum 1 (plausible values: "
+        "0 to 1); a percentage? 80% is 0.8: write 0.8",
+    ),
+    "override target outside the template's bounds": (
+        {
+            "content__templates__team.yaml": _edit(
+                TEAM_YAML, "        target: 25", "        target: 25\n        min: 0\n        max: 40"
+            ),
+            "content__units__team-a.yaml": "id: team-a\nname: Team A\nparent: root\ntemplate: team\noverrides:\n  total_tickets:\n    target: 300\n",
+        },
+        "content/units/team-a.yaml:7: error: override 'total_tickets': target 300 is above the maximum 40 (plausible "
+        "values: 0 to 40)",
+    ),
+    "bounds the wrong way round": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML, '        unit: "%"\n', '        unit: "%"\n        min: 100\n        max: 0\n'
+            )
+        },
+        "content/units/root.yaml:28: error: objective 'happy' kpi 'satisfaction': min 100 is above max 0",
+    ),
+    "polarity none with a target": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                "        polarity: higher\n        target: 100",
+                "        polarity: none\n        target: 100",
+            )
+        },
+        "content/units/root.yaml:10: error: objective 'grow' kpi 'income': polarity 'none' is a reference measure, "
+        "never rated: remove target, red_flag and status_bands",
+    ),
+    "polarity none given a target by an override": (
+        {
+            "content__templates__team.yaml": _edit(TEAM_YAML, "        target: 25\n", "        polarity: none\n"),
+        },
+        "content/units/team-a.yaml:6: error: override 'total_tickets': polarity 'none' is a reference measure, never "
+        "rated: remove target, red_flag and status_bands",
+    ),
+    "polarity none set by hand in the measures": (
+        {
+            "content__units__root.yaml": _edit(
+                ROOT_YAML,
+                "        polarity: higher\n        target: 100\n        red_flag: 80",
+                "        polarity: none",
+            ),
+            "measures__extra.csv": "unit,kpi,period,value,status,note\nroot,income,2025-Q4,5,green,fine\n",
+        },
+        "measures/extra.csv:2: error: status: kpi 'income' has polarity 'none' (a reference measure, never rated): "
+        "leave status empty",
+    ),
+    "an information-only level given a score": (
+        {
+            "content__units__root.yaml": ROOT_YAML + "      - id: licence\n        name: Licence\n        owner: Bo\n"
+            "        type: categorical\n        levels:\n          - {name: held, status: none, score: 5}\n",
+        },
+        "content/units/root.yaml:39: error: objective 'happy' kpi 'licence' level 'held': status none (information "
+        "only) takes no score",
+    ),
     "commentary KPI heading without an id": (
         {"content__commentary__2026-Q2__root.md": "## Summary\nText.\n## KPI:\n### Analysis\nWhich?\n"},
         "content/commentary/2026-Q2/root.md:3: error: section '## KPI:' names no kpi (write '## KPI: <kpi-id>')",
@@ -621,7 +717,7 @@ def test_template_warnings_are_reported_once(tree: Tree) -> None:
 def test_a_broken_template_does_not_cascade_into_measures_errors(tree: Tree) -> None:
     errors = errors_of(tree(**{"content__templates__team.yaml": _edit(TEAM_YAML, "polarity: lower", "polarity: down")}))
     assert errors == [
-        "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower' or 'range')"
+        "content/templates/team.yaml:18: error: objective 'deliver' kpi 'cost': unknown polarity 'down' (expected 'higher', 'lower', 'range' or 'none')"
     ]
 
 
@@ -713,18 +809,20 @@ def test_files_that_look_like_input_but_are_ignored_are_warned_about(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     csv = (FIXTURES / "minimal/measures/teams.csv").read_text()
-    project = tree(**{
-        "measures__sub__x.csv": csv,
-        "measures__sub__deeper__y.CSV": csv,
-        "measures__.old__z.csv": csv,  # hidden: kept aside on purpose
-        "measures__X.CSV": csv,
-        "measures__notes.txt": "not a measures file",
-        "content__commentary__2026-Q2__it.MD": "## Summary\nText.\n",
-        "content__commentary__2026-Q2__team-a.txt": "## Summary\nText.\n",
-        "content__commentary__root.md": "## Summary\nText.\n",
-        "content__units__team-c.YAML": "id: team-c\n",
-        "content__units__more__team-d.yml": "id: team-d\n",
-    })
+    project = tree(
+        **{
+            "measures__sub__x.csv": csv,
+            "measures__sub__deeper__y.CSV": csv,
+            "measures__.old__z.csv": csv,  # hidden: kept aside on purpose
+            "measures__X.CSV": csv,
+            "measures__notes.txt": "not a measures file",
+            "content__commentary__2026-Q2__it.MD": "## Summary\nText.\n",
+            "content__commentary__2026-Q2__team-a.txt": "## Summary\nText.\n",
+            "content__commentary__root.md": "## Summary\nText.\n",
+            "content__units__team-c.YAML": "id: team-c\n",
+            "content__units__more__team-d.yml": "id: team-d\n",
+        }
+    )
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check", "--content", "content", "--measures", "measures"])
     assert result.exit_code == 0, result.output

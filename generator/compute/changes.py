@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from generator.model import Scorecard
+from generator.model import NOT_APPLICABLE, Scorecard
 from generator.results import Change, KpiResult, ObjectiveResult, PeriodResult, UnitResult
 
 Rated = UnitResult | ObjectiveResult | KpiResult
@@ -27,4 +27,5 @@ def compute_changes(sc: Scorecard, previous: PeriodResult | None, current: Perio
 
 
 def _change(level: str, unit: str, item: str, name: str, before: Rated, after: Rated) -> Change:
-    return Change(level, unit, item, name, before.status, after.status, before.score, after.score)
+    na = tuple(isinstance(r, KpiResult) and r.actual == NOT_APPLICABLE for r in (before, after))
+    return Change(level, unit, item, name, before.status, after.status, before.score, after.score, (na[0], na[1]))

@@ -10,7 +10,7 @@ from collections.abc import Iterable
 from dataclasses import replace
 
 from generator.compute.series import Series, Value
-from generator.model import Kpi, Scorecard, StatusBands, Unit
+from generator.model import NOT_APPLICABLE, Kpi, Scorecard, StatusBands, Unit
 from generator.periods import PER_YEAR, Period, end_quarter, frequency_step, reading_period
 from generator.results import (
     KpiResult,
@@ -61,7 +61,8 @@ def compute_period(
         for u in sc.units.values()
         for p in sc.perspectives(u.id)
     }
-    units = {u.id: _unit_result(sc, u, perspectives, kpis, period) for u in sc.units.values()}
+    parents = {u.parent for u in sc.units.values()}
+    units = {u.id: _unit_result(sc, u, perspectives, kpis, period, u.id in parents) for u in sc.units.values()}
     measured = {
         key: rate_kpi(sc, sc.units[key[0]], r.objective, sc.kpi(*key), series[key], period)
         for key, r in kpis.items()
@@ -89,6 +90,8 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
     manual = series.statuses.get(reading, "")
     status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
+    if not sc.scores(unit.id):
+        score = None  # the status stands (met or not), but no 0-10 score is kept for any output to show
     previous, _ = _value_in(series, reading.shift(-frequency_step(kpi.frequency, period.per_year)))
     latest = series.latest(period)
     stale = latest is not None and latest[0] < reading
@@ -204,6 +207,8 @@ def _rate(
 ) -> tuple[Status, float | None]:
     if actual is None:
         return Status.NO_DATA, None
+    if actual == NOT_APPLICABLE or kpi.polarity == "none":
+        return Status.NOT_RATED, None
     if kpi.type == "categorical":
         level = level_of(kpi, str(actual))
         return rate_level(level) if level else (Status.NOT_RATED, None)
@@ -216,8 +221,14 @@ def _rate(
 
 def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | None) -> Trend:
     """Return improving, declining or steady versus the previous value, polarity considered."""
-    if previous is None or actual is None:
+    if previous is None or actual is None or NOT_APPLICABLE in (previous, actual):
         return Trend.NONE
+    if kpi.type == "categorical" and not any(level.status != "none" for level in kpi.levels or ()):
+        return Trend.NONE  # information-only levels have no better or worse
+    if kpi.polarity == "none" and kpi.type == "numeric":
+        if round(float(actual), kpi.decimals) == round(float(previous), kpi.decimals):
+            return Trend.STEADY
+        return Trend.UP if float(actual) > float(previous) else Trend.DOWN
     if kpi.type == "categorical":
         names = [level.name for level in kpi.levels or ()]
         change = names.index(str(previous)) - names.index(str(actual)) if {previous, actual} <= set(names) else 0
@@ -247,16 +258,28 @@ def _objective_results(
                 pairs += [(results[s].score, weights[s]) for s in supporters.get((unit_id, obj.id), [])]
             score = weighted_mean(pairs)
             scored = sum(1 for s, w in pairs if s is not None and w > 0)
-            status = status_from_score(score) if score is not None else _unscored(obj.kpis, unit_id, kpis)
+            status = status_from_score(score) if score is not None else _unscored(sc, obj.kpis, unit_id, kpis)
             results[(unit_id, obj.id)] = ObjectiveResult(
                 unit_id, obj.id, obj.perspective, period, score, status, scored
             )
     return results
 
 
-def _unscored(kpis: Iterable[Kpi], unit_id: str, results: dict[tuple[str, str], KpiResult]) -> Status:
-    rated = [results[(unit_id, k.id)].status for k in kpis]
-    return Status.NOT_RATED if rated and all(s is Status.NOT_RATED for s in rated) else Status.NO_DATA
+def _unscored(sc: Scorecard, kpis: Iterable[Kpi], unit_id: str, results: dict[tuple[str, str], KpiResult]) -> Status:
+    """Return an objective's status without a score: not rated when its KPIs have data but carry no score
+    (no target, weight 0, reference measures, `scores: false`), no data otherwise."""
+    statuses = [results[(unit_id, k.id)].status for k in kpis]
+    has_data = [s is not Status.NO_DATA for s in statuses]
+    # without scores the KPIs still say something; with them, one missing value keeps the objective open
+    enough = any(has_data) if not sc.scores(unit_id) else bool(has_data) and all(has_data)
+    return Status.NOT_RATED if enough else Status.NO_DATA
+
+
+def _unscored_rollup(score: float | None, statuses: Iterable[Status]) -> Status:
+    """Return a perspective's or unit's status: from its score, else not rated when any part is."""
+    if score is not None:
+        return status_from_score(score)
+    return Status.NOT_RATED if any(s is Status.NOT_RATED for s in statuses) else Status.NO_DATA
 
 
 def supporting_objectives(sc: Scorecard) -> dict[tuple[str, str], list[tuple[str, str]]]:
@@ -273,10 +296,10 @@ def supporting_objectives(sc: Scorecard) -> dict[tuple[str, str], list[tuple[str
 def _perspective_result(
     unit: Unit, perspective: str, objectives: dict[tuple[str, str], ObjectiveResult], period: Period
 ) -> PerspectiveResult:
-    score = weighted_mean(
-        (objectives[(unit.id, o.id)].score, o.weight) for o in unit.objectives if o.perspective == perspective
-    )
-    return PerspectiveResult(unit.id, perspective, period, score, status_from_score(score))
+    mine = [(objectives[(unit.id, o.id)], o.weight) for o in unit.objectives if o.perspective == perspective]
+    score = weighted_mean((result.score, weight) for result, weight in mine)
+    status = _unscored_rollup(score, (result.status for result, _ in mine))
+    return PerspectiveResult(unit.id, perspective, period, score, status)
 
 
 def _unit_result(
@@ -285,13 +308,19 @@ def _unit_result(
     perspectives: dict[tuple[str, str], PerspectiveResult],
     kpis: dict[tuple[str, str], KpiResult],
     period: Period,
+    grouping: bool,
 ) -> UnitResult:
-    score = weighted_mean((perspectives[(unit.id, p.id)].score, p.weight) for p in sc.perspectives(unit.id))
+    """Return the unit's score and counts; a unit that only groups units (no KPIs, `grouping`) is not rated."""
+    mine = [(perspectives[(unit.id, p.id)], p.weight) for p in sc.perspectives(unit.id)]
+    score = weighted_mean((result.score, weight) for result, weight in mine)
     counts = {status: 0 for status in Status}
     for obj in unit.objectives:
         for kpi in obj.kpis:
             counts[kpis[(unit.id, kpi.id)].status] += 1
-    return UnitResult(unit.id, period, score, status_from_score(score), counts)
+    statuses = [r.status for r, _ in mine]
+    if grouping and not any(o.kpis for o in unit.objectives):
+        statuses.append(Status.NOT_RATED)
+    return UnitResult(unit.id, period, score, _unscored_rollup(score, statuses), counts)
 
 
 # --- Changes -------------------------------------------------------------------------------

@@ -12,7 +12,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 
 from generator.formula import UndefinedError, parse_formula
-from generator.model import Kpi, Measure, Scorecard
+from generator.model import NOT_APPLICABLE, Kpi, Measure, Scorecard
 from generator.periods import Period, RawPeriod, month_index
 from generator.results import as_number
 from generator.scoring import (
@@ -136,9 +136,13 @@ def _label(kpi: Kpi, period: Period, fiscal_start: int) -> str:
 
 
 def _combine(values: list[Value], kpi: Kpi) -> Value:
+    """Aggregate a period's values; months that are n/a are left out, and only n/a months make n/a."""
+    applicable = [v for v in values if v != NOT_APPLICABLE]
+    if not applicable:
+        return NOT_APPLICABLE
     if kpi.type == "categorical":
-        return values[-1]
-    result = aggregate([float(v) for v in values], kpi.aggregation)
+        return applicable[-1]
+    result = aggregate([float(v) for v in applicable], kpi.aggregation)
     assert result is not None
     return result
 
@@ -151,7 +155,7 @@ def _fill_ytd(series: Series, kpi: Kpi, buckets: dict[Period, list[tuple[int, Va
     for period in sorted(buckets):  # periods without values add nothing to the year so far
         if (fiscal_year := period.fiscal_year(fiscal_start)) != year:
             running, year = [], fiscal_year
-        running.extend(float(v) for _, v in sorted(buckets[period], key=lambda item: item[0]))
+        running.extend(float(v) for _, v in sorted(buckets[period], key=lambda item: item[0]) if v != NOT_APPLICABLE)
         if (ytd := aggregate(running, kpi.aggregation)) is not None:
             series.ytd[period] = ytd
 
@@ -169,6 +173,7 @@ def _rollup_series(
     weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
     for p in periods:
+        value: Value | None
         try:
             value = _roll(
                 kpi,
@@ -176,6 +181,8 @@ def _rollup_series(
             )
         except UndefinedError as exc:
             value, result.undefined[p] = None, f"its roll-up {exc}"
+        if value is None and _all_not_applicable(s.values.get(p) for s in values):
+            value = NOT_APPLICABLE
         if value is not None:
             result.values[p], result.labels[p] = value, str(p)
         with contextlib.suppress(UndefinedError):  # the warning about the value is enough
@@ -203,14 +210,22 @@ def _child_value(s: Series, p: Period, carry: bool) -> Value | None:
     return latest[1] if latest else None
 
 
+def _all_not_applicable(values: Iterable[Value | None]) -> bool:
+    """Return whether the children that have a value are all n/a (and there is at least one)."""
+    given = [v for v in values if v is not None]
+    return bool(given) and all(v == NOT_APPLICABLE for v in given)
+
+
 def _roll(kpi: Kpi, pairs: list[tuple[Value | None, Value | None]]) -> float | None:
     """Combine children's values; an average weighted by `rollup_weight` skips children without a weight.
 
     Raise UndefinedError when a weight is negative (a calculated weight can be) or the weights add up to 0.
     """
+    # a child whose value (or weight) is n/a is left out, as a child without one
+    numbers = [(as_number(v), as_number(w)) for v, w in pairs]
     if kpi.rollup_weight is None:
-        return aggregate([float(v) for v, _ in pairs if v is not None], kpi.rollup or "sum")
-    weighted = [(float(v), float(w)) for v, w in pairs if v is not None and w is not None]
+        return aggregate([v for v, _ in numbers if v is not None], kpi.rollup or "sum")
+    weighted = [(v, w) for v, w in numbers if v is not None and w is not None]
     if not weighted:
         return None
     if any(w < 0 for _, w in weighted):
@@ -227,10 +242,14 @@ def _formula_series(unit_id: str, kpi: Kpi, series: dict[tuple[str, str], Series
     inputs = {name: series.get((unit_id, name), Series()) for name in formula.names}
     result = Series()
     for p in periods:
+        value: Value | None
         try:
             value = formula.evaluate({n: as_number(s.values.get(p)) for n, s in inputs.items()})
         except UndefinedError as exc:
             value, result.undefined[p] = None, f"its formula {exc}"
+        if any(s.values.get(p) == NOT_APPLICABLE for s in inputs.values()):
+            value = NOT_APPLICABLE  # an input not applicable makes the result not applicable, not missing
+            result.undefined.pop(p, None)
         if value is not None:
             result.values[p], result.labels[p] = value, str(p)
         with contextlib.suppress(UndefinedError):  # the warning about the value is enough

@@ -33,6 +33,7 @@ from generator.present import (
     kpi_display,
     label_of,
     late_note,
+    not_applicable_legend,
     objective_status,
     own_kpi_rules,
     own_unit_rule,
@@ -47,6 +48,8 @@ from generator.present import (
     status_view,
     strategy_map,
     unit_rule,
+    unit_status,
+    units_below,
 )
 from generator.results import Report, Status, as_number
 from generator.usertext import render_markdown
@@ -89,6 +92,9 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
         late=late_note(report, unit.id),
+        below=units_below(report, unit.id),
+        scores=sc.scores(unit.id),
+        not_applicable=not_applicable_legend(report),
     )
 
 
@@ -107,7 +113,7 @@ def exceptions(kpis: list[KpiDisplay]) -> tuple[KpiDisplay, ...]:
 
 
 def _score_key(kpi: KpiDisplay) -> float:
-    return float(kpi.status.score) if kpi.status.score != DASH else 0.0
+    return float(kpi.status.score) if kpi.status.scored and kpi.status.score != DASH else 0.0
 
 
 # --- Commentary ----------------------------------------------------------------------------
@@ -138,13 +144,18 @@ def build_summary(report: Report, unit: Unit) -> Summary:
     changes = report.changes_in([unit.id])
     highlighted = {id(c) for c in changes.new_reds + changes.recoveries}
     name = unit.name
+    below = units_below(report, unit.id)  # a unit that only groups units counts theirs
+    counts = below.counts if below else status_counts(result.counts)
     return Summary(
-        overall=status_view(result.status, result.score),
+        overall=unit_status(report, unit.id),
         perspectives=perspective_ratings(report, unit.id),
-        counts=status_counts(result.counts),
-        total_kpis=sum(result.counts.values()),
+        counts=counts,
+        total_kpis=sum(c.count for c in counts),
         previous_period=label_of(report, report.period.previous()),
-        previous_overall=status_view(previous.status, previous.score) if previous else None,
+        # where scores are off there is no earlier composite to compare with
+        previous_overall=status_view(previous.status, previous.score)
+        if previous and report.scorecard.scores(unit.id)
+        else None,
         new_reds=tuple(change_display(c, name) for c in changes.new_reds),
         recoveries=tuple(change_display(c, name) for c in changes.recoveries),
         other_changes=tuple(
@@ -251,7 +262,7 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
         path=" › ".join([*lineage[start:], child.name]),
         level=level,
         owner=child.owner,
-        overall=status_view(result.status, result.score),
+        overall=unit_status(report, child.id),
         perspectives=perspective_ratings(report, child.id),
         counts=status_counts(result.counts),
         exceptions=exceptions(unit_kpis(report, child)),

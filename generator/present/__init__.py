@@ -5,7 +5,8 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `dates`, `periods`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `dates`, `periods`, `kpis`, `below`, `initiatives`, `changes`,
+`strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from generator.formatting import (
     format_target,
     format_value,
 )
+from generator.present.below import UnitsBelow, has_own_kpis, units_below
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
 from generator.present.initiatives import (
@@ -34,6 +36,7 @@ from generator.present.initiatives import (
 from generator.present.kpis import (
     KpiDisplay,
     kpi_display,
+    not_applicable_legend,
     objective_status,
     perspective_name,
     perspective_status,
@@ -63,7 +66,19 @@ from generator.present.rules import (
     rule_differs,
     unit_rule,
 )
-from generator.present.status import COUNTED, MANUAL_LABEL, Count, StatusView, kpi_status, status_counts, status_view
+from generator.present.status import (
+    COUNTED,
+    MANUAL_LABEL,
+    NOT_APPLICABLE_HINT,
+    NOT_APPLICABLE_WORD,
+    SCORES_OFF_HINT,
+    Count,
+    StatusView,
+    is_reference,
+    kpi_status,
+    status_counts,
+    status_view,
+)
 from generator.present.strategy_map import StrategyMap, strategy_map, strategy_map_svg
 from generator.present.tables import (
     EXPORT_COLUMNS,
@@ -93,6 +108,9 @@ __all__ = [
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",
+    "NOT_APPLICABLE_HINT",
+    "NOT_APPLICABLE_WORD",
+    "SCORES_OFF_HINT",
     "MILESTONE_STATES",
     "MILESTONE_WORDS",
     "STATUS_ICONS",
@@ -108,6 +126,7 @@ __all__ = [
     "Rules",
     "StatusView",
     "StrategyMap",
+    "UnitsBelow",
     "banded",
     "by_move",
     "change_display",
@@ -120,6 +139,8 @@ __all__ = [
     "format_score",
     "format_span",
     "format_target",
+    "has_own_kpis",
+    "is_reference",
     "format_value",
     "initiative_dates",
     "initiative_display",
@@ -129,6 +150,7 @@ __all__ = [
     "kpi_status",
     "milestone_state",
     "missing_by_owner",
+    "not_applicable_legend",
     "objective_status",
     "organisation_rule",
     "own_kpi_rules",
@@ -147,4 +169,5 @@ __all__ = [
     "strategy_map_svg",
     "unit_rule",
     "unit_status",
+    "units_below",
 ]

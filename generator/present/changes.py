@@ -5,8 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.formatting import DASH
-from generator.present.status import StatusView, status_view
-from generator.results import Change
+from generator.present.status import StatusView, not_applicable_view, status_view
+from generator.results import Change, Status
 
 LEVEL_WORDS = {"unit": "Unit", "objective": "Objective", "kpi": "KPI"}
 
@@ -32,10 +32,14 @@ def change_display(change: Change, unit_name: str) -> ChangeDisplay:
         LEVEL_WORDS[change.level],
         change.name,
         unit_name,
-        status_view(change.before, change.score_before),
-        status_view(change.after, change.score_after),
+        _side(change.before, change.score_before, change.not_applicable[0]),
+        _side(change.after, change.score_after, change.not_applicable[1]),
         DASH if delta is None else f"{delta:+.1f}",
     )
+
+
+def _side(status: Status, score: float | None, not_applicable: bool) -> StatusView:
+    return not_applicable_view() if not_applicable else status_view(status, score)
 
 
 def by_move(changes: tuple[Change, ...]) -> list[Change]:

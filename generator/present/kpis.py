@@ -2,15 +2,24 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import TypeVar
 
 from generator.formatting import DASH, TREND_ARROWS, TREND_WORDS, format_target, format_value
-from generator.model import Kpi
+from generator.model import NOT_APPLICABLE, Kpi
 from generator.present.periods import label_of_id, recent_window
 from generator.present.rules import kpi_rule
-from generator.present.status import StatusView, kpi_status, status_view
-from generator.results import KpiResult, Report, as_number
+from generator.present.status import (
+    GROUPING_HINT,
+    NO_WEIGHT_HINT,
+    NOT_APPLICABLE_HINT,
+    SCORES_OFF_HINT,
+    StatusView,
+    kpi_status,
+    met_count,
+    status_view,
+)
+from generator.results import KpiResult, Report, Status, as_number
 
 T = TypeVar("T")
 
@@ -63,7 +72,7 @@ def kpi_display(report: Report, unit_id: str, kpi: Kpi) -> KpiDisplay:
         objective=objective.name,
         perspective=perspective_name(report, unit_id, objective.perspective),
         unit_of_measure=kpi.unit,
-        status=kpi_status(r),
+        status=kpi_status(r, kpi, sc.scores(unit_id)),
         actual=format_value(kpi, r.actual),
         target=format_target(kpi, r.target),
         red_flag=format_target(kpi, r.red_flag),
@@ -103,23 +112,43 @@ def perspective_name(report: Report, unit_id: str, perspective_id: str) -> str:
 
 
 def objective_status(report: Report, unit_id: str, objective_id: str) -> StatusView:
-    """Return an objective's status in the reporting period."""
+    """Return an objective's status in the reporting period; where scores are off, its count of KPIs met."""
     result = report.current.objectives[(unit_id, objective_id)]
-    return status_view(result.status, result.score)
+    objective = next(o for o in report.scorecard.units[unit_id].objectives if o.id == objective_id)
+    return _rolled_up(report, unit_id, result.status, result.score, [k.id for k in objective.kpis])
 
 
 def perspective_status(report: Report, unit_id: str, perspective_id: str) -> StatusView:
     """Return a unit's perspective status in the reporting period."""
     result = report.current.perspectives[(unit_id, perspective_id)]
-    return status_view(result.status, result.score)
+    objectives = [o for o in report.scorecard.units[unit_id].objectives if o.perspective == perspective_id]
+    return _rolled_up(report, unit_id, result.status, result.score, [k.id for o in objectives for k in o.kpis])
 
 
 def unit_status(report: Report, unit_id: str) -> StatusView:
     """Return a unit's overall status in the reporting period."""
     result = report.current.units[unit_id]
-    return status_view(result.status, result.score)
+    kpis = [k.id for o in report.scorecard.units[unit_id].objectives for k in o.kpis]
+    if not kpis and result.status is Status.NOT_RATED:  # a unit that only groups the units below it
+        return replace(status_view(result.status), hint=GROUPING_HINT)
+    return _rolled_up(report, unit_id, result.status, result.score, kpis)
+
+
+def _rolled_up(report: Report, unit_id: str, status: Status, score: float | None, kpi_ids: list[str]) -> StatusView:
+    if report.scorecard.scores(unit_id):
+        view = status_view(status, score)
+        return replace(view, hint=NO_WEIGHT_HINT) if status is Status.NOT_RATED else view
+    met = met_count([report.current.kpis[(unit_id, k)] for k in kpi_ids])
+    return replace(status_view(status), score=met, scored=False, hint=SCORES_OFF_HINT)
 
 
 def recent(report: Report, items: list[T]) -> list[T]:
     """Return the last items of the cadence's window (sparklines, print charts, short tables)."""
     return recent_window(report, items)
+
+
+def not_applicable_legend(report: Report) -> str:
+    """Return the legend line for n/a values when any KPI of the period is n/a, else ""."""
+    if any(r.actual == NOT_APPLICABLE for r in report.current.kpis.values()):
+        return NOT_APPLICABLE_HINT
+    return ""

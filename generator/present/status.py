@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 
-from generator.formatting import MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
+from generator.formatting import DASH, MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
+from generator.model import NOT_APPLICABLE, Kpi
 from generator.results import KpiResult, Status
 
 # The statuses counted in summaries, in reading order; not-rated only appears when some KPI is.
@@ -18,8 +19,31 @@ class StatusView:
     status: Status
     icon: str
     word: str
-    score: str  # "7.5", or a dash without a score
+    score: str  # "7.5", or a dash without a score; "2 of 3 met" where scores are off (`scores: false`)
     manual: str = ""  # why the status was set by hand (its note); "" when computed
+    hint: str = ""  # why it is not rated or what it means, shown on hover and in print ("" for none)
+    scored: bool = True  # False where scores are off: `score` then counts the KPIs met
+
+    @property
+    def score_label(self) -> str:
+        """Return the caption of the big number: 'Overall score', or 'KPIs met' where scores are off."""
+        return "Overall score" if self.scored else "KPIs met"
+
+    @property
+    def score_out_of(self) -> str:
+        """Return what the score is out of (' / 10'), or "" where scores are off."""
+        return " / 10" if self.scored else ""
+
+    @property
+    def score_heading(self) -> str:
+        """Return the heading of a column of such scores: 'Score', or 'KPIs met' where scores are off."""
+        return "Score" if self.scored else "KPIs met"
+
+    @property
+    def score_text(self) -> str:
+        """Return the score as a phrase beside a status: 'score 7.5', or '2 of 3 met' where scores are off
+        ("" for a KPI there)."""
+        return f"score {self.score}" if self.scored else self.score
 
     @property
     def css(self) -> str:
@@ -43,6 +67,13 @@ class StatusView:
 
 
 MANUAL_LABEL = f"{MANUAL_MARK} set by hand"
+NOT_APPLICABLE_WORD = "Not applicable"
+NOT_APPLICABLE_HINT = "n/a: not applicable this period; not missing, not rated, left out of roll-ups"
+REFERENCE_HINT = "Reference measure: shown for information, never rated"
+NO_TARGET_HINT = "No target: shown for information, not rated"
+GROUPING_HINT = "No KPIs of its own: it groups the units below it"
+SCORES_OFF_HINT = "This scorecard rates KPIs only (met or not): no scores are combined"
+NO_WEIGHT_HINT = "Its KPIs have values but carry no score (weight 0, no target or reference measures)"
 
 
 def status_view(status: Status, score: float | None = None, manual: str = "") -> StatusView:
@@ -50,9 +81,41 @@ def status_view(status: Status, score: float | None = None, manual: str = "") ->
     return StatusView(status, STATUS_ICONS[status], status.label, format_score(score), manual)
 
 
-def kpi_status(result: KpiResult) -> StatusView:
-    """Return a KPI result's status as shown, with the reason when it was set by hand."""
-    return status_view(result.status, result.score, manual_reason(result))
+def kpi_status(result: KpiResult, kpi: Kpi | None = None, scored: bool = True) -> StatusView:
+    """Return a KPI result's status as shown, with the reason when it was set by hand or is not rated.
+
+    `scored`: False where scores are off (`scores: false`): the status then stands without a score.
+    """
+    view = not_applicable_view() if result.actual == NOT_APPLICABLE else _kpi_view(result, kpi)
+    return view if scored else replace(view, score="", scored=False)
+
+
+def _kpi_view(result: KpiResult, kpi: Kpi | None) -> StatusView:
+    view = status_view(result.status, result.score, manual_reason(result))
+    if result.status is not Status.NOT_RATED:
+        return view
+    return replace(view, hint=REFERENCE_HINT if kpi is not None and is_reference(kpi) else NO_TARGET_HINT)
+
+
+def not_applicable_view() -> StatusView:
+    """Return the status of a KPI whose value is n/a: not rated, worded 'Not applicable'."""
+    icon = STATUS_ICONS[Status.NOT_RATED]
+    return StatusView(Status.NOT_RATED, icon, NOT_APPLICABLE_WORD, DASH, hint=NOT_APPLICABLE_HINT)
+
+
+def is_reference(kpi: Kpi) -> bool:
+    """Return whether a KPI is never rated by its definition: polarity none, or levels without status."""
+    if kpi.type == "categorical":
+        return all(level.status == "none" for level in kpi.levels or ())
+    return kpi.polarity == "none"
+
+
+def met_count(results: list[KpiResult]) -> str:
+    """Return how many of the rated KPIs are on target, e.g. '2 of 3 met' (where scores are off)."""
+    rated = [r for r in results if r.status.rated]
+    if not rated:
+        return "none rated"
+    return f"{sum(r.status is Status.GREEN for r in rated)} of {len(rated)} met"
 
 
 @dataclass(frozen=True, slots=True)

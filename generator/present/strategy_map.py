@@ -7,6 +7,7 @@ so cause-and-effect arrows mostly point upwards.
 
 from __future__ import annotations
 
+import dataclasses
 import functools
 import textwrap
 from collections.abc import Callable, Sequence
@@ -89,6 +90,7 @@ class StrategyMap:
     bands: tuple[MapBand, ...]
     boxes: tuple[MapBox, ...]
     arrows: tuple[MapArrow, ...]
+    box_text: str = "its status and score (0-10)"  # what each box shows, for the caption
 
 
 def layout_strategy_map(
@@ -163,9 +165,14 @@ def strategy_map(report: Report, unit: Unit, href: Callable[[str], str]) -> Stra
     objectives = []
     for o in unit.objectives:
         view = objective_status(report, unit.id, o.id)
-        objectives.append(MapObjective(o.id, o.name, o.perspective, o.drives, view.css, view.text, view.score))
+        # where scores are off the count of KPIs met says more than "not rated", and fits the box
+        text, score = (view.text, view.score) if view.scored else (f"{view.icon} {view.score}", "")
+        objectives.append(MapObjective(o.id, o.name, o.perspective, o.drives, view.css, text, score))
     perspectives = [(p.id, p.name) for p in report.scorecard.perspectives(unit.id)]
-    return layout_strategy_map(perspectives, objectives, href)
+    drawing = layout_strategy_map(perspectives, objectives, href)
+    if report.scorecard.scores(unit.id):
+        return drawing
+    return dataclasses.replace(drawing, box_text="its status and how many of its KPIs are met")
 
 
 def strategy_map_svg(drawing: StrategyMap) -> Markup:

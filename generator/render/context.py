@@ -21,6 +21,7 @@ from generator.present import (
     period_label,
     period_words,
     unit_status,
+    units_below,
 )
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import inline_text, markdown_text, page_title, raw_block
@@ -125,6 +126,13 @@ def kpi_link(ctx: Context, source: str, unit_id: str, kpi_id: str) -> Link:
     return Link(
         ctx.sc.units[unit_id].name,
         href,
-        kpi_status(result),
+        kpi_status(result, ctx.sc.kpi(unit_id, kpi_id), ctx.sc.scores(unit_id)),
         format_value(ctx.sc.kpi(unit_id, kpi_id), result.actual),
     )
+
+
+def below_context(ctx: Context, source: str, unit_id: str) -> dict[str, Any]:
+    """Return the units below a unit without KPIs of its own, with links to them (`below`: None otherwise)."""
+    below = units_below(ctx.report, unit_id)
+    links = {u.id: link(source, unit_page(u.id)) for u in below.units} if below else {}
+    return {"below": below, "below_links": links}

@@ -10,6 +10,7 @@ from generator.errors import suggest as _hint
 from generator.formatting import format_fraction
 from generator.load import RawRow, parse_number
 from generator.model import (
+    NOT_APPLICABLE,
     Kpi,
     Location,
     Measure,
@@ -161,6 +162,16 @@ def _measure(
         return None
     value = _value(cells["value"], kpi, row.where("value"), problems)
     target = _number_cell(cells.get("target", ""), "target", row.where("target"), problems)
+    for column, number in (("value", value), ("target", target)):
+        if isinstance(number, float) and (problem := bounds_problem(kpi, number)):
+            problems.append(Problem(row.where(column), f"{column}: {number:g} for kpi '{kpi_id}' {problem}"))
+    if target is not None and kpi.polarity == "none":
+        problems.append(
+            Problem(
+                row.where("target"),
+                f"target: kpi '{kpi_id}' has polarity 'none' (a reference measure, never rated): leave target empty",
+            )
+        )
     if target is not None and kpi.polarity == "range":
         problems.append(
             Problem(
@@ -187,6 +198,14 @@ def _manual_status(text: str, note: str, kpi: Kpi, where: Location, problems: li
     """Return the status set by hand on the row ("" for none), reporting a bad one or a missing note."""
     if text == "":
         return ""
+    if kpi.polarity == "none":
+        problems.append(
+            Problem(
+                where,
+                f"status: kpi '{kpi.id}' has polarity 'none' (a reference measure, never rated): leave status empty",
+            )
+        )
+        return ""
     allowed = ["green", "amber", "red", *(level.name for level in kpi.levels or ())]
     if text not in allowed:
         case = f"; write '{text.lower()}'" if text.lower() in allowed else ""
@@ -208,6 +227,9 @@ def _either(names: list[str]) -> str:
 def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> float | str | None:
     if text == "":
         return None
+    levels = [level.name for level in kpi.levels or ()]
+    if text.lower() == NOT_APPLICABLE and text not in levels:
+        return NOT_APPLICABLE  # not applicable this period: not missing, not rated
     if kpi.type == "categorical":
         levels = [level.name for level in kpi.levels or ()]
         if text not in levels:
@@ -216,6 +238,32 @@ def _value(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> flo
             )
         return text
     return _number_cell(text, "value", where, problems)
+
+
+def bounds_problem(kpi: Kpi, value: float) -> str:
+    """Return why a value lies outside the KPI's plausible bounds (`min`, `max`), or ""."""
+    low, high = kpi.min, kpi.max
+    if (low is None or value >= low) and (high is None or value <= high):
+        return ""
+    if low is not None and high is not None:
+        bounds = f"{low:g} to {high:g}"
+    else:
+        bounds = f"at least {low:g}" if low is not None else f"at most {high:g}"
+    side = f"below the minimum {low:g}" if low is not None and value < low else f"above the maximum {high:g}"
+    return f"is {side} (plausible values: {bounds}){_scale_hint(value, low, high)}"
+
+
+def _scale_hint(value: float, low: float | None, high: float | None) -> str:
+    """Name the common slip: a fraction (0.9999) filed for a percentage (99.99), or the other way round."""
+
+    def fits(number: float) -> bool:
+        return (low is None or number >= low) and (high is None or number <= high)
+
+    if abs(value) <= 1 and fits(value * 100):
+        return f"; a fraction? {value:g} is {value * 100:g}%: write {value * 100:g}"
+    if high is not None and high <= 1 and fits(value / 100):
+        return f"; a percentage? {value:g}% is {value / 100:g}: write {value / 100:g}"
+    return ""
 
 
 def _number_cell(text: str, column: str, where: Location, problems: list[Problem]) -> float | None:

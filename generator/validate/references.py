@@ -23,6 +23,7 @@ from generator.model import (
 )
 from generator.periods import parse_quarter, year_problem
 from generator.results import GREEN_SCORE, RED_SCORE
+from generator.validate.measures import bounds_problem
 
 # --- Cross references inside units ---------------------------------------------------------
 
@@ -187,6 +188,7 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
             kpis[kpi.id] = kpi
             _check_rollup(sc, unit, kpi, where(obj.id, kpi.id), problems, broken)
             _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems, sc.status_bands(unit.id, kpi))
+            _check_bounds(kpi, _target_where(unit, kpi, where), problems)
     graph: dict[str, list[str]] = {}
     for kpi in kpis.values():
         if kpi.formula is None:
@@ -218,6 +220,24 @@ def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Locati
     if override is not None and (override.target, override.red_flag, override.status_bands) != (None, None, None):
         return where("override", kpi.id), f"override '{kpi.id}'"
     return where(objective, kpi.id), f"kpi '{kpi.id}'"
+
+
+def _target_where(unit: Unit, kpi: Kpi, where: Any) -> tuple[Location, str]:
+    """Return the line of the KPI's target: the unit's override when it sets one, else the KPI's own."""
+    override = unit.overrides.get(kpi.id)
+    if override is not None and override.target is not None:
+        return where("override", kpi.id, "target"), f"override '{kpi.id}'"
+    return where("kpi", kpi.id, "target"), f"kpi '{kpi.id}'"
+
+
+def _check_bounds(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
+    """Report targets outside the KPI's plausible `min`/`max`, at the line of the target."""
+    where, name = located
+    targets = list(kpi.target.values()) if isinstance(kpi.target, dict) else [kpi.target]
+    for target in targets:
+        for number in target if isinstance(target, tuple) else (target,):
+            if number is not None and (problem := bounds_problem(kpi, number)):
+                problems.append(Problem(where, f"{name}: target {number:g} {problem}"))
 
 
 def _check_rollup(
@@ -295,6 +315,8 @@ def _check_levels(kpi: Kpi, where: Location, problems: list[Problem]) -> None:
     if len(set(names)) != len(names):
         problems.append(Problem(where, f"kpi '{kpi.id}': duplicate level names in {names}"))
     for level in kpi.levels or ():
+        if level.status == "none":
+            continue
         low, high = _BANDS[level.status]
         if level.score is not None and not low <= level.score <= high:
             problems.append(
@@ -333,14 +355,16 @@ def data_quality_warnings(sc: Scorecard) -> list[Problem]:
     measured = {(m.unit, m.kpi) for m in sc.measures if m.value is not None}
     shared = _SharedProblems(sc)
     warnings: list[Problem] = []
+    parents = {u.parent for u in sc.units.values()}
     for unit in sc.units.values():
-        warnings.extend(shared.add(unit, _unit_warnings(sc, unit, measured)))
+        warnings.extend(shared.add(unit, _unit_warnings(sc, unit, measured, unit.id in parents)))
     return warnings + shared.problems()
 
 
-def _unit_warnings(sc: Scorecard, unit: Unit, measured: set[tuple[str, str]]) -> list[Problem]:
+def _unit_warnings(sc: Scorecard, unit: Unit, measured: set[tuple[str, str]], grouping: bool) -> list[Problem]:
     where = functools.partial(sc.where, unit.id)
-    found = [] if unit.objectives else [Problem(where(), f"unit '{unit.id}' has no objectives", "warning")]
+    # a unit that only groups units (a regulator over its utilities, `grouping`) shows them instead
+    found = [] if unit.objectives or grouping else [Problem(where(), f"unit '{unit.id}' has no objectives", "warning")]
     for obj in unit.objectives:
         if not obj.kpis:
             own = " of its own" if obj.include_supporting else ""

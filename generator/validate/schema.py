@@ -239,6 +239,7 @@ def locations(raw: RawInput) -> dict[tuple[str, ...], Location]:
                 where = ("objectives", i, "kpis", j)
                 index[(*owner, str(obj.get("id")), str(kpi.get("id")))] = doc.where(where)
                 index[(*owner, "kpi", str(kpi.get("id")))] = doc.where(where)
+                index[(*owner, "kpi", str(kpi.get("id")), "target")] = doc.where((*where, "target"))
                 index[(*owner, "restricted", "kpi", str(kpi.get("id")))] = doc.where((*where, "restricted_to"))
         for i, ini in enumerate(_dicts(doc.data.get("initiatives"))):
             index[(*owner, "initiative", str(ini.get("id")))] = doc.where(("initiatives", i))
@@ -248,6 +249,7 @@ def locations(raw: RawInput) -> dict[tuple[str, ...], Location]:
         overrides = doc.data.get("overrides")
         for key in overrides if isinstance(overrides, dict) else {}:
             index[(*owner, "override", str(key))] = doc.where(("overrides", key))
+            index[(*owner, "override", str(key), "target")] = doc.where(("overrides", key, "target"))
     return index
 
 

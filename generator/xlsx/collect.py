@@ -27,7 +27,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from generator.collection import Assignment, DueValue
 from generator.errors import ScorecardError
-from generator.model import MAX_MAGNITUDE
+from generator.model import NOT_APPLICABLE
 from generator.periods import Period
 from generator.xlsx import put, save_atomically
 
@@ -45,7 +45,12 @@ CONTEXT_COLUMNS = (
     "description",
 )
 _WIDTHS = (16, 24, 10, 14, 30, 32, 12, 14, 12, 18, 44, 60)
-_POLARITY = {"higher": "higher is better", "lower": "lower is better", "range": "inside the target band"}
+_POLARITY = {
+    "higher": "higher is better",
+    "lower": "lower is better",
+    "range": "inside the target band",
+    "none": "reference measure (no better direction)",
+}
 _INPUT = PatternFill("solid", fgColor="FFF4C2")
 _CONTEXT = PatternFill("solid", fgColor="EEEEEE")
 _HEADER = Font(bold=True)
@@ -171,7 +176,8 @@ def _instructions(sheet: Worksheet, assignment: Assignment, period_label: str, o
         ),
         (
             "2.",
-            "Type the value in the yellow 'value' cell: a plain number such as 97.5, without % or thousands separators; for a KPI with levels, pick one from the list.",
+            "Type the value in the yellow 'value' cell: a plain number such as 97.5, without % or thousands separators; for a KPI with levels, pick one from the list. "
+            "Type n/a when the KPI does not apply this period (it is then neither missing nor rated).",
         ),
         ("3.", "No figure yet? Leave 'value' empty and say why in 'note'. A note is optional otherwise."),
         (
@@ -202,15 +208,14 @@ def _values(sheet: Worksheet, values: tuple[DueValue, ...], levels: Worksheet) -
         put(sheet.cell(1, column), title)
         sheet.cell(1, column).font = _HEADER
         sheet.column_dimensions[get_column_letter(column)].width = _WIDTHS[column - 1]
+    # a number or n/a; Excel reads D2 relative to each cell the rule covers (rows are added in order from D2)
     number = DataValidation(
-        type="decimal",
-        operator="between",
-        formula1=f"{-MAX_MAGNITUDE:.0E}",
-        formula2=f"{MAX_MAGNITUDE:.0E}",
+        type="custom",
+        formula1=f'OR(ISNUMBER(D2),LOWER(TRIM(D2))="{NOT_APPLICABLE}")',  # size is checked on reading
         allow_blank=True,
         showErrorMessage=True,
         errorTitle="Not a number",
-        error="Type a plain number such as 97.5 (no %, no thousands separators), or leave the cell empty.",
+        error="Type a plain number such as 97.5 (no %, no thousands separators), n/a, or leave the cell empty.",
     )
     note = DataValidation(type="textLength", operator="lessThanOrEqual", formula1="10000", allow_blank=True)
     sheet.add_data_validation(number)
@@ -260,15 +265,16 @@ def _level_list(
     """Return the validation offering a categorical KPI's levels, kept on the hidden Levels sheet."""
     if names not in lists:
         column = get_column_letter(len(lists) + 1)
-        for row, name in enumerate(names, start=1):
+        offered = names if NOT_APPLICABLE in names else (*names, NOT_APPLICABLE)  # n/a: not applicable this period
+        for row, name in enumerate(offered, start=1):
             put(levels[f"{column}{row}"], name)
         lists[names] = DataValidation(
             type="list",
-            formula1=f"Levels!${column}$1:${column}${len(names)}",
+            formula1=f"Levels!${column}$1:${column}${len(offered)}",
             allow_blank=True,
             showErrorMessage=True,
             errorTitle="Not a level",
-            error="Pick one of the KPI's levels from the list, or leave the cell empty.",
+            error="Pick one of the KPI's levels (or n/a) from the list, or leave the cell empty.",
         )
         sheet.add_data_validation(lists[names])
     return lists[names]

@@ -15,7 +15,9 @@ from openpyxl.styles import Font, PatternFill
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.worksheet import Worksheet
 
+from generator.model import NOT_APPLICABLE
 from generator.present import EXPORT_LEVEL_COLUMNS as LEVEL_COLUMNS
+from generator.present import NOT_APPLICABLE_WORD
 from generator.results import Report, Status
 from generator.xlsx import put, save_atomically
 
@@ -54,6 +56,8 @@ def _sheet(sheet: Worksheet, report: Report, columns: tuple[str, ...], rows: lis
         decimals = _decimals(report, row)
         for column, name in enumerate(columns, start=1):
             _cell(sheet.cell(row_number, column), name, row[name], decimals)
+        if row.get("actual") == NOT_APPLICABLE:  # the word readers see on the site and in packs
+            put(sheet.cell(row_number, columns.index("status") + 1), NOT_APPLICABLE_WORD)
     sheet.freeze_panes = "A2"
     sheet.auto_filter.ref = f"A1:{get_column_letter(len(columns))}{max(len(rows) + 1, 2)}"
 

@@ -14,6 +14,7 @@ from generator.present import (
     format_target,
     format_value,
     history_columns,
+    is_reference,
     kpi_history_rows,
     kpi_status,
     label_of,
@@ -77,7 +78,12 @@ class ObjectiveDetail:
     kpis: tuple[KpiDetail, ...]
 
 
-_POLARITY = {"higher": "Higher is better", "lower": "Lower is better", "range": "Best inside the target band"}
+_POLARITY = {
+    "higher": "Higher is better",
+    "lower": "Lower is better",
+    "range": "Best inside the target band",
+    "none": "Reference measure: no better direction, never rated",
+}
 
 
 def render_details(ctx: Context, unit: Unit) -> Page:
@@ -115,6 +121,17 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
     )
 
 
+def _direction(kpi: Kpi) -> str:
+    """Return what a KPI prefers: its polarity, or for levels their order (none: information only)."""
+    if kpi.type == "categorical":
+        return (
+            "Information only, never rated"
+            if is_reference(kpi)
+            else "Levels, best first: " + ", ".join(level.name for level in kpi.levels or ())
+        )
+    return _POLARITY[kpi.polarity]
+
+
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = ctx.report.current.kpis[(unit.id, kpi.id)]
@@ -126,10 +143,10 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         kpi,
         kpi_row(ctx, path, unit.id, kpi),
         format_value(kpi, current.ytd),
-        _POLARITY[kpi.polarity],
+        _direction(kpi),
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(ctx, kpi, r) for r in reversed(history[-period_words(ctx.report).window :])),
+        tuple(_data_row(ctx, kpi, r, ctx.sc.scores(unit.id)) for r in reversed(history[-period_words(ctx.report).window :])),
         len(history),
         csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history)),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
@@ -137,12 +154,12 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     )
 
 
-def _data_row(ctx: Context, kpi: Kpi, r: KpiResult) -> DataRow:
+def _data_row(ctx: Context, kpi: Kpi, r: KpiResult, scored: bool) -> DataRow:
     return DataRow(
         label_of(ctx.report, r.period),
         format_value(kpi, r.actual),
         format_target(kpi, r.target),
-        kpi_status(r),
+        kpi_status(r, kpi, scored),
         format_value(kpi, r.ytd),
         r.note,
     )

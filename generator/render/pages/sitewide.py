@@ -6,15 +6,17 @@ from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
 from generator.present import (
+    SCORES_OFF_HINT,
     StatusView,
     banded,
     missing_by_owner,
+    not_applicable_legend,
     organisation_rule,
     perspective_status,
     status_counts,
     unit_status,
 )
-from generator.render.context import Context, kpi_link, render_template, unit_link
+from generator.render.context import Context, below_context, kpi_link, render_template, unit_link
 from generator.render.paths import link, map_page
 from generator.render.sections import changes_view, timeline_view
 from generator.render.views import InitiativeView, Link, Page
@@ -52,6 +54,9 @@ def render_home(ctx: Context) -> Page:
         links=_home_links(ctx, path),
         rule=organisation_rule(ctx.report),
         banded=banded(ctx.report),
+        not_applicable=not_applicable_legend(ctx.report),
+        scores_off="" if ctx.sc.scores(root.id) else SCORES_OFF_HINT,
+        **below_context(ctx, path, root.id),
     )
     return Page(path, org.name, text)
 

@@ -16,8 +16,9 @@ from generator.present import (
     perspective_status,
     status_counts,
     unit_status,
+    units_below,
 )
-from generator.render.context import Context, objective_link, render_template, unit_link
+from generator.render.context import Context, below_context, objective_link, render_template, unit_link
 from generator.render.paths import details_page, link, map_page, slug, unit_page
 from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
 from generator.render.text import figure_attribute, plotly_label
@@ -39,15 +40,21 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         ancestors=[unit_link(ctx, path, a.id) for a in reversed(ctx.sc.ancestors(unit.id))],
         children=[unit_link(ctx, path, c.id) for c in children],
         perspectives=_scorecard(ctx, path, unit),
-        heatmap=_heatmap(ctx, path, unit, children),
+        # colours are scores: without any, or for a unit that only groups units (its comparison shows them), none
+        heatmap=_heatmap(ctx, path, unit, children) if _has_heatmap(ctx, unit, children) else None,
         timeline=timeline_view(ctx, path, unit),
         comments=comment_views(ctx, unit, None),
         changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
         rule=own_unit_rule(ctx.report, unit.id),
         late=late_note(ctx.report, unit.id),
+        **below_context(ctx, path, unit.id),
     )
     return Page(path, unit.name, text)
+
+
+def _has_heatmap(ctx: Context, unit: Unit, children: Sequence[Unit]) -> bool:
+    return any(ctx.sc.scores(c.id) for c in children) and units_below(ctx.report, unit.id) is None
 
 
 def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
