@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from enum import StrEnum
+from typing import Literal
 
 from generator.model import Scorecard, StatusBands
 from generator.periods import Period
@@ -60,6 +61,27 @@ class Trend(StrEnum):
     NONE = "none"  # no value in one of the two periods
 
 
+ForecastMethod = Literal["run-rate", "trend", "owner"]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Where a KPI is projected to end its fiscal year, and the status that would have."""
+
+    value: float  # sum KPIs: the full-year total; others: the value in the year's last period
+    method: ForecastMethod  # run-rate (sum KPIs), trend (a straight line) or owner (the measures' column)
+    year_end: Period  # the fiscal year's last period
+    target: float | tuple[float, float]  # the year-end target (sum KPIs: the year's period targets added up)
+    green_limit: float | tuple[float, float]
+    red_flag: float | tuple[float, float]
+    status: Status
+
+    @property
+    def misses(self) -> bool:
+        """Return whether the year-end target is projected to be missed (amber or red)."""
+        return self.status in (Status.AMBER, Status.RED)
+
+
 @dataclass(frozen=True, slots=True)
 class KpiResult:
     """A KPI in one period."""
@@ -85,6 +107,9 @@ class KpiResult:
     green_limit: float | tuple[float, float] | None = None  # where green starts: the target, or within its band
     bands: StatusBands | None = None  # the percentage bands in force; None: green only on target
     manual: bool = False  # status set by hand in the measures (`status` column); `note` says why
+    stretch: float | tuple[float, float] | None = None  # the stretch target in force, when it lies beyond green
+    exceeds: bool = False  # at or beyond the stretch target: shown as "Exceeds", counted as green
+    forecast: Forecast | None = None  # year-end projection; None where there is none
 
 
 @dataclass(frozen=True, slots=True)

@@ -7,10 +7,12 @@ from __future__ import annotations
 from collections import defaultdict
 from collections.abc import Iterable
 
+from generator.compute.forecast import Limits, forecast_kpi
 from generator.compute.series import Series, Value
 from generator.model import Kpi, Scorecard, StatusBands, Unit
 from generator.periods import Period
 from generator.results import (
+    Forecast,
     KpiResult,
     ObjectiveResult,
     PeriodResult,
@@ -21,13 +23,16 @@ from generator.results import (
 )
 from generator.scoring import (
     Target,
+    exceeds_stretch,
     kpi_status,
     level_of,
     rate_level,
     rate_manual,
     score_kpi,
+    score_stretch,
     status_from_score,
     status_limits,
+    stretch_usable,
     weighted_mean,
 )
 
@@ -64,6 +69,13 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     reading = _reading_quarter(kpi, period)
     manual = series.statuses.get(reading, "")
     status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
+    stretch = in_force(kpi.stretch, period)
+    if green_limit is None or not stretch_usable(kpi.polarity, green_limit, stretch):
+        stretch = None
+    exceeds = False
+    if stretch is not None and green_limit is not None and status is Status.GREEN and not manual:
+        score = score_stretch(kpi.polarity, float(actual), green_limit, stretch)  # type: ignore[arg-type]
+        exceeds = exceeds_stretch(kpi.polarity, float(actual), stretch)  # type: ignore[arg-type]
     previous, _ = _value_in(kpi, series, period.previous() if kpi.frequency != "annual" else period.shift(-4))
     latest = series.latest(period)
     stale = latest is not None and latest[0] < _reading_quarter(kpi, period)
@@ -90,7 +102,29 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         green_limit=green_limit,
         bands=bands,
         manual=bool(manual),
+        stretch=stretch,
+        exceeds=exceeds,
+        forecast=_forecast(sc, unit, kpi, series, period, bands),
     )
+
+
+def _forecast(
+    sc: Scorecard, unit: Unit, kpi: Kpi, series: Series, period: Period, bands: StatusBands | None
+) -> Forecast | None:
+    """Return the KPI's year-end forecast, made with the targets in force in each period of the year."""
+
+    def limits(p: Period) -> Limits:
+        target = series.targets.get(p, target_for(kpi, p))
+        green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
+        if target is None or green_limit is None or red_flag is None:
+            return None
+        return target, green_limit, red_flag
+
+    def value(p: Period) -> float | None:
+        found = series.values.get(p)
+        return float(found) if isinstance(found, int | float) else None
+
+    return forecast_kpi(kpi, period, value, series.ytd.get(period), series.forecasts.get(period), limits)
 
 
 def _value_in(kpi: Kpi, series: Series, period: Period) -> tuple[Value | None, str | None]:
@@ -112,10 +146,17 @@ def _reading_quarter(kpi: Kpi, period: Period) -> Period:
 
 def target_for(kpi: Kpi, period: Period) -> float | tuple[float, float] | None:
     """Return the YAML target in force: a mapping's latest key on or before the period."""
-    if not isinstance(kpi.target, dict):
-        return kpi.target
+    return in_force(kpi.target, period)
+
+
+def in_force(
+    spec: float | tuple[float, float] | dict[str, float | tuple[float, float]] | None, period: Period
+) -> float | tuple[float, float] | None:
+    """Return a target or stretch in force: the value, or a mapping's latest key on or before the period."""
+    if not isinstance(spec, dict):
+        return spec
     best: tuple[Period, float | tuple[float, float]] | None = None
-    for key, value in kpi.target.items():
+    for key, value in spec.items():
         start = Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
         if start <= period and (best is None or start > best[0]):
             best = (start, value)

@@ -35,6 +35,7 @@ class Series:
     statuses: dict[Period, str] = field(default_factory=dict)  # set by hand: the latest month's wins
     reasons: dict[Period, str] = field(default_factory=dict)  # the note of the row that set `statuses`
     undefined: dict[Period, str] = field(default_factory=dict)  # why a calculated value has none
+    forecasts: dict[Period, float] = field(default_factory=dict)  # the owner's year-end forecast: the latest row's
     _sorted: list[Period] | None = field(default=None, repr=False)
 
     def latest(self, period: Period) -> tuple[Period, Value] | None:
@@ -95,6 +96,7 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     series = Series()
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     manual: dict[Period, list[tuple[int, str, str]]] = defaultdict(list)
+    forecasts: dict[Period, list[tuple[int, float]]] = defaultdict(list)
     for m in measures:
         raw, quarter = m.raw_period, m.quarter
         position = month_index(raw.number, fiscal_start) if raw.kind == "month" else 0
@@ -106,6 +108,9 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
             manual[quarter].append((position, m.status, m.note))
         if m.value is not None:
             buckets[quarter].append((position, m.value))
+        if m.forecast is not None:
+            forecasts[quarter].append((position, m.forecast))
+    series.forecasts = {quarter: max(items)[1] for quarter, items in forecasts.items()}
     latest = {quarter: max(items) for quarter, items in manual.items()}
     series.statuses = {quarter: status for quarter, (_, status, _) in latest.items()}
     series.reasons = {quarter: note for quarter, (_, _, note) in latest.items()}

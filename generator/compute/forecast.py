@@ -1,0 +1,132 @@
+"""Year-end forecasts: where a KPI will end its fiscal year, and the status it would have then.
+
+Pure: no I/O, no clock. Written in periods of the fiscal year (`shift`, `previous`, a period's
+fiscal `year`), so it holds for any reporting cadence.
+"""
+
+from __future__ import annotations
+
+import functools
+import math
+from collections.abc import Callable, Sequence
+
+from generator.model import Kpi
+from generator.periods import Period
+from generator.results import Forecast, ForecastMethod
+from generator.scoring import Target, kpi_status
+
+WINDOW = 4  # the last (up to) four period values make the run rate and the trend line
+MIN_VALUES = 3  # fewer values say too little about where a year is heading
+_FORECAST_POLARITIES = ("higher", "lower", "range")  # others (none) have no target to miss
+# (target, green limit, red flag) in force in a period; None without a target
+Limits = tuple[Target, Target, Target] | None
+
+
+@functools.lru_cache(maxsize=1024)
+def fiscal_year_periods(period: Period) -> tuple[Period, ...]:
+    """Return every period of the fiscal year `period` belongs to, in order: the one place that knows a year's length."""
+    first = period
+    while first.previous().year == period.year:
+        first = first.previous()
+    periods = [first]
+    while periods[-1].shift(1).year == period.year:
+        periods.append(periods[-1].shift(1))
+    return tuple(periods)
+
+
+def run_rate_total(year_to_date: float, recent: Sequence[float], periods_left: int) -> float:
+    """Return the projected full-year total: year-to-date plus the mean recent value for each period left."""
+    return year_to_date + math.fsum(recent) / len(recent) * periods_left
+
+
+def linear_trend(points: Sequence[tuple[int, float]], at: int) -> float:
+    """Return the value at `at` of the least-squares straight line through (offset, value) points."""
+    n = len(points)
+    mean_x = math.fsum(x for x, _ in points) / n
+    mean_y = math.fsum(y for _, y in points) / n
+    spread = math.fsum((x - mean_x) ** 2 for x, _ in points)
+    if spread == 0:  # one offset only: no slope to follow
+        return mean_y
+    slope = math.fsum((x - mean_x) * (y - mean_y) for x, y in points) / spread
+    return mean_y + slope * (at - mean_x)
+
+
+def forecast_kpi(
+    kpi: Kpi,
+    period: Period,
+    values: Callable[[Period], float | None],
+    year_to_date: float | None,
+    owner_forecast: float | None,
+    limits: Callable[[Period], Limits],
+) -> Forecast | None:
+    """Return the KPI's year-end forecast made in `period`, or None where there is none.
+
+    None for `forecast: none`, categorical, annual, untargeted or `polarity: none` KPIs, and in the
+    fiscal year's last period (the year is done).
+    """
+    year = fiscal_year_periods(period)
+    if not _forecastable(kpi) or period == year[-1]:
+        return None
+    year_end = _year_end_limits(kpi, year, limits)
+    if year_end is None:
+        return None
+    left = len(year) - 1 - year.index(period)
+    if owner_forecast is not None:
+        return _rated(kpi, owner_forecast, "owner", year[-1], year_end)
+    points = _recent_points(period, values, 2 * len(year))
+    if len(points) < MIN_VALUES or points[-1][0] != 0:
+        return None
+    if kpi.aggregation == "sum":
+        if year_to_date is None:
+            return None
+        value = run_rate_total(year_to_date, [v for _, v in points], left)
+        return _rated(kpi, value, "run-rate", year[-1], year_end)
+    return _rated(kpi, linear_trend(points, left), "trend", year[-1], year_end)
+
+
+def _forecastable(kpi: Kpi) -> bool:
+    return (
+        kpi.forecast != "none"
+        and kpi.type == "numeric"
+        and kpi.polarity in _FORECAST_POLARITIES
+        and kpi.frequency != "annual"  # an annual value is the year itself
+    )
+
+
+def _recent_points(period: Period, values: Callable[[Period], float | None], lookback: int) -> list[tuple[int, float]]:
+    """Return the last (up to) WINDOW values as (offset from `period`, value), oldest first."""
+    points: list[tuple[int, float]] = []
+    current = period
+    for offset in range(0, -lookback, -1):
+        if (value := values(current)) is not None:
+            points.append((offset, value))
+            if len(points) == WINDOW:
+                break
+        current = current.previous()
+    return points[::-1]
+
+
+def _year_end_limits(kpi: Kpi, year: Sequence[Period], limits: Callable[[Period], Limits]) -> Limits:
+    """Return what the year's end is measured against: the last period's limits, or for sums the year's totals."""
+    if kpi.aggregation != "sum":
+        return limits(year[-1])
+    each = [limits(p) for p in year]
+    if any(item is None for item in each):
+        return None
+    return tuple(_total([item[k] for item in each if item is not None]) for k in range(3))  # type: ignore[return-value]
+
+
+def _total(targets: list[Target]) -> Target:
+    if isinstance(targets[0], tuple):
+        return (
+            math.fsum(t[0] for t in targets if isinstance(t, tuple)),
+            math.fsum(t[1] for t in targets if isinstance(t, tuple)),
+        )
+    return math.fsum(t for t in targets if not isinstance(t, tuple))
+
+
+def _rated(kpi: Kpi, value: float, method: ForecastMethod, year_end: Period, limits: Limits) -> Forecast:
+    assert limits is not None
+    target, green_limit, red_flag = limits
+    status = kpi_status(kpi.polarity, value, green_limit, red_flag)
+    return Forecast(value, method, year_end, target, green_limit, red_flag, status)
