@@ -75,6 +75,8 @@ class Forecast:
     green_limit: float | tuple[float, float]
     red_flag: float | tuple[float, float]
     status: Status
+    # the periods left in the year with the value projected for each and its target: the chart's dashed line
+    path: tuple[tuple[Period, float, float | tuple[float, float] | None], ...] = ()
 
     @property
     def misses(self) -> bool:

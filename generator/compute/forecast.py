@@ -20,6 +20,7 @@ MIN_VALUES = 3  # fewer values say too little about where a year is heading
 _FORECAST_POLARITIES = ("higher", "lower", "range")  # others (none) have no target to miss
 # (target, green limit, red flag) in force in a period; None without a target
 Limits = tuple[Target, Target, Target] | None
+Step = tuple[Period, float, Target | None]  # a period left in the year, its projected value, its target
 
 
 @functools.lru_cache(maxsize=1024)
@@ -70,18 +71,31 @@ def forecast_kpi(
     year_end = _year_end_limits(kpi, year, limits)
     if year_end is None:
         return None
-    left = len(year) - 1 - year.index(period)
+    rest = year[year.index(period) + 1 :]
+    targets = [item[0] if (item := limits(p)) is not None else None for p in rest]
     if owner_forecast is not None:
-        return _rated(kpi, owner_forecast, "owner", year[-1], year_end)
+        steps = _owner_path(kpi, owner_forecast, values(period), year_to_date, len(rest))
+        return _rated(kpi, owner_forecast, "owner", year_end, tuple(zip(rest, steps, targets, strict=True)))
     points = _recent_points(period, values, 2 * len(year))
     if len(points) < MIN_VALUES or points[-1][0] != 0:
         return None
     if kpi.aggregation == "sum":
         if year_to_date is None:
             return None
-        value = run_rate_total(year_to_date, [v for _, v in points], left)
-        return _rated(kpi, value, "run-rate", year[-1], year_end)
-    return _rated(kpi, linear_trend(points, left), "trend", year[-1], year_end)
+        recent = [v for _, v in points]
+        rate = math.fsum(recent) / len(recent)
+        path = tuple((p, rate, t) for p, t in zip(rest, targets, strict=True))
+        return _rated(kpi, run_rate_total(year_to_date, recent, len(rest)), "run-rate", year_end, path)
+    line = [linear_trend(points, k) for k in range(1, len(rest) + 1)]
+    return _rated(kpi, line[-1], "trend", year_end, tuple(zip(rest, line, targets, strict=True)))
+
+
+def _owner_path(kpi: Kpi, forecast: float, now: float | None, year_to_date: float | None, left: int) -> list[float]:
+    """Return a path to the owner's forecast: for sums, the rest of the total spread evenly; else a straight line."""
+    if kpi.aggregation == "sum":
+        return [(forecast - (year_to_date or 0.0)) / left] * left
+    start = forecast if now is None else now
+    return [start + (forecast - start) * k / left for k in range(1, left + 1)]
 
 
 def _forecastable(kpi: Kpi) -> bool:
@@ -125,8 +139,8 @@ def _total(targets: list[Target]) -> Target:
     return math.fsum(t for t in targets if not isinstance(t, tuple))
 
 
-def _rated(kpi: Kpi, value: float, method: ForecastMethod, year_end: Period, limits: Limits) -> Forecast:
-    assert limits is not None
+def _rated(kpi: Kpi, value: float, method: ForecastMethod, limits: Limits, path: tuple[Step, ...]) -> Forecast:
+    assert limits is not None and path
     target, green_limit, red_flag = limits
     status = kpi_status(kpi.polarity, value, green_limit, red_flag)
-    return Forecast(value, method, year_end, target, green_limit, red_flag, status)
+    return Forecast(value, method, path[-1][0], target, green_limit, red_flag, status, path)

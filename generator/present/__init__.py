@@ -5,7 +5,7 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `forecast`, `quality`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -22,6 +22,7 @@ from generator.formatting import (
 )
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
+from generator.present.forecast import MISS_HEADING, ForecastDisplay, ProjectedMiss, forecast_display, projected_misses
 from generator.present.initiatives import (
     MILESTONE_STATES,
     MILESTONE_WORDS,
@@ -75,6 +76,7 @@ __all__ = [
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",
+    "MISS_HEADING",
     "MILESTONE_STATES",
     "MILESTONE_WORDS",
     "STATUS_ICONS",
@@ -82,6 +84,8 @@ __all__ = [
     "TREND_WORDS",
     "ChangeDisplay",
     "Count",
+    "ForecastDisplay",
+    "ProjectedMiss",
     "InitiativeDisplay",
     "KpiDisplay",
     "MilestoneDisplay",
@@ -97,6 +101,7 @@ __all__ = [
     "csv_text",
     "edition_name",
     "export_rows",
+    "forecast_display",
     "format_date",
     "format_number",
     "format_score",
@@ -119,6 +124,7 @@ __all__ = [
     "period_label",
     "perspective_name",
     "perspective_status",
+    "projected_misses",
     "recent",
     "rounded_band",
     "rule_differs",

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.formatting import MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
+from generator.formatting import EXCEEDS_ICON, EXCEEDS_WORD, MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
 from generator.results import KpiResult, Status
 
 # The statuses counted in summaries, in reading order; not-rated only appears when some KPI is.
@@ -51,7 +51,9 @@ def status_view(status: Status, score: float | None = None, manual: str = "") ->
 
 
 def kpi_status(result: KpiResult) -> StatusView:
-    """Return a KPI result's status as shown, with the reason when it was set by hand."""
+    """Return a KPI result's status as shown (★ Exceeds at or beyond its stretch), with why when set by hand."""
+    if result.exceeds:
+        return StatusView(result.status, EXCEEDS_ICON, EXCEEDS_WORD, format_score(result.score))
     return status_view(result.status, result.score, manual_reason(result))
 
 

@@ -118,7 +118,8 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = history[-1]
-    figure = trend_figure(kpi, history) if any(as_number(h.actual) is not None for h in history) else {}
+    drawn = any(as_number(h.actual) is not None for h in history)
+    figure = trend_figure(kpi, history, forecast=current.forecast) if drawn else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
     return KpiDetail(
         f"kpi-{slug(kpi.id)}",

@@ -8,11 +8,13 @@ from typing import Any
 from generator.charts import heatmap_figure
 from generator.model import Objective, Scorecard, Unit
 from generator.present import (
+    MISS_HEADING,
     STATUS_ICONS,
     format_score,
     format_value,
     own_unit_rule,
     perspective_status,
+    projected_misses,
     status_counts,
     unit_status,
 )
@@ -44,6 +46,11 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
         rule=own_unit_rule(ctx.report, unit.id),
+        misses=[
+            (m, link(path, details_page(unit.id), f"kpi-{slug(m.kpi)}"))
+            for m in projected_misses(ctx.report, [unit.id])
+        ],
+        miss_heading=MISS_HEADING,
     )
     return Page(path, unit.name, text)
 
