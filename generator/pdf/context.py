@@ -41,6 +41,7 @@ from generator.present import (
     status_counts,
     status_view,
     strategy_map,
+    unexplained_by_owner,
     unit_rule,
 )
 from generator.results import Report, Status, as_number
@@ -82,7 +83,18 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
+        projected_misses=tuple(k for k in kpis if k.forecast is not None and k.forecast.misses),
+        unexplained=unexplained_by_owner(report, {unit.id, *(c.id for c in _descendants(report, unit.id))}),
     )
+
+
+def _descendants(report: Report, unit_id: str) -> list[Unit]:
+    found, queue = [], [unit_id]
+    while queue:
+        children = report.scorecard.children(queue.pop())
+        found += children
+        queue += [c.id for c in children]
+    return found
 
 
 # --- KPIs ----------------------------------------------------------------------------------

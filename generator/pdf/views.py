@@ -7,7 +7,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, Count, InitiativeDisplay, KpiDisplay, Rules, StatusView, StrategyMap
+from generator.present import (
+    ChangeDisplay,
+    Count,
+    InitiativeDisplay,
+    KpiDisplay,
+    OwnerUnexplained,
+    Rules,
+    StatusView,
+    StrategyMap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +139,8 @@ class Pack:
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+    projected_misses: tuple[KpiDisplay, ...] = ()  # KPIs projected to miss the year-end target, green or not
+    unexplained: tuple[OwnerUnexplained, ...] = ()  # statuses `commentary_required` asks an analysis of, by owner
 
     @property
     def title(self) -> str:

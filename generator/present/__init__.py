@@ -5,7 +5,7 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `forecast`, `quality`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `forecast`, `attention`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -19,6 +19,12 @@ from generator.formatting import (
     format_score,
     format_target,
     format_value,
+)
+from generator.present.attention import (
+    OwnerUnexplained,
+    UnexplainedItem,
+    commentary_required_words,
+    unexplained_by_owner,
 )
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
@@ -91,12 +97,15 @@ __all__ = [
     "MilestoneDisplay",
     "MissingValue",
     "OwnerMissing",
+    "OwnerUnexplained",
     "Rules",
     "StatusView",
     "StrategyMap",
+    "UnexplainedItem",
     "banded",
     "by_move",
     "change_display",
+    "commentary_required_words",
     "csv_cell",
     "csv_text",
     "edition_name",
@@ -133,6 +142,7 @@ __all__ = [
     "status_view",
     "strategy_map",
     "strategy_map_svg",
+    "unexplained_by_owner",
     "unit_rule",
     "unit_status",
 ]
