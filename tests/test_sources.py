@@ -563,9 +563,15 @@ def _rewrite_part(path: Path, part: str, change: Callable[[str], str]) -> None:
 def test_rows_beyond_a_sheets_stated_size_are_read(tree: Tree) -> None:
     project = tree()
     book = project / "measures/q.xlsx"
-    _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70], ["root", "income", "2025-Q4", 80]])
+    _workbook(
+        book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70], ["root", "income", "2025-Q4", 80]]
+    )
     # some exporters state a size smaller than the sheet (here one cell); every row must still be read
-    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1"/>', xml))
+    _rewrite_part(
+        book,
+        "xl/worksheets/sheet1.xml",
+        lambda xml: re.sub(r'<dimension ref="[^"]*" ?/>', '<dimension ref="A1"/>', xml),
+    )
     values = {str(m.raw_period): m.value for m in load_tree(project).measures if m.kpi == "income"}
     assert values["2025-Q3"] == 70 and values["2025-Q4"] == 80
 
@@ -574,6 +580,8 @@ def test_a_damaged_sheet_is_reported_not_a_traceback(tree: Tree) -> None:
     project = tree()
     book = project / "measures/q.xlsx"
     _workbook(book, [["unit", "kpi", "period", "value"], ["root", "income", "2025-Q3", 70]])
-    _rewrite_part(book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'(<c r="D2"[^>]*?)(/?>)', r'\1 s="999"\2', xml, count=1))
+    _rewrite_part(
+        book, "xl/worksheets/sheet1.xml", lambda xml: re.sub(r'(<c r="D2"[^>]*?)(/?>)', r'\1 s="999"\2', xml, count=1)
+    )
     errors = _errors(project)
     assert any("measures/q.xlsx: error: sheet 'Scorecard' is damaged (IndexError" in e for e in errors), errors

@@ -713,18 +713,20 @@ def test_files_that_look_like_input_but_are_ignored_are_warned_about(
     tree: Tree, monkeypatch: pytest.MonkeyPatch
 ) -> None:
     csv = (FIXTURES / "minimal/measures/teams.csv").read_text()
-    project = tree(**{
-        "measures__sub__x.csv": csv,
-        "measures__sub__deeper__y.CSV": csv,
-        "measures__.old__z.csv": csv,  # hidden: kept aside on purpose
-        "measures__X.CSV": csv,
-        "measures__notes.txt": "not a measures file",
-        "content__commentary__2026-Q2__it.MD": "## Summary\nText.\n",
-        "content__commentary__2026-Q2__team-a.txt": "## Summary\nText.\n",
-        "content__commentary__root.md": "## Summary\nText.\n",
-        "content__units__team-c.YAML": "id: team-c\n",
-        "content__units__more__team-d.yml": "id: team-d\n",
-    })
+    project = tree(
+        **{
+            "measures__sub__x.csv": csv,
+            "measures__sub__deeper__y.CSV": csv,
+            "measures__.old__z.csv": csv,  # hidden: kept aside on purpose
+            "measures__X.CSV": csv,
+            "measures__notes.txt": "not a measures file",
+            "content__commentary__2026-Q2__it.MD": "## Summary\nText.\n",
+            "content__commentary__2026-Q2__team-a.txt": "## Summary\nText.\n",
+            "content__commentary__root.md": "## Summary\nText.\n",
+            "content__units__team-c.YAML": "id: team-c\n",
+            "content__units__more__team-d.yml": "id: team-d\n",
+        }
+    )
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check", "--content", "content", "--measures", "measures"])
     assert result.exit_code == 0, result.output
