@@ -22,6 +22,8 @@ _METHODS = {
     "owner": "The owner's own forecast, given in the measures; it wins over the computed trend.",
 }
 _KINDS = {"run-rate": "Projected full-year total", "trend": "Projected year-end value", "owner": "Owner's forecast"}
+# How the headline ties the forecast to the year's end, e.g. "Projected year-end value, in Q4 FY2026 (Oct-Dec 2026)"
+_WHEN = {True: "for the year ending", False: "in"}
 MISS_HEADING = "Projected to miss the year-end target"
 
 
@@ -38,6 +40,11 @@ class ForecastDisplay:
     method: str  # how this forecast is made, in a sentence
     misses: bool  # projected to miss the year-end target (amber or red)
     total: bool  # a full-year total (sum KPIs), not a value in the year's last period
+
+    @property
+    def headline(self) -> str:
+        """Return what the forecast is, and for when: 'Projected full-year total for the year ending Q4 FY2026 (...)'."""
+        return f"{self.kind} {_WHEN[self.total]} {self.year_end}"
 
 
 def forecast_display(report: Report, kpi: Kpi, result: KpiResult) -> ForecastDisplay | None:
