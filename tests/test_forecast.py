@@ -2,17 +2,25 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import re
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
 
+from generator.charts import trend_figure
 from generator.cli import main
 from generator.compute.forecast import fiscal_year_periods, linear_trend, run_rate_total
 from generator.errors import DataError
+from generator.model import Kpi
+from generator.pdf.context import build_pack
+from generator.periods import Period
 from generator.pipeline import make_report
 from generator.present import export_rows, kpi_display, kpi_status, status_counts
-from generator.results import GREEN_SCORE, Report, Status
+from generator.render import RenderOptions, make_context, render_quality, render_unit
+from generator.render.pages.details import render_details
+from generator.results import GREEN_SCORE, Forecast, KpiResult, Report, Status
 from generator.scoring import exceeds_stretch, score_stretch
 from tests.conftest import Tree, load_tree, report_for
 
@@ -110,8 +118,6 @@ def test_the_trend_is_the_least_squares_line_at_the_years_last_period() -> None:
 
 
 def test_a_fiscal_year_is_walked_with_the_period_api() -> None:
-    from generator.periods import Period
-
     assert fiscal_year_periods(Period(2026, 2)) == tuple(Period(2026, q) for q in (1, 2, 3, 4))
 
 
@@ -324,3 +330,64 @@ def test_check_strict_fails_on_missing_commentary(project: Path) -> None:
     assert loose.exit_code == 0 and "commentary_required asks for" in loose.output
     assert strict.exit_code == 1
     assert "error: kpi 'churn' of unit 'root' is red in 2026-Q4 without an analysis" in strict.output
+
+
+# --- Where readers see it ---------------------------------------------------------------------
+
+
+def _text(html: str) -> str:
+    return " ".join(re.sub(r"<[^>]+>", " ", html).split())
+
+
+def test_the_kpi_page_shows_the_forecast_its_method_and_a_dashed_path(project: Path) -> None:
+    ctx = make_context(report_for(project, "2026-Q3"), RenderOptions())
+    page = render_details(ctx, ctx.sc.units["root"]).text
+    text = _text(page)
+    assert (
+        "Projected full-year total for the year ending Q4 FY2026 (Oct-Dec 2026): 390.0 against a full-year target "
+        "of 400.0 · ▲ At risk · projected to miss the year-end target"
+    ) in text
+    assert "Projected year-end value in Q4 FY2026 (Oct-Dec 2026): 78.0 against a year-end target of 80.0" in text
+    assert "How this forecast is made" in text
+    assert "Stretch 4.0" in text and "★ Exceeds" in text
+
+
+def test_the_forecast_continues_the_chart_dashed_to_year_end() -> None:
+    report_kpi = Kpi(id="k", name="K", target=80, red_flag=70)
+    forecast = Forecast(
+        78.0, "trend", Period(2026, 4), 80.0, 80.0, 70.0, Status.AMBER, ((Period(2026, 4), 78.0, 80.0),)
+    )
+    history = [KpiResult("u", "o", "k", Period(2026, 3), 80.0, 80.0, 70.0, GREEN_SCORE, Status.GREEN)]
+    traces = {t["name"]: t for t in trend_figure(report_kpi, history, forecast=forecast)["data"]}
+    assert (traces["Forecast"]["x"], traces["Forecast"]["y"], traces["Forecast"]["line"]["dash"]) == (
+        ["2026-Q3", "2026-Q4"],
+        [80.0, 78.0],
+        "dash",
+    )
+    assert (traces["Target to year end"]["x"], traces["Target to year end"]["y"]) == (["2026-Q4"], [80.0])
+    assert "Forecast" not in {t["name"] for t in trend_figure(report_kpi, history)["data"]}
+
+
+def test_the_unit_page_lists_kpis_projected_to_miss_green_or_not(project: Path) -> None:
+    ctx = make_context(report_for(project, "2026-Q3"), RenderOptions())
+    text = _text(render_unit(ctx, ctx.sc.units["root"]).text)
+    section = text.split("## Projected to miss the year-end target")[1].split("##")[0]
+    assert "Income ● On target 390.0 400.0 ▲ At risk" in section
+    assert "Margin ● On target 7.5 10.0 ◆ Off target" in section
+    assert "Churn" not in section  # on its way to beat the stretch
+
+
+def test_the_quality_page_and_the_pack_list_missing_commentary_by_owner(project: Path) -> None:
+    report = report_for(project, "2026-Q4")
+    text = _text(render_quality(make_context(report, RenderOptions())).text)
+    assert "Commentary required, by owner" in text
+    assert "Ada 1 Objective Keep customers (Root) ◆ Off target" in text
+    assert "Cy 1 KPI Churn (Root) ◆ Off target" in text
+    pack = build_pack(report, "root", 1, dt.date(2027, 1, 5))
+    assert [(o.owner, [i.name for i in o.items]) for o in pack.unexplained] == [
+        ("Ada", ["Keep customers"]),
+        ("Cy", ["Churn"]),
+    ]
+    q3 = build_pack(report_for(project, "2026-Q3"), "root", 1, dt.date(2026, 10, 5))
+    assert [k.name for k in q3.projected_misses] == ["Income", "Satisfaction", "Margin"]
+    assert q3.unexplained == ()
