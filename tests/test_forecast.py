@@ -6,6 +6,7 @@ import datetime as dt
 import re
 from pathlib import Path
 
+import openpyxl
 import pytest
 from click.testing import CliRunner
 
@@ -391,3 +392,15 @@ def test_the_quality_page_and_the_pack_list_missing_commentary_by_owner(project:
     q3 = build_pack(report_for(project, "2026-Q3"), "root", 1, dt.date(2026, 10, 5))
     assert [k.name for k in q3.projected_misses] == ["Income", "Satisfaction", "Margin"]
     assert q3.unexplained == ()
+
+
+def test_a_workbook_gives_the_owners_forecast_in_the_same_column(tree: Tree) -> None:
+    project = tree()
+    book = openpyxl.Workbook()
+    sheet = book.active
+    assert sheet is not None
+    sheet.append(["unit", "kpi", "period", "value", "forecast"])
+    sheet.append(["root", "income", "2026-Q3", 97, 420])
+    book.save(project / "measures" / "owners.xlsx")
+    [measure] = [m for m in load_tree(project).measures if str(m.raw_period) == "2026-Q3"]
+    assert (measure.value, measure.forecast) == (97.0, 420.0)
