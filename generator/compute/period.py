@@ -42,10 +42,11 @@ def compute_period(
     series: dict[tuple[str, str], Series],
     period: Period,
     supporters: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
+    forecasts: bool = True,
 ) -> PeriodResult:
-    """Rate every KPI in `period`, then roll scores up objectives, perspectives and units."""
+    """Rate every KPI in `period` (with year-end forecasts if asked), then roll scores up."""
     kpis = {
-        (u.id, k.id): rate_kpi(sc, u, o.id, k, series[(u.id, k.id)], period)
+        (u.id, k.id): rate_kpi(sc, u, o.id, k, series[(u.id, k.id)], period, forecasts)
         for u in sc.units.values()
         for o in u.objectives
         for k in o.kpis
@@ -60,8 +61,10 @@ def compute_period(
     return PeriodResult(period, units, perspectives, objectives, kpis)
 
 
-def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period) -> KpiResult:
-    """Return the KPI's value, target, status, score, trend and freshness in `period`."""
+def rate_kpi(
+    sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period, forecast: bool = True
+) -> KpiResult:
+    """Return the KPI's value, target, status, score, trend and freshness in `period`, and its year-end forecast."""
     actual, label = _value_in(kpi, series, period)
     target = series.targets.get(period, target_for(kpi, period))
     bands = sc.status_bands(unit.id, kpi) if kpi.type == "numeric" else None
@@ -104,7 +107,7 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         manual=bool(manual),
         stretch=stretch,
         exceeds=exceeds,
-        forecast=_forecast(sc, unit, kpi, series, period, bands),
+        forecast=_forecast(sc, unit, kpi, series, period, bands) if forecast else None,
     )
 
 
