@@ -392,6 +392,7 @@ def test_the_quality_page_and_the_pack_list_missing_commentary_by_owner(project:
     q3 = build_pack(report_for(project, "2026-Q3"), "root", 1, dt.date(2026, 10, 5))
     assert [k.name for k in q3.projected_misses] == ["Income", "Satisfaction", "Margin"]
     assert q3.unexplained == ()
+    assert q3.stretched  # churn has a stretch target: the legend explains ★ Exceeds
 
 
 def test_a_workbook_gives_the_owners_forecast_in_the_same_column(tree: Tree) -> None:

@@ -83,6 +83,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
+        stretched=any(k.stretch for k in kpis),
         projected_misses=tuple(k for k in kpis if k.forecast is not None and k.forecast.misses),
         unexplained=unexplained_by_owner(report, {unit.id, *(c.id for c in _descendants(report, unit.id))}),
     )

@@ -139,6 +139,7 @@ class Pack:
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+    stretched: bool = False  # some KPI has a stretch target: the legend explains ★ Exceeds
     projected_misses: tuple[KpiDisplay, ...] = ()  # KPIs projected to miss the year-end target, green or not
     unexplained: tuple[OwnerUnexplained, ...] = ()  # statuses `commentary_required` asks an analysis of, by owner
 
