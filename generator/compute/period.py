@@ -160,10 +160,15 @@ def in_force(
         return spec
     best: tuple[Period, float | tuple[float, float]] | None = None
     for key, value in spec.items():
-        start = Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
+        start = key_start(key)
         if start <= period and (best is None or start > best[0]):
             best = (start, value)
     return best[1] if best else None
+
+
+def key_start(key: str) -> Period:
+    """Return the first period a target mapping's key applies from: its period, or its fiscal year's first."""
+    return Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
 
 
 def _limits(

@@ -10,7 +10,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
-from generator.compute.period import in_force
+from generator.compute.period import in_force, key_start
 from generator.errors import Problem
 from generator.errors import suggest as _hint
 from generator.formatting import format_fraction
@@ -22,7 +22,7 @@ from generator.model import (
     StatusBands,
     Unit,
 )
-from generator.periods import MAX_YEAR, Period, parse_quarter, year_problem
+from generator.periods import parse_quarter, year_problem
 from generator.results import GREEN_SCORE, RED_SCORE
 
 # --- Cross references inside units ---------------------------------------------------------
@@ -262,23 +262,16 @@ def _check_stretch(kpi: Kpi, located: tuple[Location, str], problems: list[Probl
     if kpi.stretch is None or kpi.target is None:
         return
     where, name = located
-    keys = [k for spec in (kpi.target, kpi.stretch) if isinstance(spec, dict) for k in spec]
-    for key in keys or [""]:
-        if key and _target_key_problem(key):
-            continue  # reported with the target
-        start = _key_period(key)
-        target, stretch = in_force(kpi.target, start), in_force(kpi.stretch, start)
+    keys = [
+        k for spec in (kpi.target, kpi.stretch) if isinstance(spec, dict) for k in spec if not _target_key_problem(k)
+    ]
+    pairs = [(f" (from {k})", in_force(kpi.target, key_start(k)), in_force(kpi.stretch, key_start(k))) for k in keys]
+    if not keys and not isinstance(kpi.target, dict) and not isinstance(kpi.stretch, dict):
+        pairs = [("", kpi.target, kpi.stretch)]  # both single values
+    for since, target, stretch in pairs:
         if message := _stretch_problem(kpi.polarity, target, stretch):
-            problems.append(Problem(where, f"{name}: {message}" + (f" (from {key})" if key else "")))
+            problems.append(Problem(where, f"{name}: {message}{since}"))
             return
-
-
-def _key_period(key: str) -> Period:
-    """Return the first period a target key applies to; the last representable one for a plain value."""
-    if not key:
-        return Period(MAX_YEAR, 4)
-    quarter = parse_quarter(key)
-    return quarter if quarter is not None else Period(int(key), 1)
 
 
 def _stretch_problem(polarity: str, target: Any, stretch: Any) -> str:
