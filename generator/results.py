@@ -77,6 +77,7 @@ class Forecast:
     status: Status
     # the periods left in the year with the value projected for each and its target: the chart's dashed line
     path: tuple[tuple[Period, float, float | tuple[float, float] | None], ...] = ()
+    exceeds: bool = False  # at or beyond the year-end stretch target (sum KPIs: the year's stretches added up)
 
     @property
     def misses(self) -> bool:

@@ -137,6 +137,14 @@ def test_an_average_kpi_is_projected_by_its_trend_line(project: Path) -> None:
     assert _forecast(report, "satisfaction") == ("trend", 78.0, 80.0, Status.AMBER)
 
 
+def test_a_forecast_beyond_the_stretch_exceeds(project: Path) -> None:
+    report = report_for(project, "2026-Q3")
+    # churn 4.5, 4.2, 3.9: down 0.3 a quarter, so 3.6 in Q4, below the stretch 4 (lower is better)
+    assert _forecast(report, "churn") == ("trend", 3.6, 5.0, Status.GREEN)
+    shown = kpi_display(report, "root", report.scorecard.kpi("root", "churn")).forecast
+    assert shown is not None and shown.status.text == "★ Exceeds"
+
+
 def test_the_owners_forecast_wins_even_with_two_values(project: Path) -> None:
     report = report_for(project, "2026-Q3")
     # 7.5 against target 10, red flag 8: red

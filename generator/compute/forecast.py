@@ -12,14 +12,14 @@ from collections.abc import Callable, Sequence
 
 from generator.model import Kpi
 from generator.periods import Period
-from generator.results import Forecast, ForecastMethod
-from generator.scoring import Target, kpi_status
+from generator.results import Forecast, ForecastMethod, Status
+from generator.scoring import Target, exceeds_stretch, kpi_status, stretch_usable
 
 WINDOW = 4  # the last (up to) four period values make the run rate and the trend line
 MIN_VALUES = 3  # fewer values say too little about where a year is heading
 _FORECAST_POLARITIES = ("higher", "lower", "range")  # others (none) have no target to miss
-# (target, green limit, red flag) in force in a period; None without a target
-Limits = tuple[Target, Target, Target] | None
+# (target, green limit, red flag, stretch or None) in force in a period; None without a target
+Limits = tuple[Target, Target, Target, Target | None] | None
 Step = tuple[Period, float, Target | None]  # a period left in the year, its projected value, its target
 
 
@@ -124,10 +124,12 @@ def _year_end_limits(kpi: Kpi, year: Sequence[Period], limits: Callable[[Period]
     """Return what the year's end is measured against: the last period's limits, or for sums the year's totals."""
     if kpi.aggregation != "sum":
         return limits(year[-1])
-    each = [limits(p) for p in year]
-    if any(item is None for item in each):
+    each = [item for p in year if (item := limits(p)) is not None]
+    if len(each) < len(year):
         return None
-    return tuple(_total([item[k] for item in each if item is not None]) for k in range(3))  # type: ignore[return-value]
+    stretches = [item[3] for item in each if item[3] is not None]
+    stretch = _total(stretches) if len(stretches) == len(each) else None  # a total only from every period's
+    return _total([i[0] for i in each]), _total([i[1] for i in each]), _total([i[2] for i in each]), stretch
 
 
 def _total(targets: list[Target]) -> Target:
@@ -141,6 +143,11 @@ def _total(targets: list[Target]) -> Target:
 
 def _rated(kpi: Kpi, value: float, method: ForecastMethod, limits: Limits, path: tuple[Step, ...]) -> Forecast:
     assert limits is not None and path
-    target, green_limit, red_flag = limits
+    target, green_limit, red_flag, stretch = limits
     status = kpi_status(kpi.polarity, value, green_limit, red_flag)
-    return Forecast(value, method, path[-1][0], target, green_limit, red_flag, status, path)
+    exceeds = (
+        status is Status.GREEN
+        and stretch_usable(kpi.polarity, green_limit, stretch)
+        and exceeds_stretch(kpi.polarity, value, stretch)  # type: ignore[arg-type]
+    )
+    return Forecast(value, method, path[-1][0], target, green_limit, red_flag, status, path, exceeds)

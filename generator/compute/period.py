@@ -121,7 +121,7 @@ def _forecast(
         green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
         if target is None or green_limit is None or red_flag is None:
             return None
-        return target, green_limit, red_flag
+        return target, green_limit, red_flag, in_force(kpi.stretch, p)
 
     def value(p: Period) -> float | None:
         found = series.values.get(p)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.formatting import format_target, format_value
+from generator.formatting import EXCEEDS_ICON, EXCEEDS_WORD, format_score, format_target, format_value
 from generator.model import Kpi
 from generator.present.status import StatusView, kpi_status, status_view
 from generator.results import Forecast, KpiResult, Report
@@ -56,7 +56,9 @@ def forecast_display(report: Report, kpi: Kpi, result: KpiResult) -> ForecastDis
         kind=_KINDS[forecast.method],
         value=format_value(kpi, forecast.value),
         number=forecast.value,
-        status=status_view(forecast.status),
+        status=StatusView(forecast.status, EXCEEDS_ICON, EXCEEDS_WORD, format_score(None))
+        if forecast.exceeds
+        else status_view(forecast.status),
         year_end=_year_end(report, forecast),
         target=format_target(kpi, forecast.target),
         method=_METHODS[forecast.method],
