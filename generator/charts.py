@@ -12,7 +12,7 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Kpi
-from generator.results import KpiResult, Status, as_number
+from generator.results import Forecast, KpiResult, Status, as_number
 
 _BAND_FILL = {
     Status.GREEN: "rgba(26,127,55,0.13)",
@@ -21,14 +21,24 @@ _BAND_FILL = {
 }
 ACTUAL_COLOR = "#0b57d0"
 TARGET_COLOR = "#444c56"
+FORECAST_COLOR = "#6f42c1"
 
 
-def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] | None = None) -> dict[str, Any]:
-    """Return actual vs target across quarters, with red/amber/green bands behind."""
+def trend_figure(
+    kpi: Kpi,
+    history: Sequence[KpiResult],
+    labels: Sequence[str] | None = None,
+    forecast: Forecast | None = None,
+) -> dict[str, Any]:
+    """Return actual vs target across quarters, with red/amber/green bands behind.
+
+    With a forecast, a dashed line continues from the latest value to the fiscal year's end, beside
+    the targets of the periods left.
+    """
     x = list(labels or [str(r.period) for r in history])
     digits = kpi.decimals + 1  # one more than shown: enough for the line, far fewer bytes
     actual = [_rounded(as_number(r.actual), digits) for r in history]
-    low, high = _y_range(history)
+    low, high = _y_range(history, forecast)
     traces: list[dict[str, Any]] = [
         {
             "type": "scatter",
@@ -54,6 +64,8 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
                 "hoverinfo": "skip",
             }
         )
+    if forecast is not None and forecast.path and history and as_number(history[-1].actual) is not None:
+        traces += _forecast_traces(kpi, forecast, x[-1], as_number(history[-1].actual), digits)
     shapes = [shape for first, last, r in _runs(history) for shape in _bands(kpi, r, first, last, low, high)]
     return {
         "data": traces,
@@ -68,6 +80,41 @@ def trend_figure(kpi: Kpi, history: Sequence[KpiResult], labels: Sequence[str] |
             "legend": {"orientation": "h", "y": -0.22, "x": 0},
         },
     }
+
+
+def _forecast_traces(
+    kpi: Kpi, forecast: Forecast, last: str, latest: float | None, digits: int
+) -> list[dict[str, Any]]:
+    """Return the dashed projection from the latest value to the year's end, and the targets of the periods left."""
+    x = [last, *(str(p) for p, _, _ in forecast.path)]
+    unit = _unit_suffix(kpi)
+    traces: list[dict[str, Any]] = [
+        {
+            "type": "scatter",
+            "mode": "lines+markers",
+            "name": "Forecast",
+            "x": x,
+            "y": [_rounded(latest, digits), *(_rounded(v, digits) for _, v, _ in forecast.path)],
+            "line": {"color": FORECAST_COLOR, "width": 2, "dash": "dash"},
+            "marker": {"size": 6, "symbol": "circle-open"},
+            "hovertemplate": f"%{{x}}: %{{y:,.{kpi.decimals}f}}{unit}<extra>Forecast</extra>",
+        }
+    ]
+    targets = [_rounded(_target_mid(t), digits) for _, _, t in forecast.path]
+    if any(t is not None for t in targets):
+        traces.append(
+            {
+                "type": "scatter",
+                "mode": "lines+markers",
+                "name": "Target to year end",
+                "x": x[1:],
+                "y": targets,
+                "line": {"color": TARGET_COLOR, "width": 1.5, "dash": "dot", "shape": "hvh"},
+                "marker": {"size": 9, "symbol": ["line-ew"] * (len(targets) - 1) + ["star"]},
+                "hovertemplate": f"%{{x}}: %{{y:,.{kpi.decimals}f}}{unit}<extra>Target</extra>",
+            }
+        )
+    return traces
 
 
 def _rounded(value: float | None, digits: int) -> float | None:
@@ -89,10 +136,11 @@ def _target_mid(target: float | tuple[float, float] | None) -> float | None:
     return target
 
 
-def _y_range(history: Sequence[KpiResult]) -> tuple[float, float]:
+def _y_range(history: Sequence[KpiResult], forecast: Forecast | None = None) -> tuple[float, float]:
     points: list[float] = []
-    for r in history:
-        for value in (r.actual, r.target, r.red_flag):
+    ahead = [(value, target, None) for _, value, target in forecast.path] if forecast else []
+    for r in [*((h.actual, h.target, h.red_flag) for h in history), *ahead]:
+        for value in r:
             if isinstance(value, tuple):
                 points.extend(value)
             elif isinstance(value, int | float):

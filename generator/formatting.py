@@ -14,6 +14,8 @@ STATUS_ICONS = {
     Status.NO_DATA: "○",
     Status.NOT_RATED: "◌",
 }
+# A KPI at or beyond its stretch target: its own icon and word, coloured and counted as green.
+EXCEEDS_ICON, EXCEEDS_WORD = "★", "Exceeds"
 TREND_ARROWS = {
     Trend.IMPROVING: "↑",
     Trend.DECLINING: "↓",

@@ -594,7 +594,7 @@ def _load_measures(measures: Path, files: _Files) -> list[RawRow]:
 # --- CSV -----------------------------------------------------------------------------------
 
 REQUIRED_COLUMNS = ("unit", "kpi", "period", "value")
-OPTIONAL_COLUMNS = ("target", "note", "status")
+OPTIONAL_COLUMNS = ("target", "note", "status", "forecast")
 
 
 def _load_csv(path: Path, files: _Files) -> list[RawRow]:

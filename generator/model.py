@@ -231,6 +231,15 @@ class Organization(_Schema):
             "score columns of exports are left empty."
         ),
     )
+    commentary_required: tuple[Literal["red", "amber"], ...] = Field(
+        (),
+        description=(
+            "Statuses that need an analysis: `[red]` or `[red, amber]` (default none). `check` warns (fails with "
+            "`--strict`) for every KPI or objective with such a status in the reported period that has no "
+            "`### Analysis` in its own commentary section or its objective's; the data-quality page and the "
+            "packs list them by owner."
+        ),
+    )
     rollup_restricted: bool = Field(
         True,
         description=(
@@ -309,6 +318,22 @@ class Kpi(_Schema):
             "Default: target -/+ default_tolerance x |target|."
         ),
     )
+    stretch: TargetValue | dict[TargetKey, TargetValue] | None = Field(
+        None,
+        description=(
+            "Stretch target beyond the target (above it for higher, below for lower, a narrower [low, high] "
+            "inside the target band for range), as a number or a mapping like `target`: values at or beyond it "
+            "show '★ Exceeds' and score 10; between the green limit and the stretch the score runs from 6.67 "
+            "to 10. Roll-ups count it as green. None: scoring unchanged."
+        ),
+    )
+    forecast: Literal["trend", "none"] = Field(
+        "trend",
+        description=(
+            "trend (default): project the fiscal year's end (see [Year-end forecasts](#year-end-forecasts)); "
+            "none: no forecast for this KPI."
+        ),
+    )
     frequency: Frequency = Field("quarterly", description="monthly, quarterly or annual.")
     aggregation: Aggregation = Field(
         "average",
@@ -366,12 +391,17 @@ class Kpi(_Schema):
             raise ValueError(
                 "polarity 'none' is a reference measure, never rated: remove target, red_flag and status_bands"
             )
-        _check_targets(self.polarity, self.target, self.red_flag)
+        if self.type == "categorical" and self.stretch is not None:
+            raise ValueError("a categorical KPI takes its status from `levels`, not a stretch target")
+        if self.polarity == "none" and self.stretch is not None:
+            raise ValueError("polarity 'none' is a reference measure, never rated: remove stretch")
+        _check_targets(self.polarity, self.target, self.red_flag, self.stretch)
         return self
 
 
-def _check_targets(polarity: str, target: object, red_flag: object) -> None:
+def _check_targets(polarity: str, target: object, red_flag: object, stretch: object = None) -> None:
     values = list(target.values()) if isinstance(target, dict) else [target]
+    values += list(stretch.values()) if isinstance(stretch, dict) else [stretch]
     for value in values + [red_flag]:
         if value is None:
             continue
@@ -389,6 +419,7 @@ class KpiOverride(_Schema):
 
     target: TargetValue | dict[TargetKey, TargetValue] | None = Field(None, description="Replacement target.")
     red_flag: TargetValue | None = Field(None, description="Replacement red flag.")
+    stretch: TargetValue | dict[TargetKey, TargetValue] | None = Field(None, description="Replacement stretch target.")
     status_bands: StatusBands | None = Field(None, description="Replacement status bands (for this unit only).")
     owner: str | None = Field(None, description="Replacement owner.")
     weight: NonNegative | None = Field(None, description="Replacement weight.")
@@ -525,6 +556,7 @@ class Measure:
     note: str
     where: Location
     status: str = ""  # set by hand: green, amber, red or a categorical level; "" when computed
+    forecast: float | None = None  # the owner's own year-end forecast, given on the reporting period's row
 
 
 @dataclass(frozen=True, slots=True)

@@ -9,6 +9,7 @@ from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
 
+from generator.attention import unexplained_statuses
 from generator.audiences import edition, lone_restricted_warnings, unseen_warnings
 from generator.compute import available_periods, compute_report
 from generator.errors import Problem, UsageError, suggest
@@ -86,6 +87,7 @@ def make_report(
         scorecard, warnings = load_scorecard(content, measures)
         report = compute_report(scorecard, choose_period(scorecard, period))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
+    warnings += commentary_warnings(report)
     warnings += unseen_warnings(scorecard)
     if audience is not None:
         report = edition(report, choose_audience(scorecard, audience).id)
@@ -163,6 +165,23 @@ def period_warnings(report: Report) -> list[Problem]:
         )
         for unit_id, latest in late.items()
     ]
+
+
+def commentary_warnings(report: Report) -> list[Problem]:
+    """Return a warning for every status `commentary_required` asks an analysis of, where none is written."""
+    sc, period = report.scorecard, report.period
+    warnings = []
+    for item in unexplained_statuses(report):
+        where = sc.where(item.unit, "kpi", item.id) if item.kind == "kpi" else sc.where(item.unit, item.id)
+        heading = f"## KPI: {item.id}" if item.kind == "kpi" else f"## Objective: {item.id}"
+        name = "kpi" if item.kind == "kpi" else "objective"
+        message = (
+            f"{name} '{item.id}' of unit '{item.unit}' is {item.status.value} in {period} without an analysis, "
+            f"which commentary_required asks for: add '{heading}' with '### Analysis' to "
+            f"commentary/{period}/{item.unit}.md"
+        )
+        warnings.append(Problem(where, message, "warning"))
+    return warnings
 
 
 def undefined_warnings(report: Report) -> list[Problem]:

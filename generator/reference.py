@@ -72,6 +72,9 @@ MEASURE_COLUMNS = {
     "red 0 (a level: its own score) and rolls up as usual, also on a KPI without a target; readers see a ✎ "
     "marker with the note, and the period needs no value (a known data lag is not reported as missing). "
     "Only for measured KPIs, not calculated or rolled-up ones.",
+    "forecast": "Optional: the owner's own year-end forecast, on the reporting period's row (a monthly KPI: its "
+    "latest month's); for `sum` KPIs the full-year total, else the value expected in the year's last period. "
+    "It wins over the computed forecast (see [Year-end forecasts](#year-end-forecasts)).",
 }
 
 
@@ -266,6 +269,14 @@ the red-flag edges 10/3, linear in between, clamped at 0. When the green limit e
 amber band: reaching it scores 10, missing it 0. Categorical levels score green 10, amber 5, red 0
 unless a level gives its own `score`.
 
+**Stretch targets.** A KPI's `stretch` (a number, or a mapping by period like `target`) lies beyond
+the target: above it for `higher`, below it for `lower`, a narrower band inside the target band for
+`range`. A value at or beyond the stretch is shown as its own status, ★ Exceeds, and scores 10;
+between the green limit and the stretch the score runs linearly from 6.67 to 10 (for `range`, from
+the green band's edges to the stretch band's). Roll-ups count Exceeds as green (summaries count it
+among the green KPIs); exports give the status `green` and `exceeds: true`. A stretch that is not
+beyond the target is an error; a period whose CSV target moves past the stretch scores without it.
+
 **Manual statuses.** A `status` cell in the measures sets a KPI's status for that period by hand
 (a known data lag, a target under review); the row's `note` must say why. It scores green 10,
 amber 5, red 0 (a categorical level: its own score) and rolls up as usual. Readers see a ✎ marker
@@ -344,6 +355,27 @@ exports (CSV, JSON, workbooks) stay empty, and score moves are blank.
 units below it, with their statuses and KPI counts, and a table of the KPIs two or more of them
 share by id (one column per unit, the first 12), instead of empty tiles and an empty scorecard.
 
+## Year-end forecasts
+
+Every rated numeric KPI (a target for the fiscal year's last period, `polarity` higher, lower or
+range, not `forecast: none`, not annual) with at least three values up to the reporting period, and a
+value in it, gets a projection of where it ends the fiscal year, except in the year's last period
+(the year is done):
+
+- `aggregation: sum`: the full-year total = the year-to-date plus the mean of the last (up to) four
+  period values times the periods left in the year. Its status compares it with the sum of the
+  year's period targets (green limits and red flags likewise).
+- `average`, `last`, `min`, `max`: the value in the year's last period of the least-squares straight
+  line through the last (up to) four period values. Its status compares it with the target, green
+  limit and red flag of the year's last period.
+- An owner's own forecast in the measures (column `forecast` on the reporting period's row) wins
+  over both: owners often know better than a trend line. It needs no three values.
+
+The KPI page shows the forecast as a dashed continuation of its chart to the year's end, beside the
+year-end target, and says how it was made; unit pages and the packs' exceptions list the KPIs
+projected to miss the year-end target (amber or red forecast), even those green today. Exports carry
+`forecast` and `forecast_status` (empty without a forecast).
+
 ## Commentary
 
 `content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
@@ -352,6 +384,11 @@ Sections start with `## Summary` (the unit), `## Objective: <id>` or `## KPI: <i
 section, `### Analysis` and `### Actions` are what boards read. A line `restricted_to: board`
 right under a section's heading restricts that section; a section about a restricted objective or
 KPI is restricted with it.
+
+`commentary_required: [red]` (or `[red, amber]`) in organization.yaml asks for an analysis wherever
+a KPI or objective has such a status in the reported period: its own section's `### Analysis` or, for
+a KPI, its objective's. `scorecard check` warns for each one missing (`--strict` fails); the
+data-quality page and the packs list them by owner.
 
 ```markdown
 ---

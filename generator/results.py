@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
+from typing import Literal
 
 from generator.model import Scorecard, StatusBands
 from generator.periods import Period
@@ -62,6 +63,30 @@ class Trend(StrEnum):
     NONE = "none"  # no value in one of the two periods
 
 
+ForecastMethod = Literal["run-rate", "trend", "owner"]
+
+
+@dataclass(frozen=True, slots=True)
+class Forecast:
+    """Where a KPI is projected to end its fiscal year, and the status that would have."""
+
+    value: float  # sum KPIs: the full-year total; others: the value in the year's last period
+    method: ForecastMethod  # run-rate (sum KPIs), trend (a straight line) or owner (the measures' column)
+    year_end: Period  # the fiscal year's last period
+    target: float | tuple[float, float]  # the year-end target (sum KPIs: the year's period targets added up)
+    green_limit: float | tuple[float, float]
+    red_flag: float | tuple[float, float]
+    status: Status
+    # the periods left in the year with the value projected for each and its target: the chart's dashed line
+    path: tuple[tuple[Period, float, float | tuple[float, float] | None], ...] = ()
+    exceeds: bool = False  # at or beyond the year-end stretch target (sum KPIs: the year's stretches added up)
+
+    @property
+    def misses(self) -> bool:
+        """Return whether the year-end target is projected to be missed (amber or red)."""
+        return self.status in (Status.AMBER, Status.RED)
+
+
 @dataclass(frozen=True, slots=True)
 class KpiResult:
     """A KPI in one period."""
@@ -88,6 +113,9 @@ class KpiResult:
     bands: StatusBands | None = None  # the percentage bands in force; None: green only on target
     manual: bool = False  # status set by hand in the measures (`status` column); `note` says why
     carried_from: Period | None = None  # a late unit's latest value: the (older) period it was reported in
+    stretch: float | tuple[float, float] | None = None  # the stretch target in force, when it lies beyond green
+    exceeds: bool = False  # at or beyond the stretch target: shown as "Exceeds", counted as green
+    forecast: Forecast | None = None  # year-end projection; None where there is none
 
     @property
     def carried(self) -> bool:

@@ -18,6 +18,7 @@ Target = float | tuple[float, float]
 _LEVEL_SCORES = {"green": 10.0, "amber": 5.0, "red": 0.0}
 _JUST_BELOW_GREEN = math.nextafter(GREEN_SCORE, 0)
 _JUST_BELOW_RED = math.nextafter(RED_SCORE, 0)
+_JUST_BELOW_TEN = math.nextafter(10.0, 0)  # below the stretch: never the full marks of exceeding it
 
 
 def default_red_flag(polarity: str, target: Target, tolerance: float) -> Target:
@@ -73,6 +74,42 @@ def score_kpi(polarity: str, actual: float, target: Target, red_flag: Target) ->
         assert isinstance(target, float | int) and isinstance(red_flag, float | int)
         raw = _score_linear(actual, float(target), float(red_flag), polarity)
     return _snap(raw, kpi_status(polarity, actual, target, red_flag))
+
+
+def stretch_usable(polarity: str, green_limit: Target, stretch: Target | None) -> bool:
+    """Return whether a stretch target lies beyond the green limit (a CSV target can move past it)."""
+    if stretch is None:
+        return False
+    if isinstance(green_limit, tuple) and isinstance(stretch, tuple):
+        return green_limit[0] <= stretch[0] <= stretch[1] <= green_limit[1] and stretch != green_limit
+    if isinstance(green_limit, tuple) or isinstance(stretch, tuple):
+        return False
+    return stretch < green_limit if polarity == "lower" else stretch > green_limit
+
+
+def exceeds_stretch(polarity: str, actual: float, stretch: Target) -> bool:
+    """Return whether a value is at or beyond its stretch target (inside a range KPI's stretch band)."""
+    if isinstance(stretch, tuple):
+        return stretch[0] <= actual <= stretch[1]
+    return actual <= stretch if polarity == "lower" else actual >= stretch
+
+
+def score_stretch(polarity: str, actual: float, green_limit: Target, stretch: Target) -> float:
+    """Return the score of a green value with a stretch target: 20/3 at the green limit, 10 at the stretch.
+
+    Linear in between; the caller checks the value is green and the stretch usable.
+    """
+    if exceeds_stretch(polarity, actual, stretch):
+        return 10.0
+    if isinstance(green_limit, tuple) and isinstance(stretch, tuple):
+        edge, goal = (green_limit[0], stretch[0]) if actual < stretch[0] else (green_limit[1], stretch[1])
+    else:
+        assert not isinstance(green_limit, tuple) and not isinstance(stretch, tuple)
+        edge, goal = green_limit, stretch
+    if goal == edge:
+        return 10.0
+    share = min(1.0, max(0.0, (actual - edge) / (goal - edge)))
+    return max(GREEN_SCORE, min(_JUST_BELOW_TEN, GREEN_SCORE + share * (10.0 - GREEN_SCORE)))
 
 
 def _score_linear(actual: float, target: float, red_flag: float, polarity: str) -> float:

@@ -42,8 +42,17 @@ NOTE = f"record {IMG} {SCRIPT}"
 def markdown_payload(image_url: str) -> str:
     """Return Markdown with every payload, as a mission or commentary part."""
     return "\n\n".join(
-        [ATTR_LIST, JS_LINK, DATA_LINK, VB_LINK, FILE_LINK, RELATIVE_LINK, f"![tracker]({image_url})", *HTML_PAYLOADS,
-         "Plain words."]
+        [
+            ATTR_LIST,
+            JS_LINK,
+            DATA_LINK,
+            VB_LINK,
+            FILE_LINK,
+            RELATIVE_LINK,
+            f"![tracker]({image_url})",
+            *HTML_PAYLOADS,
+            "Plain words.",
+        ]
     )
 
 
@@ -52,8 +61,10 @@ def write_hostile_project(target: Path, image_url: str = "http://127.0.0.1:9/tra
     shutil.copytree(FIXTURES / "minimal", target)
     markdown = markdown_payload(image_url)
     org = target / "content" / "organization.yaml"
-    org.write_text(f"name: Test Org\nmission: {json.dumps(markdown)}\nvision: {json.dumps(markdown)}\n"
-                   "fiscal_year_start: 1\n", encoding="utf-8")
+    org.write_text(
+        f"name: Test Org\nmission: {json.dumps(markdown)}\nvision: {json.dumps(markdown)}\nfiscal_year_start: 1\n",
+        encoding="utf-8",
+    )
     root = target / "content" / "units" / "root.yaml"
     text = root.read_text(encoding="utf-8")
     for old, new in [
@@ -68,8 +79,11 @@ def write_hostile_project(target: Path, image_url: str = "http://127.0.0.1:9/tra
     csv = target / "measures" / "root.csv"
     csv.write_text(csv.read_text(encoding="utf-8").replace("record quarter", json.dumps(NOTE)), encoding="utf-8")
     comment = target / "content" / "commentary" / "2026-Q2" / "root.md"
-    comment.write_text(f"---\nauthor: {json.dumps(SCRIPT)}\n---\n## Summary\n### Analysis\n{markdown}\n"
-                       f"### Actions\n{markdown}\n\n## KPI: income\n### Analysis\n{markdown}\n", encoding="utf-8")
+    comment.write_text(
+        f"---\nauthor: {json.dumps(SCRIPT)}\n---\n## Summary\n### Analysis\n{markdown}\n"
+        f"### Actions\n{markdown}\n\n## KPI: income\n### Analysis\n{markdown}\n",
+        encoding="utf-8",
+    )
     return target
 
 
@@ -83,8 +97,27 @@ def _initiative(markdown: str) -> str:
 
 # --- Finding active markup ------------------------------------------------------------------
 
-ACTIVE_TAGS = {"script", "style", "iframe", "frame", "object", "embed", "img", "svg", "math", "link", "meta", "base",
-               "form", "input", "button", "video", "audio", "source", "template"}
+ACTIVE_TAGS = {
+    "script",
+    "style",
+    "iframe",
+    "frame",
+    "object",
+    "embed",
+    "img",
+    "svg",
+    "math",
+    "link",
+    "meta",
+    "base",
+    "form",
+    "input",
+    "button",
+    "video",
+    "audio",
+    "source",
+    "template",
+}
 URL_ATTRIBUTES = {"href", "src", "action", "formaction", "xlink:href", "data", "poster", "background", "srcset"}
 SAFE_SCHEME = re.compile(r"^(https?|mailto):", re.I)
 SCHEME = re.compile(r"^\s*([a-z][a-z0-9+.-]*)\s*:", re.I)

@@ -139,22 +139,30 @@ def test_a_visible_value_with_one_restricted_part_is_warned_about(tree: Tree) ->
 
 UNKNOWN = {
     "a unit": (
-        {"content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ntemplate: team\nrestricted_to: [bord]\n"},
+        {
+            "content__units__team-b.yaml": "id: team-b\nname: Team B\nparent: root\ntemplate: team\nrestricted_to: [bord]\n"
+        },
         "content/units/team-b.yaml:5: error: unit 'team-b': restricted_to: unknown audience 'bord' (did you mean 'board'?)",
     ),
     "a KPI": (
-        {"content__templates__team.yaml": "id: team\nname: T\nobjectives:\n  - id: deliver\n    name: D\n"
-         "    perspective: internal\n    kpis:\n      - id: cost\n        name: Cost\n        target: 1\n"
-         "        restricted_to: [staff, council]\n"},
+        {
+            "content__templates__team.yaml": "id: team\nname: T\nobjectives:\n  - id: deliver\n    name: D\n"
+            "    perspective: internal\n    kpis:\n      - id: cost\n        name: Cost\n        target: 1\n"
+            "        restricted_to: [staff, council]\n"
+        },
         "content/templates/team.yaml:11: error: kpi 'cost': restricted_to: unknown audience 'council' "
         "(declared: board, staff)",
     ),
     "commentary front matter": (
-        {"content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nrestricted_to: [boards]\n---\n## Summary\nText.\n"},
+        {
+            "content__commentary__2026-Q2__root.md": "---\nauthor: Ada\nrestricted_to: [boards]\n---\n## Summary\nText.\n"
+        },
         "content/commentary/2026-Q2/root.md:3: error: restricted_to: unknown audience 'boards' (did you mean 'board'?)",
     ),
     "a commentary section": (
-        {"content__commentary__2026-Q2__root.md": "## Summary\nText.\n\n## KPI: income\n\nrestricted_to: managers\nText.\n"},
+        {
+            "content__commentary__2026-Q2__root.md": "## Summary\nText.\n\n## KPI: income\n\nrestricted_to: managers\nText.\n"
+        },
         "content/commentary/2026-Q2/root.md:6: error: restricted_to: unknown audience 'managers' (declared: board, staff)",
     ),
     "the root unit": (
@@ -225,7 +233,9 @@ def test_build_writes_every_edition_side_by_side_or_one_when_asked(
     assert (tmp_path / "site/board/units/team-b/index.html").is_file()
     assert not (tmp_path / "site/staff/units/team-b").exists()
     staff_files = [p for p in (tmp_path / "site/staff").rglob("*") if p.is_file() and "assets" not in p.parts]
-    assert not [p for p in staff_files if "team-b" in p.read_text(errors="replace") or "Team B" in p.read_text(errors="replace")]
+    assert not [
+        p for p in staff_files if "team-b" in p.read_text(errors="replace") or "Team B" in p.read_text(errors="replace")
+    ]
     one = _build(project, tmp_path / "staff-only", "--audience", "staff")
     assert one.exit_code == 0, one.output
     assert "All staff edition" in (tmp_path / "staff-only/index.html").read_text(encoding="utf-8")

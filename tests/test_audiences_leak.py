@@ -35,8 +35,10 @@ def _text(path: Path) -> str:
     """Return what a reader or a machine can get out of a produced file."""
     if path.suffix == ".pdf":
         text = subprocess.run(["pdftotext", "-layout", str(path), "-"], capture_output=True, check=True, text=True)
-        info = [subprocess.run(["pdfinfo", *flag, str(path)], capture_output=True, check=True, text=True).stdout
-                for flag in ([], ["-meta"])]  # the document information, then any XMP metadata
+        info = [
+            subprocess.run(["pdfinfo", *flag, str(path)], capture_output=True, check=True, text=True).stdout
+            for flag in ([], ["-meta"])
+        ]  # the document information, then any XMP metadata
         return " ".join(text.stdout.split()) + "\n" + "\n".join(info)
     data = path.read_bytes()
     if path.suffix == ".gz":
@@ -65,7 +67,9 @@ def produced(tmp_path_factory: pytest.TempPathFactory) -> Path:
         for audience in ("board", "staff"):
             for fmt in ("csv", "json"):
                 out = f"site/{audience}/export-{audience}.{fmt}"
-                result = CliRunner().invoke(main, ["export", *common, "--audience", audience, "--format", fmt, "-o", out])
+                result = CliRunner().invoke(
+                    main, ["export", *common, "--audience", audience, "--format", fmt, "-o", out]
+                )
                 assert result.exit_code == 0, result.output
             args = ["pdf", *common, "--audience", audience, "--unit", "university", "--out", f"pdf-{audience}"]
             result = CliRunner().invoke(main, args)

@@ -53,8 +53,15 @@ def _earlier_site(out: Path, files: dict[str, str]) -> None:
 @pytest.fixture(scope="module")
 def example_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     tmp = tmp_path_factory.mktemp("example")
-    build_site(ROOT / "content", ROOT / "measures", tmp / "site", config=ROOT / "mkdocs.yml",
-               work=tmp / "build", pdf=False, audience="board")  # the board edition has every unit
+    build_site(
+        ROOT / "content",
+        ROOT / "measures",
+        tmp / "site",
+        config=ROOT / "mkdocs.yml",
+        work=tmp / "build",
+        pdf=False,
+        audience="board",
+    )  # the board edition has every unit
     return tmp
 
 
@@ -112,8 +119,14 @@ def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
     from generator.errors import UsageError
 
     with pytest.raises(UsageError, match="does not exist"):
-        build_site(MINIMAL / "content", MINIMAL / "measures", tmp_path / "site", config=tmp_path / "nope.yml",
-                   work=tmp_path / "b", pdf=False)
+        build_site(
+            MINIMAL / "content",
+            MINIMAL / "measures",
+            tmp_path / "site",
+            config=tmp_path / "nope.yml",
+            work=tmp_path / "b",
+            pdf=False,
+        )
 
 
 def test_cli_build_prints_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
@@ -123,8 +136,18 @@ def test_cli_build_prints_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPa
 
     config = _config(tmp_path)
     monkeypatch.chdir(tmp_path)  # the work folder build/ is relative to the current folder
-    args = ["build", "--content", str(MINIMAL / "content"), "--measures", str(MINIMAL / "measures"),
-            "--out", str(tmp_path / "site"), "--config", str(config), "--no-pdf"]
+    args = [
+        "build",
+        "--content",
+        str(MINIMAL / "content"),
+        "--measures",
+        str(MINIMAL / "measures"),
+        "--out",
+        str(tmp_path / "site"),
+        "--config",
+        str(config),
+        "--no-pdf",
+    ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
     assert "Built" in result.output and "13 pages" in result.output
@@ -363,8 +386,9 @@ def earlier_project(tmp_path_factory: pytest.TempPathFactory) -> Path:
     folder = tmp_path_factory.mktemp("earlier") / "project"
     shutil.copytree(MINIMAL, folder)
     config = _config(folder)
-    build_site(folder / "content", folder / "measures", folder / "site", config=config, work=folder / "build",
-               pdf=False)
+    build_site(
+        folder / "content", folder / "measures", folder / "site", config=config, work=folder / "build", pdf=False
+    )
     return folder
 
 
@@ -392,7 +416,12 @@ def _kill_build_at(moment: str, pdf: bool, project: Path, temp: Path) -> dict[st
     reaper = [sys.executable, str(ROOT / "tests" / "reaper.py"), str(pause / "paused-*"), str(workers)]
     run = subprocess.run(
         [*reaper, str(project.parent / "build.log"), "--", *build],
-        cwd=project, env=env, capture_output=True, text=True, timeout=600, check=True
+        cwd=project,
+        env=env,
+        capture_output=True,
+        text=True,
+        timeout=600,
+        check=True,
     )
     report: dict[str, Any] = json.loads(run.stdout)
     assert "error" not in report, (project.parent / "build.log").read_text(encoding="utf-8")
@@ -442,8 +471,14 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_no_process(
     else:
         assert _snapshot(project / "site") == old
     # The next build removes what the killed one left, and publishes
-    result = build_site(project / "content", project / "measures", project / "site", config=project / "mkdocs.yml",
-                        work=project / "build", pdf=False)
+    result = build_site(
+        project / "content",
+        project / "measures",
+        project / "site",
+        config=project / "mkdocs.yml",
+        work=project / "build",
+        pdf=False,
+    )
     assert result.notes == [] and _stagings(project) == []
     assert _is_whole_site(project / "site") and _shows(project / "site", "123 EUR")
 

@@ -237,7 +237,9 @@ def test_error_messages_keep_their_lines_but_escape_other_control_characters() -
 def test_a_status_set_by_hand_for_a_data_lag_is_not_reported_missing(tree: Tree) -> None:
     root = (FIXTURES / "minimal/measures/root.csv").read_text(encoding="utf-8").replace(",note\n", ",note,status\n")
     root = root.replace("\n", ",\n").replace(",note,status,\n", ",note,status\n")
-    root = root.replace("root,satisfaction,2026-Q2,,,", "root,satisfaction,2026-Q2,,Data lag: survey results due in July,amber")
+    root = root.replace(
+        "root,satisfaction,2026-Q2,,,", "root,satisfaction,2026-Q2,,Data lag: survey results due in July,amber"
+    )
     args = _project(tree, **{"measures__root.csv": root})
     code, out, err = run("check", "--strict", *args)
     assert code == 0 and "satisfaction" not in err, err

@@ -474,7 +474,11 @@ def test_an_annual_kpis_manual_status_keeps_its_reason_all_year(tree: Tree) -> N
         "{id: visits, name: Library visits, owner: A, frequency: annual,",
     )
     rows = "unit,kpi,period,value,status,note\ncouncil,visits,2025,5,green,Audited accounts delayed\n"
-    project = tree(base=None, **files, **{"measures__m.csv": rows, "measures__q.csv": "unit,kpi,period,value\ncouncil,calls,2026-Q2,1\n"})
+    project = tree(
+        base=None,
+        **files,
+        **{"measures__m.csv": rows, "measures__q.csv": "unit,kpi,period,value\ncouncil,calls,2026-Q2,1\n"},
+    )
     visits = report_for(project, "2026-Q2").current.kpis[("council", "visits")]
     assert (visits.status, visits.manual, visits.note) == (Status.GREEN, True, "Audited accounts delayed")
 

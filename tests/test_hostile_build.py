@@ -72,8 +72,9 @@ def project(tmp_path_factory: pytest.TempPathFactory, tracker: tuple[str, list[s
 @pytest.fixture(scope="module")
 def build(project: Path) -> BuildResult:
     out = project.parent / "site"
-    return build_site(project / "content", project / "measures", out, config=ROOT / "mkdocs.yml",
-                      work=project.parent / "b")
+    return build_site(
+        project / "content", project / "measures", out, config=ROOT / "mkdocs.yml", work=project.parent / "b"
+    )
 
 
 @pytest.fixture(scope="module")
@@ -102,8 +103,9 @@ def test_no_pack_carries_an_attachment(site: Path) -> None:
 
 
 def test_the_pack_shows_every_payload_as_text(site: Path) -> None:
-    text = subprocess.run(["pdftotext", str(site / "packs" / "2026-Q2-root.pdf"), "-"], check=True,
-                          capture_output=True, text=True).stdout
+    text = subprocess.run(
+        ["pdftotext", str(site / "packs" / "2026-Q2-root.pdf"), "-"], check=True, capture_output=True, text=True
+    ).stdout
     flat = " ".join(text.split())
     for payload in (UNIT_NAME, SCRIPT, IMG, TITLE, '<a rel="attachment" href="file:///etc/passwd">passwd</a>'):
         assert payload in flat
@@ -134,8 +136,11 @@ def test_no_page_carries_an_active_payload(site: Path) -> None:
 
 def test_page_titles_show_names_as_text(site: Path) -> None:
     escaped = html.escape(UNIT_NAME)
-    for page, title in [("index", escaped), ("details", f"{escaped}: objectives and KPIs"),
-                        ("map", f"Strategy map: {escaped}")]:
+    for page, title in [
+        ("index", escaped),
+        ("details", f"{escaped}: objectives and KPIs"),
+        ("map", f"Strategy map: {escaped}"),
+    ]:
         text = (site / "units" / "root" / f"{page}.html").read_text(encoding="utf-8")
         assert re.findall(r"<title>(.*?)</title>", text, re.S) == [f"{title} - Northbridge University scorecard"]
 

@@ -271,7 +271,7 @@ CSV_CASES = {
     ),
     "blank column name": (
         "unit,kpi,period,value,\nroot,income,2025-Q3,1,\n",
-        "measures/extra.csv:1: error: unknown column(s) (blank) (allowed: unit, kpi, period, value, target, note, status)",
+        "measures/extra.csv:1: error: unknown column(s) (blank) (allowed: unit, kpi, period, value, target, note, status, forecast)",
     ),
 }
 
@@ -466,13 +466,17 @@ def test_front_matter_never_closed_is_an_error_at_line_1(text: str) -> None:
 def test_measures_csv_rows_are_bounded_in_all_files(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(load, "MAX_CSV_ROWS", 5)  # a million in use: each row costs about 1 KB until validated
     rows = "".join(f"ghost,income,2026-Q{q},1\n" for q in (1, 2, 3))
-    project = tree(**{"measures__a.csv": "unit,kpi,period,value\n" + rows, "measures__b.csv": "unit,kpi,period,value\n" + rows})
+    project = tree(
+        **{"measures__a.csv": "unit,kpi,period,value\n" + rows, "measures__b.csv": "unit,kpi,period,value\n" + rows}
+    )
     raw = load.load_input(project / "content", project / "measures")
     limit = (
         "error: measures CSV files hold more than 5 rows in all: not read from here "
         "(keep older periods in an archive folder starting with '.', or aggregate monthly values)"
     )
     assert [str(p).replace(f"{project}/", "") for p in raw.problems] == [
-        f"measures/b.csv:4: {limit}", f"measures/root.csv:2: {limit}", f"measures/teams.csv:2: {limit}"
+        f"measures/b.csv:4: {limit}",
+        f"measures/root.csv:2: {limit}",
+        f"measures/teams.csv:2: {limit}",
     ]  # every file not read in full is named
     assert len(raw.rows) == 5

@@ -251,7 +251,9 @@ def test_a_pack_reads_and_attaches_nothing_even_from_unsanitised_html(
     document = render_document(pack, dict.fromkeys(pack.charts, blank))
     document.write_pdf(tmp_path / "pack.pdf")
     assert requests == []
-    listing = subprocess.run(["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True)
+    listing = subprocess.run(
+        ["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True
+    )
     assert listing.stdout.strip() == "0 embedded files"
     assert "Mission text" in pdf_text(tmp_path / "pack.pdf")
     links = {target for page in document.pages for kind, target, *_ in page.links if kind == "external"}
@@ -296,12 +298,16 @@ def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -
     assert [names for _, names in pack.own_rules] == [
         ("Cost per transaction", "Complaints per 1,000 transactions", "Digital uptake", "Staff engagement")
         + ("Sick days per employee",),
-        ("Spend vs appropriation",),  # a range with its own red flag; a range rated by the unit's bands would not be here
+        (
+            "Spend vs appropriation",
+        ),  # a range with its own red flag; a range rated by the unit's bands would not be here
     ]
 
 
 @pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])  # in this process, and in two workers
-def test_a_chromium_that_cannot_start_is_a_message(tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str]) -> None:
+def test_a_chromium_that_cannot_start_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str]
+) -> None:
     monkeypatch.setenv("BROWSER_PATH", "/bin/false")
     minimal = ROOT / "tests/fixtures/minimal"
     args = ["-m", "generator", "pdf", "--content", str(minimal / "content"), "--measures", str(minimal / "measures")]

@@ -84,9 +84,14 @@ def test_figure_attribute_cannot_close_the_attribute() -> None:
     assert "'" not in text and "<" not in text and "&" not in text
 
 
-@pytest.mark.parametrize(("done", "due", "state"), [(True, dt.date(2026, 5, 1), "done"),
-                                                      (False, dt.date(2026, 6, 30), "overdue"),
-                                                      (False, dt.date(2026, 7, 1), "due")])
+@pytest.mark.parametrize(
+    ("done", "due", "state"),
+    [
+        (True, dt.date(2026, 5, 1), "done"),
+        (False, dt.date(2026, 6, 30), "overdue"),
+        (False, dt.date(2026, 7, 1), "due"),
+    ],
+)
 def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date, state: str) -> None:
     assert milestone_state(done, due, dt.date(2026, 6, 30)) == state
 
@@ -116,7 +121,7 @@ def test_details_page_has_kpi_anchor_chart_and_data_table(report: Report) -> Non
     page = {p.path: p for p in render_site(report)}["units/root/details.md"]
     assert "## Grow income {#obj-grow}" in page.text
     assert "### Income {#kpi-income}" in page.text
-    assert "class=\"sp-chart\"" in page.text and "Data table: Income" in page.text
+    assert 'class="sp-chart"' in page.text and "Data table: Income" in page.text
     assert "Income rose." in page.text  # KPI commentary lands at the KPI
 
 
@@ -125,15 +130,21 @@ def test_malicious_names_are_escaped_everywhere(report: Report) -> None:
     root = sc.units["root"]
     evil = root.model_copy(update={"name": "<script>alert(1)</script>"})
     units = {**sc.units, "root": evil}
-    report = Report(type(sc)(sc.organization, units, sc.templates, sc.measures, sc.commentary, sc.locations),
-                    report.period, report.periods, report.by_period)
+    report = Report(
+        type(sc)(sc.organization, units, sc.templates, sc.measures, sc.commentary, sc.locations),
+        report.period,
+        report.periods,
+        report.by_period,
+    )
     for page in render_site(report):
         assert "<script>" not in page.text, page.path
 
 
 def test_strategy_map_puts_the_first_perspective_on_top_and_draws_drives() -> None:
-    objectives = [MapObjective("a", "Grow", "financial", (), "green", "● On target", "7.0"),
-                  MapObjective("b", "Learn", "learning", ("a",), "red", "◆ Off target", "1.0")]
+    objectives = [
+        MapObjective("a", "Grow", "financial", (), "green", "● On target", "7.0"),
+        MapObjective("b", "Learn", "learning", ("a",), "red", "◆ Off target", "1.0"),
+    ]
     drawing = layout_strategy_map([("financial", "Financial"), ("learning", "Learning")], objectives, lambda o: o)
     boxes = {b.id: b for b in drawing.boxes}
     assert boxes["a"].y < boxes["b"].y

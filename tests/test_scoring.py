@@ -320,9 +320,21 @@ def test_banded_range_score_agrees_with_status(actual: float, low: float, size: 
 @pytest.mark.parametrize(
     ("red_flag", "flag_in_green", "rule"),
     [
-        (False, False, "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, up to 10%. Red: misses it by more than 10%."),
-        (True, False, "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, but not beyond the red flag. Red: beyond the red flag."),
-        (True, True, "Green: meets the target or misses it by 5% or less, up to the red flag. Red: beyond the red flag."),
+        (
+            False,
+            False,
+            "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, up to 10%. Red: misses it by more than 10%.",
+        ),
+        (
+            True,
+            False,
+            "Green: meets the target or misses it by 5% or less. Amber: misses it by more than 5%, but not beyond the red flag. Red: beyond the red flag.",
+        ),
+        (
+            True,
+            True,
+            "Green: meets the target or misses it by 5% or less, up to the red flag. Red: beyond the red flag.",
+        ),
     ],
 )
 def test_the_status_rule_in_words_matches_how_the_kpi_is_rated(red_flag: bool, flag_in_green: bool, rule: str) -> None:

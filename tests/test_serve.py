@@ -56,9 +56,23 @@ def _start_serving(tmp_path: Path) -> tuple[subprocess.Popen[bytes], Path, str]:
     """Copy the minimal project and serve it; return the process, the project and the unit page's URL."""
     project, port = tmp_path / "project", _free_port()
     shutil.copytree(MINIMAL, project)
-    args = [sys.executable, "-m", "generator", "serve", "--content", str(project / "content"),
-            "--measures", str(project / "measures"), "--config", str(_config(tmp_path)), "--no-pdf",
-            "--out", str(tmp_path / "site"), "--port", str(port)]
+    args = [
+        sys.executable,
+        "-m",
+        "generator",
+        "serve",
+        "--content",
+        str(project / "content"),
+        "--measures",
+        str(project / "measures"),
+        "--config",
+        str(_config(tmp_path)),
+        "--no-pdf",
+        "--out",
+        str(tmp_path / "site"),
+        "--port",
+        str(port),
+    ]
     with (tmp_path / "serve.log").open("wb") as log:
         # In tmp_path, so the work folder build/ is not the checkout's
         process = subprocess.Popen(args, cwd=tmp_path, stdout=log, stderr=subprocess.STDOUT)

@@ -19,8 +19,14 @@ playwright_api = pytest.importorskip("playwright.sync_api")
 
 ROOT = Path(__file__).resolve().parent.parent
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-dev-shm-usage", "--disable-background-networking",
-        "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-dev-shm-usage",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 
 
 class _QuietHandler(http.server.SimpleHTTPRequestHandler):
@@ -51,9 +57,16 @@ def httpd(example_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
 @pytest.fixture(scope="session")
 def example_site(example_folder: Path, httpd: http.server.ThreadingHTTPServer) -> Path:
     """The example, built once; site_url is the test server's, as instant navigation needs."""
-    build_site(ROOT / "content", ROOT / "measures", example_folder / "site", config=ROOT / "mkdocs.yml",
-               work=example_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{httpd.server_port}/",
-               audience="board")  # the board edition has every unit
+    build_site(
+        ROOT / "content",
+        ROOT / "measures",
+        example_folder / "site",
+        config=ROOT / "mkdocs.yml",
+        work=example_folder / "b",
+        pdf=False,
+        site_url=f"http://127.0.0.1:{httpd.server_port}/",
+        audience="board",
+    )  # the board edition has every unit
     return example_folder / "site"
 
 
@@ -71,8 +84,15 @@ def evil_httpd(evil_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
 def evil_site(evil_folder: Path, evil_httpd: http.server.ThreadingHTTPServer) -> Path:
     """The minimal fixture with a payload in every user text (tests/hostile.py)."""
     project = write_hostile_project(evil_folder / "input")
-    build_site(project / "content", project / "measures", evil_folder / "site", config=ROOT / "mkdocs.yml",
-               work=evil_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{evil_httpd.server_port}/")
+    build_site(
+        project / "content",
+        project / "measures",
+        evil_folder / "site",
+        config=ROOT / "mkdocs.yml",
+        work=evil_folder / "b",
+        pdf=False,
+        site_url=f"http://127.0.0.1:{evil_httpd.server_port}/",
+    )
     return evil_folder / "site"
 
 
@@ -119,8 +139,17 @@ def _draw_all_charts(page: object) -> int:
 UNITS = ["university", "it", "it-service-desk", "desk-medical"]  # every level of the example
 
 
-@pytest.mark.parametrize("path", ["index.html", *[f"units/{u}/index.html" for u in UNITS],
-                                  "units/it/details.html", "units/it/map.html", "changes.html", "quality.html"])
+@pytest.mark.parametrize(
+    "path",
+    [
+        "index.html",
+        *[f"units/{u}/index.html" for u in UNITS],
+        "units/it/details.html",
+        "units/it/map.html",
+        "changes.html",
+        "quality.html",
+    ],
+)
 def test_page_loads_without_console_errors_and_draws_every_chart(server: str, page: object, path: str) -> None:
     page.goto(f"{server}/{path}")  # type: ignore[attr-defined]
     _draw_all_charts(page)
@@ -179,8 +208,16 @@ def test_site_works_over_file_urls(example_site: Path, page: object) -> None:
     assert [e for e in page.errors if "search" not in e.lower()] == []  # type: ignore[attr-defined]
 
 
-EVIL_PAGES = ["index.html", "units/root/index.html", "units/root/details.html", "units/root/map.html",
-              "units/team-a/index.html", "changes.html", "initiatives.html", "quality.html"]
+EVIL_PAGES = [
+    "index.html",
+    "units/root/index.html",
+    "units/root/details.html",
+    "units/root/map.html",
+    "units/team-a/index.html",
+    "changes.html",
+    "initiatives.html",
+    "quality.html",
+]
 # Any inline handler, script URL or embedded frame in the rendered DOM. Ours: CSV downloads, Plotly's heatmap PNG.
 ACTIVE_DOM = """() => [...document.querySelectorAll('*')].flatMap(el => [
     ...[...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name),

@@ -228,7 +228,7 @@ def test_a_query_error_names_the_sql_file_and_the_result_row(tree: Tree) -> None
         ),
         (
             "SELECT 1 AS unit, 2 AS kpi",
-            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note, status)",
+            "result: missing column(s) period, value (expected unit, kpi, period, value; optional target, note, status, forecast)",
         ),
     ],
 )

@@ -37,13 +37,17 @@ HTML_MESSAGE = "HTML '{}' is shown as text (write Markdown instead, e.g. **bold*
         ("[x][1]\n\n[1]: javascript:alert(1)", "<p>x</p>"),
         ("![logo](http://intranet/logo.png) text", "<p>logo text</p>"),
         ("[![i](https://x/i.png) **b**](javascript:x) end", "<p>i <strong>b</strong> end</p>"),
-        ('[site](https://example.org/?a=1&b=2 "Title")',
-         '<p><a href="https://example.org/?a=1&amp;b=2" title="Title" rel="noopener noreferrer">site</a></p>'),
+        (
+            '[site](https://example.org/?a=1&b=2 "Title")',
+            '<p><a href="https://example.org/?a=1&amp;b=2" title="Title" rel="noopener noreferrer">site</a></p>',
+        ),
         ("<ann@example.org>", '<p><a href="mailto:ann@example.org" rel="noopener noreferrer">ann@example.org</a></p>'),
         ("```{ .py #id onclick=x }\n<b>code</b>\n```", "<pre><code>&lt;b&gt;code&lt;/b&gt;\n</code></pre>"),
-        ("| a | b |\n|:--|--:|\n| 1 | 2 |",
-         '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n'
-         '<tbody>\n<tr>\n<td align="left">1</td>\n<td align="right">2</td>\n</tr>\n</tbody>\n</table>'),
+        (
+            "| a | b |\n|:--|--:|\n| 1 | 2 |",
+            '<table>\n<thead>\n<tr>\n<th align="left">a</th>\n<th align="right">b</th>\n</tr>\n</thead>\n'
+            '<tbody>\n<tr>\n<td align="left">1</td>\n<td align="right">2</td>\n</tr>\n</tbody>\n</table>',
+        ),
         ("   ", ""),
     ],
 )
@@ -86,8 +90,12 @@ def test_what_is_left_out_is_reported_with_its_line() -> None:
 
 def test_site_and_pack_show_the_same_sanitised_html(tree: Tree) -> None:
     mission = "Serve [all](https://example.org) <img src=x onerror=alert(1)> [x](javascript:alert(1))"
-    project = tree(**{"content/units/team-a.yaml": f"id: team-a\nname: Team A\nparent: root\ntemplate: team\n"
-                                                      f"mission: '{mission}'\n"})
+    project = tree(
+        **{
+            "content/units/team-a.yaml": f"id: team-a\nname: Team A\nparent: root\ntemplate: team\n"
+            f"mission: '{mission}'\n"
+        }
+    )
     pack = build_pack(report_for(project, "2026-Q2"), "team-a", 1, dt.date(2026, 7, 1))
     assert pack.mission == render_markdown(mission)
     assert str(pack.mission) in markdown_text(mission)
@@ -95,12 +103,14 @@ def test_site_and_pack_show_the_same_sanitised_html(tree: Tree) -> None:
 
 
 def test_check_warns_with_file_and_line_and_strict_fails(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = tree(**{
-        "content/organization.yaml": "name: Test Org\nmission: 'See [plan](plan.md)'\nvision: |\n  Be great.\n\n  "
-                                     "![logo](logo.png)\n",
-        "content/commentary/2026-Q2/team-a.md": "---\nauthor: Cy\n---\n## Summary\n### Analysis\nFine.\n\n"
-                                                "Read [this](javascript:alert(1)).\n### Actions\n<b>Act</b>\n",
-    })
+    project = tree(
+        **{
+            "content/organization.yaml": "name: Test Org\nmission: 'See [plan](plan.md)'\nvision: |\n  Be great.\n\n  "
+            "![logo](logo.png)\n",
+            "content/commentary/2026-Q2/team-a.md": "---\nauthor: Cy\n---\n## Summary\n### Analysis\nFine.\n\n"
+            "Read [this](javascript:alert(1)).\n### Actions\n<b>Act</b>\n",
+        }
+    )
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
@@ -114,13 +124,22 @@ def test_check_warns_with_file_and_line_and_strict_fails(tree: Tree, monkeypatch
 
 def test_a_template_objective_description_is_reported_once_at_the_template(tree: Tree) -> None:
     template = (tree() / "content" / "templates" / "team.yaml").read_text(encoding="utf-8")
-    project = tree(**{"content/templates/team.yaml": template.replace(
-        "    perspective: internal\n", "    perspective: internal\n    description: 'Read [the plan](plan.md)'\n")})
-    result = CliRunner().invoke(main, ["check", "--content", str(project / "content"),
-                                       "--measures", str(project / "measures")])
+    project = tree(
+        **{
+            "content/templates/team.yaml": template.replace(
+                "    perspective: internal\n",
+                "    perspective: internal\n    description: 'Read [the plan](plan.md)'\n",
+            )
+        }
+    )
+    result = CliRunner().invoke(
+        main, ["check", "--content", str(project / "content"), "--measures", str(project / "measures")]
+    )
     warnings = [line for line in result.stderr.splitlines() if "plan.md" in line]
-    assert warnings == [f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
-                        + LINK_MESSAGE.format("plan.md")]
+    assert warnings == [
+        f"{project}/content/templates/team.yaml:7: warning: objective 'deliver' description: "
+        + LINK_MESSAGE.format("plan.md")
+    ]
 
 
 # --- Images and refused links side by side (hostile tester, issue 9) ------------------------
@@ -130,10 +149,14 @@ def test_a_template_objective_description_is_reported_once_at_the_template(tree:
     ("markdown", "html"),
     [
         ("See ![a](a.png) ![b](b.png) [c](javascript:z)", "<p>See a b c</p>"),
-        ("Staff: ![a](a.png) [the plan](plan.docx) is due on 15 October, owner Dana.",
-         "<p>Staff: a the plan is due on 15 October, owner Dana.</p>"),
-        ("![a](a.png) [*b* c](b.md) ![d](d.png) [e](https://e.org) tail",
-         '<p>a <em>b</em> c d <a href="https://e.org" rel="noopener noreferrer">e</a> tail</p>'),
+        (
+            "Staff: ![a](a.png) [the plan](plan.docx) is due on 15 October, owner Dana.",
+            "<p>Staff: a the plan is due on 15 October, owner Dana.</p>",
+        ),
+        (
+            "![a](a.png) [*b* c](b.md) ![d](d.png) [e](https://e.org) tail",
+            '<p>a <em>b</em> c d <a href="https://e.org" rel="noopener noreferrer">e</a> tail</p>',
+        ),
         ("[![a](a.png)](x.md)[![b](b.png) b2](y.md) end", "<p>ab b2 end</p>"),
     ],
 )
@@ -142,7 +165,9 @@ def test_images_next_to_refused_links_keep_every_word(markdown: str, html: str) 
 
 
 def test_check_reports_images_and_links_side_by_side_in_order(tree: Tree, monkeypatch: pytest.MonkeyPatch) -> None:
-    project = tree(**{"content/commentary/2026-Q2/team-a.md": "## Summary\nSee ![a](a.png) ![b](b.png) [c](javascript:z)\n"})
+    project = tree(
+        **{"content/commentary/2026-Q2/team-a.md": "## Summary\nSee ![a](a.png) ![b](b.png) [c](javascript:z)\n"}
+    )
     monkeypatch.chdir(project)
     result = CliRunner().invoke(main, ["check"])
     assert result.exit_code == 0, result.output
@@ -158,7 +183,9 @@ _URL = st.sampled_from(["https://example.org/x", "mailto:a@example.org", "javasc
 _PIECE = st.one_of(
     _WORD.map(lambda w: (w, w)),
     st.tuples(_WORD, _URL).map(lambda p: (f"![{p[0]}]({p[1]})", p[0])),
-    st.tuples(st.lists(_WORD, min_size=1, max_size=3), _URL).map(lambda p: (f"[{' '.join(p[0])}]({p[1]})", " ".join(p[0]))),
+    st.tuples(st.lists(_WORD, min_size=1, max_size=3), _URL).map(
+        lambda p: (f"[{' '.join(p[0])}]({p[1]})", " ".join(p[0]))
+    ),
     st.tuples(_WORD, _URL, _URL).map(lambda p: (f"[![{p[0]}]({p[1]})]({p[2]})", p[0])),
 )
 
@@ -179,8 +206,10 @@ DEEP_LIST = "".join("    " * i + "- x\n" for i in range(300))  # 180 KB; crashed
 PLAIN = "text shown as plain text: "
 NESTED = PLAIN + "a line nested {} levels deep (lists or quotes; at most 20)"
 BLOCK = PLAIN + "{} lines without a blank line (at most 300 in one paragraph, list or table)"
-BRACKETS = (PLAIN + "too many '[' for its length (at most 1,000,000 for '[' in each paragraph times its characters, "
-            "e.g. 100 links in a paragraph of 10,000 characters)")
+BRACKETS = (
+    PLAIN + "too many '[' for its length (at most 1,000,000 for '[' in each paragraph times its characters, "
+    "e.g. 100 links in a paragraph of 10,000 characters)"
+)
 LENGTH = PLAIN + "{} characters (at most 30,000 in one text)"
 
 
@@ -199,7 +228,10 @@ LENGTH = PLAIN + "{} characters (at most 30,000 in one text)"
         ("intro\n\n" + "# x\n" * 301, Dropped(2, BLOCK.format(301))),
         ("x\n\n" * 9_999 + "x\n", None),
         ("*" * 500 + "x" + "_" * 500, None),
-        ("intro\n\n" + "*" * 2_000 + "x" + "*" * 2_000, Dropped(2, PLAIN + "4000 '*' and '_' in one paragraph (at most 1,000)")),
+        (
+            "intro\n\n" + "*" * 2_000 + "x" + "*" * 2_000,
+            Dropped(2, PLAIN + "4000 '*' and '_' in one paragraph (at most 1,000)"),
+        ),
         ("x\n\n" * 10_000 + "x", Dropped(0, LENGTH.format("30,001"))),
     ],
 )
@@ -210,7 +242,10 @@ def test_texts_over_the_limits_are_reported_at_their_line(markdown: str, dropped
 
 def test_a_text_over_the_limits_is_shown_as_plain_escaped_text() -> None:
     assert render_markdown(DEEP_LIST).startswith("<p>- x\n    - x\n        - x\n")
-    assert render_markdown("[" * 16_000 + " <b>x</b> *y*\n\nnext") == f"<p>{'[' * 16_000} &lt;b&gt;x&lt;/b&gt; *y*</p>\n<p>next</p>"
+    assert (
+        render_markdown("[" * 16_000 + " <b>x</b> *y*\n\nnext")
+        == f"<p>{'[' * 16_000} &lt;b&gt;x&lt;/b&gt; *y*</p>\n<p>next</p>"
+    )
 
 
 def test_a_recursion_error_is_a_warning_not_a_traceback(monkeypatch: pytest.MonkeyPatch) -> None:

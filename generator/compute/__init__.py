@@ -58,9 +58,17 @@ def compute_report(sc: Scorecard, period: Period, history: int | None = None) ->
     series = build_series(sc, periods)
     supporters = supporting_objectives(sc)
     measured, less_often = measured_periods(sc), less_often_kpis(sc, period.per_year)
+    # Only the reporting period looks ahead: forecasts of earlier periods are never shown, and
+    # making them doubled the compute time of a 9,000-KPI organisation.
     by_period = {
         p: compute_period(
-            sc, series, p, supporters, late_units(measured, p, sc.organization.fiscal_year_start), less_often
+            sc,
+            series,
+            p,
+            supporters,
+            late_units(measured, p, sc.organization.fiscal_year_start),
+            less_often,
+            forecasts=p == period,
         )
         for p in periods
     }

@@ -9,10 +9,12 @@ from collections import defaultdict
 from collections.abc import Iterable
 from dataclasses import replace
 
+from generator.compute.forecast import Limits, forecast_kpi
 from generator.compute.series import Series, Value
 from generator.model import NOT_APPLICABLE, Kpi, Scorecard, StatusBands, Unit
 from generator.periods import PER_YEAR, Period, end_quarter, frequency_step, reading_period
 from generator.results import (
+    Forecast,
     KpiResult,
     ObjectiveResult,
     PeriodResult,
@@ -23,13 +25,16 @@ from generator.results import (
 )
 from generator.scoring import (
     Target,
+    exceeds_stretch,
     kpi_status,
     level_of,
     rate_level,
     rate_manual,
     score_kpi,
+    score_stretch,
     status_from_score,
     status_limits,
+    stretch_usable,
     weighted_mean,
 )
 
@@ -41,16 +46,18 @@ def compute_period(
     supporters: dict[tuple[str, str], list[tuple[str, str]]] | None = None,
     late: dict[str, Period] | None = None,
     less_often: Iterable[tuple[str, str]] | None = None,
+    forecasts: bool = True,
 ) -> PeriodResult:
     """Rate every KPI in `period`, then roll scores up objectives, perspectives and units.
 
     A late unit (`late` maps it to its latest period with data) shows its KPIs as they were then,
     marked as carried: readers see its latest values, never an empty scorecard. `less_often` names
     the KPIs reported less often than the cadence (their values are carried between reports).
+    Year-end forecasts are made when `forecasts` is set.
     """
     late = late or {}
     kpis = {
-        (u.id, k.id): _rate_late_or_current(sc, u, o.id, k, series[(u.id, k.id)], period, late.get(u.id))
+        (u.id, k.id): _rate_late_or_current(sc, u, o.id, k, series[(u.id, k.id)], period, late.get(u.id), forecasts)
         for u in sc.units.values()
         for o in u.objectives
         for k in o.kpis
@@ -80,8 +87,10 @@ def compute_period(
     return PeriodResult(period, units, perspectives, objectives, kpis, measured, between)
 
 
-def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period) -> KpiResult:
-    """Return the KPI's value, target, status, score, trend and freshness in `period`."""
+def rate_kpi(
+    sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period, forecast: bool = True
+) -> KpiResult:
+    """Return the KPI's value, target, status, score, trend and freshness in `period`, and its year-end forecast."""
     fys = sc.organization.fiscal_year_start
     reading = reading_period(period, kpi.frequency, fys)
     actual, label = _value_in(series, reading)
@@ -90,6 +99,13 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
     green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
     manual = series.statuses.get(reading, "")
     status, score = rate_manual(kpi, manual) if manual else _rate(kpi, actual, green_limit, red_flag)
+    stretch = in_force(kpi.stretch, period, fys)
+    if green_limit is None or not stretch_usable(kpi.polarity, green_limit, stretch):
+        stretch = None
+    exceeds = False
+    if stretch is not None and green_limit is not None and status is Status.GREEN and not manual:
+        score = score_stretch(kpi.polarity, float(actual), green_limit, stretch)  # type: ignore[arg-type]
+        exceeds = exceeds_stretch(kpi.polarity, float(actual), stretch)  # type: ignore[arg-type]
     if not sc.scores(unit.id):
         score = None  # the status stands (met or not), but no 0-10 score is kept for any output to show
     previous, _ = _value_in(series, reading.shift(-frequency_step(kpi.frequency, period.per_year)))
@@ -118,18 +134,28 @@ def rate_kpi(sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series
         green_limit=green_limit,
         bands=bands,
         manual=bool(manual),
+        stretch=stretch,
+        exceeds=exceeds,
+        forecast=_forecast(sc, unit, kpi, series, period, bands) if forecast else None,
     )
 
 
 def _rate_late_or_current(
-    sc: Scorecard, unit: Unit, objective: str, kpi: Kpi, series: Series, period: Period, latest: Period | None
+    sc: Scorecard,
+    unit: Unit,
+    objective: str,
+    kpi: Kpi,
+    series: Series,
+    period: Period,
+    latest: Period | None,
+    forecast: bool = True,
 ) -> KpiResult:
     """Rate a KPI in `period`, or, for a late unit, as it stood in the unit's latest period, marked as carried."""
     if latest is not None:
-        then = rate_kpi(sc, unit, objective, kpi, series, latest)
+        then = rate_kpi(sc, unit, objective, kpi, series, latest, forecast=False)
         if then.actual is not None:
             return replace(then, period=period, stale=True, carried_from=latest, latest_period=then.latest_period)
-    return rate_kpi(sc, unit, objective, kpi, series, period)
+    return rate_kpi(sc, unit, objective, kpi, series, period, forecast)
 
 
 def less_often_kpis(sc: Scorecard, per_year: int) -> list[tuple[str, str]]:
@@ -176,17 +202,51 @@ def _value_in(series: Series, reading: Period) -> tuple[Value | None, str | None
     return None, None
 
 
+def _forecast(
+    sc: Scorecard, unit: Unit, kpi: Kpi, series: Series, period: Period, bands: StatusBands | None
+) -> Forecast | None:
+    """Return the KPI's year-end forecast, made with the targets in force in each period of the year."""
+    fys = sc.organization.fiscal_year_start
+
+    def limits(p: Period) -> Limits:
+        target = series.targets.get(p, target_for(kpi, p, fys))
+        green_limit, red_flag = _limits(kpi, target, bands, sc.organization.default_tolerance)
+        if target is None or green_limit is None or red_flag is None:
+            return None
+        return target, green_limit, red_flag, in_force(kpi.stretch, p, fys)
+
+    def value(p: Period) -> float | None:
+        found = series.values.get(p)
+        return float(found) if isinstance(found, int | float) else None
+
+    return forecast_kpi(kpi, period, value, series.ytd.get(period), series.forecasts.get(period), limits, fys)
+
+
 def target_for(kpi: Kpi, period: Period, fiscal_year_start: int = 1) -> float | tuple[float, float] | None:
     """Return the YAML target in force at the end of the period: a mapping's latest key on or before it."""
-    if not isinstance(kpi.target, dict):
-        return kpi.target
+    return in_force(kpi.target, period, fiscal_year_start)
+
+
+def in_force(
+    spec: float | tuple[float, float] | dict[str, float | tuple[float, float]] | None,
+    period: Period,
+    fiscal_year_start: int = 1,
+) -> float | tuple[float, float] | None:
+    """Return a target or stretch in force at the end of the period: the value, or a mapping's latest key on or before it."""
+    if not isinstance(spec, dict):
+        return spec
     end = end_quarter(period, fiscal_year_start)
     best: tuple[Period, float | tuple[float, float]] | None = None
-    for key, value in kpi.target.items():
-        start = Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
+    for key, value in spec.items():
+        start = key_start(key)
         if start <= end and (best is None or start > best[0]):
             best = (start, value)
     return best[1] if best else None
+
+
+def key_start(key: str) -> Period:
+    """Return the first period a target mapping's key applies from: its period, or its fiscal year's first."""
+    return Period(int(key[:4]), int(key[-1]) if "-Q" in key else 1)
 
 
 def _limits(

@@ -35,6 +35,7 @@ class Series:
     statuses: dict[Period, str] = field(default_factory=dict)  # set by hand: the latest month's wins
     reasons: dict[Period, str] = field(default_factory=dict)  # the note of the row that set `statuses`
     undefined: dict[Period, str] = field(default_factory=dict)  # why a calculated value has none
+    forecasts: dict[Period, float] = field(default_factory=dict)  # the owner's year-end forecast: the latest row's
     _sorted: list[Period] | None = field(default=None, repr=False)
 
     def latest(self, period: Period) -> tuple[Period, Value] | None:
@@ -97,6 +98,7 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
     series = Series()
     buckets: dict[Period, list[tuple[int, Value]]] = defaultdict(list)
     manual: dict[Period, list[tuple[int, str, str]]] = defaultdict(list)
+    forecasts: dict[Period, list[tuple[int, float]]] = defaultdict(list)
     for m in measures:
         raw, period = m.raw_period, m.period
         position = _position(raw, fiscal_start)
@@ -108,6 +110,9 @@ def _measured_series(kpi: Kpi, measures: list[Measure], fiscal_start: int) -> Se
             manual[period].append((position, m.status, m.note))
         if m.value is not None:
             buckets[period].append((position, m.value))
+        if m.forecast is not None:
+            forecasts[period].append((position, m.forecast))
+    series.forecasts = {period: max(items)[1] for period, items in forecasts.items()}
     latest = {period: max(items) for period, items in manual.items()}
     series.statuses = {period: status for period, (_, status, _) in latest.items()}
     series.reasons = {period: note for period, (_, _, note) in latest.items()}

@@ -47,6 +47,7 @@ from generator.present import (
     status_counts,
     status_view,
     strategy_map,
+    unexplained_by_owner,
     unit_rule,
     unit_status,
     units_below,
@@ -95,7 +96,19 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         below=units_below(report, unit.id),
         scores=sc.scores(unit.id),
         not_applicable=not_applicable_legend(report),
+        stretched=any(k.stretch for k in kpis),
+        projected_misses=tuple(k for k in kpis if k.forecast is not None and k.forecast.misses),
+        unexplained=unexplained_by_owner(report, {unit.id, *(c.id for c in _descendants(report, unit.id))}),
     )
+
+
+def _descendants(report: Report, unit_id: str) -> list[Unit]:
+    found, queue = [], [unit_id]
+    while queue:
+        children = report.scorecard.children(queue.pop())
+        found += children
+        queue += [c.id for c in children]
+    return found
 
 
 # --- KPIs ----------------------------------------------------------------------------------

@@ -12,6 +12,7 @@ from generator.present import (
     Count,
     InitiativeDisplay,
     KpiDisplay,
+    OwnerUnexplained,
     PeriodWords,
     Rules,
     StatusView,
@@ -145,6 +146,9 @@ class Pack:
     below: UnitsBelow | None = None  # a unit without KPIs of its own: the units below it, compared
     scores: bool = True  # 0-10 scores shown (`scores: false` rates KPIs only)
     not_applicable: str = ""  # the legend line for n/a values, when any KPI of the period is n/a
+    stretched: bool = False  # some KPI has a stretch target: the legend explains ★ Exceeds
+    projected_misses: tuple[KpiDisplay, ...] = ()  # KPIs projected to miss the year-end target, green or not
+    unexplained: tuple[OwnerUnexplained, ...] = ()  # statuses `commentary_required` asks an analysis of, by owner
 
     @property
     def title(self) -> str:

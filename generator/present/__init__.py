@@ -5,8 +5,8 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `dates`, `periods`, `kpis`, `below`, `initiatives`, `changes`,
-`strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `forecast`, `attention`, `dates`, `periods`, `kpis`, `below`,
+`initiatives`, `changes`, `strategy_map`, `tables`.
 """
 
 from __future__ import annotations
@@ -21,9 +21,16 @@ from generator.formatting import (
     format_target,
     format_value,
 )
+from generator.present.attention import (
+    OwnerUnexplained,
+    UnexplainedItem,
+    commentary_required_words,
+    unexplained_by_owner,
+)
 from generator.present.below import UnitsBelow, has_own_kpis, units_below
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
+from generator.present.forecast import MISS_HEADING, ForecastDisplay, ProjectedMiss, forecast_display, projected_misses
 from generator.present.initiatives import (
     MILESTONE_STATES,
     MILESTONE_WORDS,
@@ -111,6 +118,7 @@ __all__ = [
     "NOT_APPLICABLE_HINT",
     "NOT_APPLICABLE_WORD",
     "SCORES_OFF_HINT",
+    "MISS_HEADING",
     "MILESTONE_STATES",
     "MILESTONE_WORDS",
     "STATUS_ICONS",
@@ -118,22 +126,28 @@ __all__ = [
     "TREND_WORDS",
     "ChangeDisplay",
     "Count",
+    "ForecastDisplay",
+    "ProjectedMiss",
     "InitiativeDisplay",
     "KpiDisplay",
     "MilestoneDisplay",
     "MissingValue",
     "OwnerMissing",
+    "OwnerUnexplained",
     "Rules",
     "StatusView",
     "StrategyMap",
     "UnitsBelow",
+    "UnexplainedItem",
     "banded",
     "by_move",
     "change_display",
+    "commentary_required_words",
     "csv_cell",
     "csv_text",
     "edition_name",
     "export_rows",
+    "forecast_display",
     "format_date",
     "format_number",
     "format_score",
@@ -159,6 +173,7 @@ __all__ = [
     "period_label",
     "perspective_name",
     "perspective_status",
+    "projected_misses",
     "recent",
     "rounded_band",
     "rule_differs",
@@ -167,6 +182,7 @@ __all__ = [
     "status_view",
     "strategy_map",
     "strategy_map_svg",
+    "unexplained_by_owner",
     "unit_rule",
     "unit_status",
     "units_below",

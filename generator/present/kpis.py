@@ -7,6 +7,7 @@ from typing import TypeVar
 
 from generator.formatting import DASH, TREND_ARROWS, TREND_WORDS, format_target, format_value
 from generator.model import NOT_APPLICABLE, Kpi
+from generator.present.forecast import ForecastDisplay, forecast_display
 from generator.present.periods import label_of_id, recent_window
 from generator.present.rules import kpi_rule
 from generator.present.status import (
@@ -47,6 +48,8 @@ class KpiDisplay:
     latest: str  # latest value on or before the period, e.g. "82.0% in Q1 FY2026 (Jan-Mar 2026)", or "none"
     has_chart: bool  # a number in the recent periods, so a trend chart has something to draw
     rule: str  # the status rule in words; "" for categorical or untargeted KPIs
+    stretch: str  # the stretch target in force, formatted; "" without one
+    forecast: ForecastDisplay | None  # the year-end forecast; None without one
 
     @property
     def key(self) -> str:
@@ -86,6 +89,8 @@ def kpi_display(report: Report, unit_id: str, kpi: Kpi) -> KpiDisplay:
         else "none",
         has_chart=any(as_number(h.actual) is not None for h in recent(report, report.kpi_history(unit_id, kpi.id))),
         rule=kpi_rule(report, unit_id, kpi),
+        stretch=format_target(kpi, r.stretch) if r.stretch is not None else "",
+        forecast=forecast_display(report, kpi, r),
     )
 
 

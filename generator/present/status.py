@@ -4,7 +4,15 @@ from __future__ import annotations
 
 from dataclasses import dataclass, replace
 
-from generator.formatting import DASH, MANUAL_MARK, STATUS_ICONS, format_score, manual_reason
+from generator.formatting import (
+    DASH,
+    EXCEEDS_ICON,
+    EXCEEDS_WORD,
+    MANUAL_MARK,
+    STATUS_ICONS,
+    format_score,
+    manual_reason,
+)
 from generator.model import NOT_APPLICABLE, Kpi
 from generator.results import KpiResult, Status
 
@@ -82,11 +90,16 @@ def status_view(status: Status, score: float | None = None, manual: str = "") ->
 
 
 def kpi_status(result: KpiResult, kpi: Kpi | None = None, scored: bool = True) -> StatusView:
-    """Return a KPI result's status as shown, with the reason when it was set by hand or is not rated.
+    """Return a KPI result's status as shown (★ Exceeds at or beyond its stretch), with why when set by hand or not rated.
 
     `scored`: False where scores are off (`scores: false`): the status then stands without a score.
     """
-    view = not_applicable_view() if result.actual == NOT_APPLICABLE else _kpi_view(result, kpi)
+    if result.exceeds:
+        view = StatusView(result.status, EXCEEDS_ICON, EXCEEDS_WORD, format_score(result.score))
+    elif result.actual == NOT_APPLICABLE:
+        view = not_applicable_view()
+    else:
+        view = _kpi_view(result, kpi)
     return view if scored else replace(view, score="", scored=False)
 
 

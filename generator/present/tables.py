@@ -39,6 +39,10 @@ EXPORT_COLUMNS = (
     "carried",  # KPIs: a late unit's latest value, from `latest_period`, shown in this period
     "manual",  # KPIs: status set by hand; `note` says why
     "note",
+    "stretch",  # KPIs: the stretch target in force
+    "exceeds",  # KPIs: at or beyond the stretch (status stays green: roll-ups count it so)
+    "forecast",  # KPIs: the year-end forecast (sum KPIs: the full-year total); empty without one
+    "forecast_status",  # KPIs: the status the forecast would have against the year-end target
 )
 # The columns that mean something at each level (the rest stay empty there): the workbook's
 # sheets and the notebook API's frames.
@@ -128,6 +132,10 @@ def _kpi_row(report: Report, r: KpiResult, perspective: str, kpi: Kpi) -> Row:
         carried=r.carried,
         manual=r.manual,
         note=r.note or None,
+        stretch=rounded_band(r.stretch, kpi.decimals),
+        exceeds=r.exceeds,
+        forecast=round_value(r.forecast.value, kpi.decimals) if r.forecast else None,
+        forecast_status=r.forecast.status.value if r.forecast else None,
     )
 
 

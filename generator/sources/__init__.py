@@ -22,9 +22,7 @@ def header_problem(header: Iterable[str]) -> str:
     """Return why a header cannot be read as measures (missing required columns), or ""."""
     names = list(header)
     if missing := [c for c in REQUIRED_COLUMNS if c not in names]:
-        return (
-            f"missing column(s) {', '.join(missing)} (expected unit, kpi, period, value; optional target, note, status)"
-        )
+        return f"missing column(s) {', '.join(missing)} (expected unit, kpi, period, value; optional target, note, status, forecast)"
     return ""
 
 

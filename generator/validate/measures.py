@@ -182,8 +182,17 @@ def _measure(
     if target == 0 and kpi.red_flag is None and (bands := sc.status_bands(unit_id, kpi)) is not None:
         problems.append(Problem(where, _zero_target(kpi_id, bands)))
     status = _manual_status(cells.get("status", ""), cells.get("note", ""), kpi, where, problems)
+    forecast = _forecast_cell(cells.get("forecast", ""), kpi, row.where("forecast"), problems)
     counts_in = fiscal_period(period, sc.organization.fiscal_year_start, sc.organization.cadence)
-    return Measure(unit_id, kpi_id, period, counts_in, value, target, cells.get("note", ""), where, status)
+    return Measure(unit_id, kpi_id, period, counts_in, value, target, cells.get("note", ""), where, status, forecast)
+
+
+def _forecast_cell(text: str, kpi: Kpi, where: Location, problems: list[Problem]) -> float | None:
+    forecast = _number_cell(text, "forecast", where, problems)
+    if forecast is not None and kpi.type == "categorical":
+        problems.append(Problem(where, f"forecast: categorical KPI '{kpi.id}' has no year-end forecast"))
+        return None
+    return forecast
 
 
 def _zero_target(kpi_id: str, bands: StatusBands) -> str:

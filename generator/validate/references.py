@@ -10,6 +10,7 @@ import re
 from collections import Counter, defaultdict
 from typing import Any
 
+from generator.compute.period import in_force, key_start
 from generator.errors import Problem
 from generator.errors import suggest as _hint
 from generator.formatting import format_fraction
@@ -187,8 +188,10 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
                 )
             kpis[kpi.id] = kpi
             _check_rollup(sc, unit, kpi, where(obj.id, kpi.id), problems, broken)
-            _check_kpi(kpi, _kpi_where(unit, kpi, where, obj.id), problems, sc.status_bands(unit.id, kpi))
+            located = _kpi_where(unit, kpi, where, obj.id)
+            _check_kpi(kpi, located, problems, sc.status_bands(unit.id, kpi))
             _check_bounds(kpi, _target_where(unit, kpi, where), problems)
+            _check_stretch(kpi, _stretch_where(unit, kpi, where, located), problems)
     graph: dict[str, list[str]] = {}
     for kpi in kpis.values():
         if kpi.formula is None:
@@ -217,7 +220,12 @@ def _check_kpis(sc: Scorecard, unit: Unit, where: Any, problems: list[Problem], 
 def _kpi_where(unit: Unit, kpi: Kpi, where: Any, objective: str) -> tuple[Location, str]:
     """Return where the KPI's targets come from, and how to name it: the unit's override or the KPI."""
     override = unit.overrides.get(kpi.id)
-    if override is not None and (override.target, override.red_flag, override.status_bands) != (None, None, None):
+    if override is not None and (override.target, override.red_flag, override.status_bands, override.stretch) != (
+        None,
+        None,
+        None,
+        None,
+    ):
         return where("override", kpi.id), f"override '{kpi.id}'"
     return where(objective, kpi.id), f"kpi '{kpi.id}'"
 
@@ -273,6 +281,46 @@ def _check_kpi(kpi: Kpi, located: tuple[Location, str], problems: list[Problem],
         problems.append(Problem(where, f"{name}: {_zero_target(bands, edge)}"))
     if kpi.levels:
         _check_levels(kpi, where, problems)
+
+
+def _stretch_where(unit: Unit, kpi: Kpi, where: Any, located: tuple[Location, str]) -> tuple[Location, str]:
+    """Return the line of the KPI's `stretch`, unless a unit's override sets its targets."""
+    if located[1].startswith("override"):
+        return located
+    return where("stretch", kpi.id), located[1]
+
+
+def _check_stretch(kpi: Kpi, located: tuple[Location, str], problems: list[Problem]) -> None:
+    """Report a stretch target that is not beyond the target in force with it, in the polarity's direction."""
+    if kpi.stretch is None or kpi.target is None:
+        return
+    where, name = located
+    keys = [
+        k for spec in (kpi.target, kpi.stretch) if isinstance(spec, dict) for k in spec if not _target_key_problem(k)
+    ]
+    pairs = [(f" (from {k})", in_force(kpi.target, key_start(k)), in_force(kpi.stretch, key_start(k))) for k in keys]
+    if not keys and not isinstance(kpi.target, dict) and not isinstance(kpi.stretch, dict):
+        pairs = [("", kpi.target, kpi.stretch)]  # both single values
+    for since, target, stretch in pairs:
+        if message := _stretch_problem(kpi.polarity, target, stretch):
+            problems.append(Problem(where, f"{name}: {message}{since}"))
+            return
+
+
+def _stretch_problem(polarity: str, target: Any, stretch: Any) -> str:
+    if target is None or stretch is None:
+        return ""
+    if polarity == "higher" and stretch <= target:
+        return f"stretch {stretch:g} is not above target {target:g} (for polarity 'higher' it must be above)"
+    if polarity == "lower" and stretch >= target:
+        return f"stretch {stretch:g} is not below target {target:g} (for polarity 'lower' it must be below)"
+    if polarity == "range" and (not (target[0] <= stretch[0] <= stretch[1] <= target[1]) or stretch == target):
+        return f"stretch band {_band(stretch)} must lie inside the target band {_band(target)} and be narrower"
+    return ""
+
+
+def _band(values: Any) -> str:
+    return "[" + ", ".join(f"{v:g}" for v in values) + "]"
 
 
 def _has_zero(target: Any) -> bool:

@@ -240,6 +240,8 @@ def locations(raw: RawInput) -> dict[tuple[str, ...], Location]:
                 index[(*owner, str(obj.get("id")), str(kpi.get("id")))] = doc.where(where)
                 index[(*owner, "kpi", str(kpi.get("id")))] = doc.where(where)
                 index[(*owner, "kpi", str(kpi.get("id")), "target")] = doc.where((*where, "target"))
+                if "stretch" in kpi:
+                    index[(*owner, "stretch", str(kpi.get("id")))] = doc.where((*where, "stretch"))
                 index[(*owner, "restricted", "kpi", str(kpi.get("id")))] = doc.where((*where, "restricted_to"))
         for i, ini in enumerate(_dicts(doc.data.get("initiatives"))):
             index[(*owner, "initiative", str(ini.get("id")))] = doc.where(("initiatives", i))

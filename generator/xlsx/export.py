@@ -29,7 +29,7 @@ _FILLS = {
     Status.NO_DATA: PatternFill("solid", fgColor="EDEDED"),
     Status.NOT_RATED: PatternFill("solid", fgColor="EDEDED"),
 }
-_NUMBERS = ("actual", "target", "red_flag", "ytd")
+_NUMBERS = ("actual", "target", "red_flag", "ytd", "stretch", "forecast")
 _WIDE = {"name": 40, "owner": 30, "objective": 26, "kpi": 26}
 
 
@@ -63,7 +63,7 @@ def _sheet(sheet: Worksheet, report: Report, columns: tuple[str, ...], rows: lis
 
 
 def _cell(cell: Any, name: str, value: Any, decimals: int) -> None:
-    if name == "status":
+    if name in ("status", "forecast_status") and value is not None:
         status = Status(value)
         put(cell, status.label)
         cell.fill = _FILLS[status]

@@ -136,7 +136,8 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = ctx.report.current.kpis[(unit.id, kpi.id)]
     labels = [short_label_of(ctx.report, r.period) for r in history]
-    figure = trend_figure(kpi, history, labels) if any(as_number(h.actual) is not None for h in history) else {}
+    drawn = any(as_number(h.actual) is not None for h in history)
+    figure = trend_figure(kpi, history, labels, forecast=current.forecast) if drawn else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
     return KpiDetail(
         f"kpi-{slug(kpi.id)}",
@@ -146,7 +147,10 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         _direction(kpi),
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(ctx, kpi, r, ctx.sc.scores(unit.id)) for r in reversed(history[-period_words(ctx.report).window :])),
+        tuple(
+            _data_row(ctx, kpi, r, ctx.sc.scores(unit.id))
+            for r in reversed(history[-period_words(ctx.report).window :])
+        ),
         len(history),
         csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history)),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),

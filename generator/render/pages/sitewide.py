@@ -9,15 +9,17 @@ from generator.present import (
     SCORES_OFF_HINT,
     StatusView,
     banded,
+    commentary_required_words,
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
     perspective_status,
     status_counts,
+    unexplained_by_owner,
     unit_status,
 )
 from generator.render.context import Context, below_context, kpi_link, render_template, unit_link
-from generator.render.paths import link, map_page
+from generator.render.paths import details_page, link, map_page, slug
 from generator.render.sections import changes_view, timeline_view
 from generator.render.views import InitiativeView, Link, Page
 
@@ -156,6 +158,8 @@ def render_quality(ctx: Context) -> Page:
         rows=rows[:TABLE_LIMIT],
         hidden=max(0, len(rows) - TABLE_LIMIT),
         owners=sorted(owners.items(), key=lambda i: -i[1]),
+        unexplained=_unexplained(ctx, path),
+        required=commentary_required_words(ctx.report),
         units=sorted(by_unit.items(), key=lambda i: -i[1]),
     )
     return Page(path, "Data quality", text)
@@ -181,6 +185,24 @@ def _missing(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
         shown = owner.values[:OWNER_VALUES_SHOWN]
         links = tuple(_missing_link(ctx, path, v.unit, v.kpi, f"{v.kpi_name} ({v.unit_name})", v.period) for v in shown)
         todos.append(OwnerTodo(owner.owner, len(owner.values), links, len(owner.values) - len(shown)))
+    return tuple(todos[:TABLE_LIMIT])
+
+
+def _unexplained(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
+    """Return, per owner, the statuses that need an analysis without one, each linked to its section."""
+    todos = []
+    for owner in unexplained_by_owner(ctx.report):
+        shown = owner.items[:OWNER_VALUES_SHOWN]
+        links = tuple(
+            Link(
+                f"{i.name} ({i.unit_name})",
+                link(path, details_page(i.unit), f"{'kpi' if i.kind == 'KPI' else 'obj'}-{slug(i.id)}"),
+                i.status,
+                i.kind,
+            )
+            for i in shown
+        )
+        todos.append(OwnerTodo(owner.owner, len(owner.items), links, len(owner.items) - len(shown)))
     return tuple(todos[:TABLE_LIMIT])
 
 

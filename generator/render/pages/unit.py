@@ -8,12 +8,14 @@ from typing import Any
 from generator.charts import heatmap_figure
 from generator.model import Objective, Scorecard, Unit
 from generator.present import (
+    MISS_HEADING,
     STATUS_ICONS,
     format_score,
     format_value,
     late_note,
     own_unit_rule,
     perspective_status,
+    projected_misses,
     status_counts,
     unit_status,
     units_below,
@@ -49,6 +51,11 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         rule=own_unit_rule(ctx.report, unit.id),
         late=late_note(ctx.report, unit.id),
         **below_context(ctx, path, unit.id),
+        misses=[
+            (m, link(path, details_page(unit.id), f"kpi-{slug(m.kpi)}"))
+            for m in projected_misses(ctx.report, [unit.id])
+        ],
+        miss_heading=MISS_HEADING,
     )
     return Page(path, unit.name, text)
 
