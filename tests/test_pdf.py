@@ -334,5 +334,5 @@ def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> 
     assert "KPIs are rated only (met or not): no scores are combined." in text
     north = pdf_text(tmp_path / "2026-Q2-north.pdf")
     assert "KPIs met 2 of 2 met" in north and "/ 10" not in north
-    assert "Debt to equity ◌ Not rated – 1.35" in north and "↑ up" in north
+    assert "Debt to equity ◌ Not rated 1.35" in north and "↑ up" in north  # no score dash without scores
     assert "n/a: not applicable this period; not missing, not rated, left out of roll-ups." in north
