@@ -21,13 +21,20 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveView:
-    """An objective with its KPIs."""
+    """An objective with its KPIs and the period's commentary about it."""
 
     id: str
     name: str
     owner: str
+    perspective: str  # the perspective's name
     status: StatusView
     kpis: tuple[KpiDisplay, ...]
+    note: Note | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Return whether it is red or amber, so it belongs in the exceptions."""
+        return self.status.css in ("red", "amber")
 
 
 @dataclass(frozen=True, slots=True)
@@ -115,6 +122,7 @@ class Pack:
     produced: str
     summary: Summary
     exceptions: tuple[KpiDisplay, ...]
+    objective_exceptions: tuple[ObjectiveView, ...]  # red, then amber objectives
     no_data: tuple[KpiDisplay, ...]
     perspectives: tuple[PerspectiveView, ...]
     map_links: tuple[MapLink, ...]
@@ -126,10 +134,16 @@ class Pack:
     tables: tuple[DataTable, ...]
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
     notes: dict[str, Note]  # KPI key -> the quarter's commentary about it
+    objectives: dict[str, ObjectiveView]  # KPI key -> its objective
+    trend_legend: str = ""
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+
+    def shown_note(self, kpi: KpiDisplay) -> bool:
+        """Return whether the KPI's commentary is printed with it in the exceptions."""
+        return kpi.key in self.notes and kpi in self.exceptions
 
     @property
     def title(self) -> str:

@@ -33,6 +33,7 @@ from generator.present.initiatives import (
 )
 from generator.present.kpis import (
     HISTORY_QUARTERS,
+    TREND_LEGEND,
     KpiDisplay,
     kpi_display,
     objective_status,
@@ -72,6 +73,7 @@ __all__ = [
     "EXPORT_COLUMNS",
     "EXPORT_LEVEL_COLUMNS",
     "HISTORY_QUARTERS",
+    "TREND_LEGEND",
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",

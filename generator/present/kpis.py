@@ -13,6 +13,11 @@ from generator.results import KpiResult, Report, as_number
 
 T = TypeVar("T")
 HISTORY_QUARTERS = 8  # quarters in sparklines, print charts and short data tables: two years
+# What a trend arrow compares (generator/compute/period.py: kpi_trend), said once for every output
+TREND_LEGEND = (
+    "Trend arrows compare each KPI's value with its previous value (the period before; for an annual KPI, "
+    "the year before) and take its direction into account: ↑ improving, → steady, ↓ declining."
+)
 
 
 @dataclass(frozen=True, slots=True)
