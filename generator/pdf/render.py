@@ -31,6 +31,8 @@ from generator.results import Report
 
 TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
+# PDF/UA-1: tagged (headings, tables, lists for screen readers), with a title and language
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 _log = logging.getLogger(__name__)
 
 
@@ -84,7 +86,7 @@ def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, charts: 
     pack = build_pack(report, unit_id, depth, dt.date.today())
     document = render_document(pack, charts.draw(pack.charts))
     path = pack_path(out_dir, report, unit_id)
-    document.write_pdf(path)
+    document.write_pdf(path, **PDF_OPTIONS)
     result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
     _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
     return result
