@@ -61,18 +61,23 @@ def test_an_arrow_goes_around_a_box_in_its_way() -> None:
 
 
 def test_neighbours_in_a_row_are_joined_straight_and_others_over_the_row() -> None:
-    objectives = [MapObjective(i, i.upper(), "f", drives, "green", "●", "7.0") for i, drives in
-                  (("a", ("b", "c")), ("b", ()), ("c", ()))]
+    objectives = [
+        MapObjective(i, i.upper(), "f", drives, "green", "●", "7.0")
+        for i, drives in (("a", ("b", "c")), ("b", ()), ("c", ()))
+    ]
     drawing = layout_strategy_map([("f", "Financial")], objectives, lambda o: o)
     to_b, to_c = drawing.arrows
     assert len(to_b.points) == 2 and to_b.y1 == to_b.y2
     assert _crossings(drawing) == []
 
 
-@pytest.mark.parametrize(("content", "units"), [
-    (ROOT / "content", None),
-    (AGENCY / "content", None),
-])
+@pytest.mark.parametrize(
+    ("content", "units"),
+    [
+        (ROOT / "content", None),
+        (AGENCY / "content", None),
+    ],
+)
 def test_no_arrow_of_the_examples_crosses_a_box_or_leaves_the_map(content: Path, units: None) -> None:
     report, _ = make_report(content, content.parent / "measures", None)
     for unit in report.scorecard.units.values():

@@ -76,7 +76,9 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         map_links=map_links(unit),
         strategy_map=strategy_map(report, unit, lambda objective_id: f"#obj-{objective_id}"),
         charted=tuple(k for k in kpis if k.has_chart),
-        initiatives=tuple(initiative_display(unit, i, period_end(report)) for i in unit.initiatives),
+        initiatives=tuple(
+            initiative_display(unit, i, period_end(report), sc.organization.currency) for i in unit.initiatives
+        ),
         children=build_children(report, unit, depth),
         quarters=tuple(str(p) for p in recent(list(report.periods))),
         tables=build_tables(report, unit),

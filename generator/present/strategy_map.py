@@ -183,7 +183,9 @@ def _arrow(source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int) -> M
     if abs(source.y - target.y) < 1 and not _between(source, target, boxes):
         direction = 1 if tx > sx else -1
         y = source.y + source.h / 2
-        return MapArrow(source.id, target.id, ((sx + direction * source.w / 2, y), (tx - direction * (target.w / 2 + 4), y)))
+        return MapArrow(
+            source.id, target.id, ((sx + direction * source.w / 2, y), (tx - direction * (target.w / 2 + 4), y))
+        )
     up = target.y <= source.y
     shift = (n % 5 - 2) * 2.5
     start_y = source.y if up else source.y + source.h
