@@ -167,3 +167,16 @@ def test_the_pack_is_tagged_for_screen_readers(packs: dict[str, PackResult]) -> 
     tree = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True).stdout
     roles = {line.split()[0].rstrip(":") for line in tree.splitlines() if line.strip()}
     assert tree.startswith("Document") and {"H1", "H2", "Table", "TR", "TH", "TD", "L"} <= roles  # StructTreeRoot
+
+
+@pytest.mark.parametrize("name", ["it", "university", "it depth 2"])
+def test_a_unit_summary_never_starts_a_page_without_its_name(
+    report: Report, packs: dict[str, PackResult], name: str
+) -> None:
+    units = {u.name for u in report.scorecard.units.values()}
+    for number, lines in enumerate(pages(packs[name].path), start=1):
+        if lines[-1].startswith("Unit summaries"):
+            first = lines[1]  # after the running header
+            assert first == "Unit summaries" or any(first.startswith(u) for u in units), (
+                f"{name}: page {number}: {first!r}"
+            )
