@@ -60,6 +60,7 @@ def test_the_fingerprint_follows_the_content_and_the_depth(tmp_path: Path) -> No
     day = dt.date(2026, 7, 1)
     root = fingerprint(build_pack(report, "root", 1, day), 1)
     assert root == fingerprint(build_pack(report, "root", 1, day), 1)
+    assert root == fingerprint(build_pack(report, "root", 1, day + dt.timedelta(days=1)), 1)  # tomorrow too
     assert root != fingerprint(build_pack(report, "root", 0, day), 0)
     assert root != fingerprint(build_pack(report, "team-a", 1, day), 1)
     assert PackCache(tmp_path).find(root) is None

@@ -8,6 +8,7 @@ matches and its bytes still hash to what was recorded, so a damaged cache is ren
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
 import os
@@ -39,7 +40,8 @@ def fingerprint(pack: Pack, depth: int) -> str:
     digest = hashlib.sha256()
     digest.update(_environment_digest().encode())
     digest.update(f"depth={depth}\n".encode())
-    digest.update(repr(pack).encode())  # frozen dataclasses, tuples and dicts: a stable repr
+    # The day it is produced is left out: a pack reused tomorrow truthfully says when it was made
+    digest.update(repr(dataclasses.replace(pack, produced="")).encode())  # frozen dataclasses: a stable repr
     return digest.hexdigest()
 
 
