@@ -57,7 +57,7 @@ def test_an_arrow_goes_around_a_box_in_its_way() -> None:
     assert _crossings(drawing) == []
     assert len(arrow.points) > 2  # a straight line would have run behind "middle"
     boxes = {b.id: b for b in drawing.boxes}
-    assert arrow.y1 == boxes["bottom"].y and arrow.y2 == boxes["top"].y + boxes["top"].h + 4
+    assert arrow.y1 == boxes["bottom"].y and arrow.y2 == boxes["top"].y + boxes["top"].h + 2
 
 
 def test_neighbours_in_a_row_are_joined_straight_and_others_over_the_row() -> None:
@@ -84,3 +84,17 @@ def test_no_arrow_of_the_examples_crosses_a_box_or_leaves_the_map(content: Path,
         drawing = strategy_map(report, unit, lambda o: o)
         assert _crossings(drawing) == [], unit.id
         assert _inside(drawing), unit.id
+
+
+def test_every_arrow_ends_on_a_run_toward_its_target() -> None:
+    report, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    for unit in report.scorecard.units.values():
+        drawing = strategy_map(report, unit, lambda o: o)
+        boxes = {b.id: b for b in drawing.boxes}
+        for arrow in drawing.arrows:
+            (x1, y1), (x2, y2) = arrow.points[-2:]
+            target = boxes[arrow.target]
+            if y1 == y2:  # side by side: a horizontal run into the target's side
+                assert abs(target.y + target.h / 2 - y2) < 1
+            else:  # a vertical run of a few pixels at least, so the arrowhead points at the box
+                assert x1 == x2 and abs(y2 - y1) >= 4 and target.x < x2 < target.x + target.w, arrow

@@ -130,7 +130,9 @@ def layout_strategy_map(
         y += height
     placed = {b.id: b for b in boxes}
     links = [(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed]
-    arrows = [_arrow(source, target, boxes, n) for n, (source, target) in enumerate(links)]
+    arrows = [
+        _arrow(source, target, boxes, n, _ports(links, source, target)) for n, (source, target) in enumerate(links)
+    ]
     return StrategyMap(WIDTH, y, tuple(bands), tuple(boxes), tuple(arrows))
 
 
@@ -171,7 +173,27 @@ def wrap_label(text: str, width: float, max_lines: int = 3) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _arrow(source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int) -> MapArrow:
+def _ports(links: Sequence[tuple[MapBox, MapBox]], source: MapBox, target: MapBox) -> tuple[float, float]:
+    """Return where on its edge the arrow leaves the source and enters the target.
+
+    Arrows leaving one box, or entering one, are spread along its edge in the order of the boxes at
+    their other end, so each arrowhead and each start reads on its own.
+    """
+    outgoing = sorted((t.x, t.y, t.id) for s, t in links if s.id == source.id)
+    incoming = sorted((s.x, s.y, s.id) for s, t in links if t.id == target.id)
+    out_at = outgoing.index((target.x, target.y, target.id))
+    in_at = incoming.index((source.x, source.y, source.id))
+    return _spread(source, out_at, len(outgoing)), _spread(target, in_at, len(incoming))
+
+
+def _spread(box: MapBox, index: int, count: int) -> float:
+    usable = min(box.w * 0.6, 24.0 * (count - 1))
+    return box.x + box.w / 2 - usable / 2 + (usable * index / (count - 1) if count > 1 else 0)
+
+
+def _arrow(
+    source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int, ports: tuple[float, float] | None = None
+) -> MapArrow:
     """Route an arrow through the gaps between boxes, so it never passes behind an unrelated objective.
 
     An arrow that ran under other boxes made them look like drivers. Side by side neighbours are
@@ -179,15 +201,15 @@ def _arrow(source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int) -> M
     beside its row, runs along that gap to a clear vertical lane, along the gap beside the
     target's row, and into the target's facing edge. `n` staggers arrows sharing a gap.
     """
-    sx, tx = source.x + source.w / 2, target.x + target.w / 2
+    sx, tx = ports or (source.x + source.w / 2, target.x + target.w / 2)
     if abs(source.y - target.y) < 1 and not _between(source, target, boxes):
-        direction = 1 if tx > sx else -1
-        y = source.y + source.h / 2
+        direction = 1 if target.x > source.x else -1
+        y, start, end = source.y + source.h / 2, source.x + source.w / 2, target.x + target.w / 2
         return MapArrow(
-            source.id, target.id, ((sx + direction * source.w / 2, y), (tx - direction * (target.w / 2 + 4), y))
+            source.id, target.id, ((start + direction * source.w / 2, y), (end - direction * (target.w / 2 + 4), y))
         )
     up = target.y <= source.y
-    shift = (n % 5 - 2) * 2.5
+    shift = (n % 3 - 1) * 2.0  # within the gap, leaving the last run into the target long enough to point
     start_y = source.y if up else source.y + source.h
     end_y = target.y + target.h if (up and target.y < source.y) else target.y
     if abs(source.y - target.y) < 1:  # same row, not neighbours: over the top of the row
@@ -195,7 +217,7 @@ def _arrow(source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int) -> M
     near_source = start_y + (-GAP / 2 if up else GAP / 2) + shift
     near_target = end_y + (GAP / 2 if end_y != target.y else -GAP / 2) + shift
     lane = _lane(sx, tx, near_source, near_target, boxes)
-    head = end_y + (4 if end_y != target.y else -4)
+    head = end_y + (2 if end_y != target.y else -2)
     points = [(sx, start_y), (sx, near_source), (lane, near_source), (lane, near_target), (tx, near_target), (tx, head)]
     if _clear(sx, start_y, end_y, boxes, {source.id, target.id}) and abs(sx - tx) < 1:
         points = [(sx, start_y), (tx, head)]
