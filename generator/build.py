@@ -158,7 +158,9 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     say(f"Running MkDocs on {len(pages)} pages{name}")
     run_mkdocs(mkdocs_yml, site)
     # Write the PDF board packs into the staged site
-    packs = _write_packs(report, site / "packs", say) if build.pdf else 0
+    # Packs whose inputs did not change since the last build are reused from the work folder
+    cache = folders.work / "pack-cache" / (edition.audience.id if edition.audience else "all")
+    packs = _write_packs(report, site / "packs", cache, say) if build.pdf else 0
     return len(pages), packs
 
 
@@ -176,12 +178,12 @@ def write_landing(site: Path, editions: list[Edition]) -> None:
     (site / "index.html").write_text(text, encoding="utf-8")
 
 
-def _write_packs(report: Report, folder: Path, say: Progress) -> int:
+def _write_packs(report: Report, folder: Path, cache: Path, say: Progress) -> int:
     from generator.pdf import write_packs  # WeasyPrint takes a second to import: only when packs are wanted
 
     say("Writing PDF packs")
     folder.mkdir(parents=True, exist_ok=True)
-    return len(write_packs(report, folder))
+    return len(write_packs(report, folder, cache=cache))
 
 
 def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page]:

@@ -14,11 +14,14 @@ from typing import Any
 from generator.model import Kpi
 from generator.results import Forecast, KpiResult, Status, as_number
 
+# Lightest to darkest, so the bands stay apart in greyscale print too (grey ~243, ~229, ~209 on white)
 _BAND_FILL = {
-    Status.GREEN: "rgba(26,127,55,0.13)",
-    Status.AMBER: "rgba(191,135,0,0.16)",
-    Status.RED: "rgba(198,40,40,0.12)",
+    Status.GREEN: "rgba(26,127,55,0.08)",
+    Status.AMBER: "rgba(191,135,0,0.22)",
+    Status.RED: "rgba(198,40,40,0.30)",
 }
+RED_FLAG_COLOR = "#7a1c1c"  # dark: the red-flag line stays visible in greyscale
+MIN_SPAN = 0.02  # the value axis spans at least 2% of the largest value: no cliff for 99.99 -> 99.93
 ACTUAL_COLOR = "#0b57d0"
 TARGET_COLOR = "#444c56"
 FORECAST_COLOR = "#6f42c1"
@@ -148,7 +151,11 @@ def _y_range(history: Sequence[KpiResult], forecast: Forecast | None = None) -> 
     if not points:
         return 0.0, 1.0
     low, high = min(points), max(points)
-    pad = (high - low) * 0.15 or abs(high) * 0.1 or 1.0
+    least = max(abs(low), abs(high)) * MIN_SPAN or 1.0
+    if high - low < least:
+        middle = (low + high) / 2
+        low, high = middle - least / 2, middle + least / 2
+    pad = (high - low) * 0.15
     return low - pad, high + pad
 
 
@@ -187,7 +194,7 @@ def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: floa
         spans = [(low, target, Status.GREEN), (target, red, Status.AMBER), (red, high, Status.RED)]  # type: ignore[list-item]
     else:
         spans = [(low, red, Status.RED), (red, target, Status.AMBER), (target, high, Status.GREEN)]  # type: ignore[list-item]
-    return [
+    rects = [
         {
             "type": "rect",
             "xref": "x",
@@ -203,6 +210,23 @@ def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: floa
         for y0, y1, status in spans
         if y1 > y0
     ]
+    flags = red if isinstance(red, tuple) else (red,)
+    return rects + [_red_flag_line(first, last, flag) for flag in flags]
+
+
+def _red_flag_line(first: int, last: int, y: float) -> dict[str, Any]:
+    """Return the red flag as a dark dotted line: bands alone blur together in greyscale."""
+    return {
+        "type": "line",
+        "xref": "x",
+        "yref": "y",
+        "x0": first - 0.5,
+        "x1": last + 0.5,
+        "y0": y,
+        "y1": y,
+        "line": {"color": RED_FLAG_COLOR, "width": 1.5, "dash": "dot"},
+        "layer": "below",
+    }
 
 
 def heatmap_figure(

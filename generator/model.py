@@ -182,6 +182,11 @@ class Organization(_Schema):
     fiscal_year_start: Count = Field(
         1, ge=1, le=12, description="Month (1-12) the fiscal year starts; FY is named by its end year."
     )
+    currency: str = Field(
+        "",
+        max_length=8,
+        description="Currency of initiative budgets and spending (e.g. EUR, £), shown with every amount.",
+    )
     perspectives: Perspectives = Field(
         DEFAULT_PERSPECTIVES,
         description="Perspectives, top (financial) to bottom (learning); default the classic four.",

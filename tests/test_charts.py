@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from types import SimpleNamespace
 
 import plotly.graph_objects as go
 import pytest
 
-from generator.charts import _BAND_FILL, heatmap_figure, sparkline_points, trend_figure
+from generator.charts import _BAND_FILL, _y_range, heatmap_figure, sparkline_points, trend_figure
 from generator.pipeline import make_report
 from tests.conftest import FIXTURES, report_for
 
@@ -27,12 +28,20 @@ def test_trend_figure_is_valid_plotly() -> None:
 
 def test_quarters_sharing_a_target_share_one_set_of_bands() -> None:
     shapes = _figure("root", "income")["layout"]["shapes"]
-    assert len(shapes) == 3  # red, amber, green across both quarters
+    assert [s["type"] for s in shapes] == ["rect", "rect", "rect", "line"]  # red, amber, green, red flag
     assert {(s["x0"], s["x1"]) for s in shapes} == {(-0.5, 1.5)}
 
 
+def test_the_value_axis_spans_at_least_two_percent_and_shows_target_and_red_flag() -> None:
+    history = [(99.99, 99.7, 99.0), (99.93, 99.7, 99.0)]
+    low, high = _y_range([SimpleNamespace(actual=a, target=t, red_flag=r) for a, t, r in history])  # type: ignore[misc]
+    assert low < 99.0 and high > 99.99
+    low, high = _y_range([SimpleNamespace(actual=a, target=None, red_flag=None) for a in (99.99, 99.93)])  # type: ignore[misc]
+    assert high - low == pytest.approx(99.99 * 0.02 * 1.3)  # a 0.06 move fills under a quarter of the height
+
+
 def test_a_target_change_starts_new_bands() -> None:
-    shapes = _figure("root", "satisfaction")["layout"]["shapes"]  # target 80 in Q1, 85 from Q2
+    shapes = [s for s in _figure("root", "satisfaction")["layout"]["shapes"] if s["type"] == "rect"]  # target 80 in Q1, 85 from Q2
     assert sorted({(s["x0"], s["x1"]) for s in shapes}) == [(-0.5, 0.5), (0.5, 1.5)]
 
 
@@ -60,7 +69,7 @@ def test_with_status_bands_the_green_band_starts_where_green_starts() -> None:
     report, _ = make_report(agency / "content", agency / "measures", None)
     history = report.kpi_history("licensing-operations", "processed_within_10_days")  # target 90, bands 5% / 10%
     figure = trend_figure(report.scorecard.kpi("licensing-operations", "processed_within_10_days"), history)
-    fills = {_fill_status(s["fillcolor"]): (s["y0"], s["y1"]) for s in figure["layout"]["shapes"]}
+    fills = {_fill_status(s["fillcolor"]): (s["y0"], s["y1"]) for s in figure["layout"]["shapes"] if s["type"] == "rect"}
     assert fills["amber"] == pytest.approx((81, 85.5)) and fills["green"][0] == pytest.approx(85.5)
     assert figure["data"][1]["y"][-1] == 90  # the target line stays the target
 

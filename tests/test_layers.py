@@ -89,9 +89,10 @@ def test_milestones_read_the_same_on_the_site_and_in_the_pack() -> None:
     milestones = [m for i in pack.initiatives for m in i.milestones]
     assert {m.state for m in milestones} == {"done", "overdue", "due"}
     for item in pack.initiatives:
-        assert item == initiative_display(
-            unit, next(i for i in unit.initiatives if i.id == item.id), period_end(report)
-        )
+        source = next(i for i in unit.initiatives if i.id == item.id)
+        assert item == initiative_display(unit, source, period_end(report), report.scorecard.organization.currency)
+        assert item.budget.endswith(" EUR")  # budgets carry their currency, in the pack and on the site
+        assert f"Budget {item.budget} · spent {item.spent}" in site
         assert f"{item.name} · {item.owner} · {item.dates} · {item.counts}" in site
     for m in milestones:
         assert f"{MILESTONE_WORDS[m.state]} {m.name} {m.due}" in site

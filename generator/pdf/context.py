@@ -21,6 +21,7 @@ from generator.pdf.views import (
 from generator.periods import Period
 from generator.present import (
     DASH,
+    TREND_LEGEND,
     KpiDisplay,
     StatusView,
     by_move,
@@ -64,6 +65,8 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
     sc = report.scorecard
     unit = sc.units[unit_id]
     kpis = unit_kpis(report, unit)
+    perspectives = build_perspectives(report, unit, kpis)
+    objectives = [o for p in perspectives for o in p.objectives]
     return Pack(
         organisation=sc.organization.name,
         unit_id=unit.id,
@@ -76,18 +79,23 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         produced=format_date(produced),
         summary=build_summary(report, unit),
         exceptions=exceptions(kpis),
+        objective_exceptions=objective_exceptions(objectives),
         no_data=tuple(k for k in kpis if k.status.status is Status.NO_DATA),
-        perspectives=build_perspectives(report, unit, kpis),
+        perspectives=perspectives,
         map_links=map_links(unit),
         strategy_map=strategy_map(report, unit, lambda objective_id: f"#obj-{objective_id}"),
         charted=tuple(k for k in kpis if k.has_chart),
-        initiatives=tuple(initiative_display(unit, i, period_end(report)) for i in unit.initiatives),
+        initiatives=tuple(
+            initiative_display(unit, i, period_end(report), sc.organization.currency) for i in unit.initiatives
+        ),
         children=build_children(report, unit, depth),
         periods=tuple(short_label_of(report, p) for p in recent(report, list(report.periods))),
         words=period_words(report),
         tables=build_tables(report, unit),
         charts=chart_specs(report, unit),
         notes=kpi_notes(report, unit),
+        objectives={k.key: o for o in objectives for k in o.kpis},
+        trend_legend=TREND_LEGEND,
         edition=edition_name(report),
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
@@ -125,8 +133,18 @@ def exceptions(kpis: list[KpiDisplay]) -> tuple[KpiDisplay, ...]:
     return tuple(sorted(flagged, key=lambda k: (_EXCEPTION_ORDER[k.status.status], _score_key(k))))
 
 
+def objective_exceptions(objectives: list[ObjectiveView]) -> tuple[ObjectiveView, ...]:
+    """Return the red objectives, then the amber ones, worst score first within each."""
+    flagged = [o for o in objectives if o.status.status in _EXCEPTION_ORDER]
+    return tuple(sorted(flagged, key=lambda o: (_EXCEPTION_ORDER[o.status.status], _score(o.status))))
+
+
 def _score_key(kpi: KpiDisplay) -> float:
-    return float(kpi.status.score) if kpi.status.scored and kpi.status.score != DASH else 0.0
+    return _score(kpi.status) if kpi.status.scored else 0.0
+
+
+def _score(status: StatusView) -> float:
+    return float(status.score) if status.scored and status.score != DASH else 0.0
 
 
 # --- Commentary ----------------------------------------------------------------------------
@@ -189,6 +207,7 @@ def perspective_ratings(report: Report, unit_id: str) -> tuple[tuple[str, Status
 def build_perspectives(report: Report, unit: Unit, kpis: list[KpiDisplay]) -> tuple[PerspectiveView, ...]:
     """Return perspective -> objective -> KPI, in the unit's perspective order."""
     by_key = {k.key: k for k in kpis}
+    commentary = report.scorecard.commentary.get((unit.id, report.period))
     views = []
     for persp in report.scorecard.perspectives(unit.id):
         objectives = tuple(
@@ -196,8 +215,10 @@ def build_perspectives(report: Report, unit: Unit, kpis: list[KpiDisplay]) -> tu
                 id=o.id,
                 name=o.name,
                 owner=o.owner,
+                perspective=persp.name,
                 status=objective_status(report, unit.id, o.id),
                 kpis=tuple(by_key[f"{unit.id}/{k.id}"] for k in o.kpis),
+                note=_note(commentary, "objective", o.id),
             )
             for o in unit.objectives
             if o.perspective == persp.id

@@ -20,6 +20,7 @@ from weasyprint.text.fonts import FontConfiguration
 
 from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
+from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
 from generator.pdf.fetcher import PackFetcher, without_attachments
 from generator.pdf.lifetime import die_with_parent
@@ -31,6 +32,8 @@ from generator.results import Report
 
 TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
+# PDF/UA-1: tagged (headings, tables, lists for screen readers), with a title and language
+PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
 _log = logging.getLogger(__name__)
 
 
@@ -42,23 +45,65 @@ class PackResult:
     path: Path
     pages: int
     seconds: float
+    reused: bool = False  # copied from the cache: its inputs had not changed
 
 
-def write_packs(report: Report, out_dir: Path, unit_ids: list[str] | None = None, depth: int = 1) -> list[Path]:
+def write_packs(
+    report: Report, out_dir: Path, unit_ids: list[str] | None = None, depth: int = 1, cache: Path | None = None
+) -> list[Path]:
     """Write `<out_dir>/<period>-<unit-id>.pdf` for the units (default all); return the paths."""
-    return [result.path for result in render_packs(report, out_dir, unit_ids, depth)]
+    return [result.path for result in render_packs(report, out_dir, unit_ids, depth, cache=cache)]
 
 
 def render_packs(
-    report: Report, out_dir: Path, unit_ids: list[str] | None = None, depth: int = 1, workers: int = WORKERS
+    report: Report,
+    out_dir: Path,
+    unit_ids: list[str] | None = None,
+    depth: int = 1,
+    workers: int = WORKERS,
+    cache: Path | None = None,
 ) -> list[PackResult]:
-    """Write the units' packs, in two processes when there are several; return them timed."""
+    """Write the units' packs, in two processes when there are several; return them timed.
+
+    With a `cache` folder, a pack whose inputs did not change since it was last written there is
+    copied from it instead of rendered.
+    """
     units = select_units(report.scorecard, unit_ids)
     out_dir.mkdir(parents=True, exist_ok=True)
+    produced = dt.date.today()
+    if cache is None:
+        return _render(report, units, depth, out_dir, workers, produced)
+    store = PackCache(cache)
+    keys = {unit: fingerprint(build_pack(report, unit, depth, produced), depth) for unit in units}
+    done = {unit: reused for unit in units if (reused := _reuse(store, keys[unit], report, unit, out_dir))}
+    for result in _render(report, [u for u in units if u not in done], depth, out_dir, workers, produced):
+        store.store(keys[result.unit], result.path, result.pages)
+        done[result.unit] = result
+    if unit_ids is None:  # a full run: entries no pack uses any more go
+        store.keep_only(set(keys.values()))
+    return [done[unit] for unit in units]
+
+
+def _render(
+    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
+) -> list[PackResult]:
+    if not units:
+        return []
     if len(units) == 1 or workers < 2:
         with ChartSession() as charts:
-            return [write_pack(report, unit, depth, out_dir, charts) for unit in units]
-    return _render_in_pool(report, units, depth, out_dir, workers)
+            return [write_pack(report, unit, depth, out_dir, charts, produced) for unit in units]
+    return _render_in_pool(report, units, depth, out_dir, workers, produced)
+
+
+def _reuse(store: PackCache, key: str, report: Report, unit_id: str, out_dir: Path) -> PackResult | None:
+    start = time.perf_counter()
+    if (cached := store.find(key)) is None:
+        return None
+    path = pack_path(out_dir, report, unit_id)
+    copy_pack(cached, path)
+    result = PackResult(unit_id, path, cached.pages, time.perf_counter() - start, reused=True)
+    _log.info("reused %s (%d pages): its inputs did not change", path, result.pages)
+    return result
 
 
 def select_units(sc: Scorecard, unit_ids: list[str] | None) -> list[str]:
@@ -78,13 +123,15 @@ def pack_path(out_dir: Path, report: Report, unit_id: str) -> Path:
     return out_dir / f"{report.period}-{unit_id}.pdf"
 
 
-def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, charts: ChartSession) -> PackResult:
+def write_pack(
+    report: Report, unit_id: str, depth: int, out_dir: Path, charts: ChartSession, produced: dt.date | None = None
+) -> PackResult:
     """Build, draw and write one unit's pack."""
     start = time.perf_counter()
-    pack = build_pack(report, unit_id, depth, dt.date.today())
+    pack = build_pack(report, unit_id, depth, produced or dt.date.today())
     document = render_document(pack, charts.draw(pack.charts))
     path = pack_path(out_dir, report, unit_id)
-    document.write_pdf(path)
+    document.write_pdf(path, **PDF_OPTIONS)
     result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
     _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
     return result
@@ -129,16 +176,18 @@ def _stylesheet() -> weasyprint.CSS:
 
 # --- Two processes, one Chromium each ------------------------------------------------------
 
-_worker: tuple[Report, int, Path, ChartSession] | BuildError | None = None
+_worker: tuple[Report, int, Path, ChartSession, dt.date] | BuildError | None = None
 
 
-def _render_in_pool(report: Report, units: list[str], depth: int, out_dir: Path, workers: int) -> list[PackResult]:
+def _render_in_pool(
+    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
+) -> list[PackResult]:
     # spawn, not fork: the caller may already run threads (a kaleido server), which fork would copy half-alive
     context = multiprocessing.get_context("spawn")
     biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
     try:
         with ProcessPoolExecutor(
-            workers, context, initializer=_start_worker, initargs=(report, depth, out_dir)
+            min(workers, len(units)), context, initializer=_start_worker, initargs=(report, depth, out_dir, produced)
         ) as pool:
             done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
     except BrokenProcessPool:  # a worker died (out of memory, killed) or Chromium could not start in it
@@ -153,7 +202,7 @@ def _size(sc: Scorecard, unit_id: str) -> int:
     return sum(len(o.kpis) for o in sc.units[unit_id].objectives)
 
 
-def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
+def _start_worker(report: Report, depth: int, out_dir: Path, produced: dt.date) -> None:
     global _worker
     die_with_parent()  # a killed build leaves no worker (nor its Chromium) behind
     charts = ChartSession()
@@ -164,12 +213,12 @@ def _start_worker(report: Report, depth: int, out_dir: Path) -> None:
         return
     # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
     Finalize(charts, charts.close, exitpriority=10)
-    _worker = (report, depth, out_dir, charts)
+    _worker = (report, depth, out_dir, charts, produced)
 
 
 def _worker_pack(unit_id: str) -> PackResult:
     assert _worker is not None, "worker not initialised"
     if isinstance(_worker, BuildError):
         raise _worker
-    report, depth, out_dir, charts = _worker
-    return write_pack(report, unit_id, depth, out_dir, charts)
+    report, depth, out_dir, charts, produced = _worker
+    return write_pack(report, unit_id, depth, out_dir, charts, produced)

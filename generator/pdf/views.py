@@ -32,13 +32,20 @@ class Note:
 
 @dataclass(frozen=True, slots=True)
 class ObjectiveView:
-    """An objective with its KPIs."""
+    """An objective with its KPIs and the period's commentary about it."""
 
     id: str
     name: str
     owner: str
+    perspective: str  # the perspective's name
     status: StatusView
     kpis: tuple[KpiDisplay, ...]
+    note: Note | None = None
+
+    @property
+    def flagged(self) -> bool:
+        """Return whether it is red or amber, so it belongs in the exceptions."""
+        return self.status.css in ("red", "amber")
 
 
 @dataclass(frozen=True, slots=True)
@@ -126,6 +133,7 @@ class Pack:
     produced: str
     summary: Summary
     exceptions: tuple[KpiDisplay, ...]
+    objective_exceptions: tuple[ObjectiveView, ...]  # red, then amber objectives
     no_data: tuple[KpiDisplay, ...]
     perspectives: tuple[PerspectiveView, ...]
     map_links: tuple[MapLink, ...]
@@ -138,6 +146,8 @@ class Pack:
     tables: tuple[DataTable, ...]
     charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
     notes: dict[str, Note]  # KPI key -> the period's commentary about it
+    objectives: dict[str, ObjectiveView]  # KPI key -> its objective
+    trend_legend: str = ""
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
@@ -149,6 +159,10 @@ class Pack:
     stretched: bool = False  # some KPI has a stretch target: the legend explains ★ Exceeds
     projected_misses: tuple[KpiDisplay, ...] = ()  # KPIs projected to miss the year-end target, green or not
     unexplained: tuple[OwnerUnexplained, ...] = ()  # statuses `commentary_required` asks an analysis of, by owner
+
+    def shown_note(self, kpi: KpiDisplay) -> bool:
+        """Return whether the KPI's commentary is printed with it in the exceptions."""
+        return kpi.key in self.notes and kpi in self.exceptions
 
     @property
     def title(self) -> str:

@@ -41,6 +41,7 @@ from generator.present.initiatives import (
     milestone_state,
 )
 from generator.present.kpis import (
+    TREND_LEGEND,
     KpiDisplay,
     kpi_display,
     not_applicable_legend,
@@ -112,6 +113,7 @@ __all__ = [
     "DASH",
     "EXPORT_COLUMNS",
     "EXPORT_LEVEL_COLUMNS",
+    "TREND_LEGEND",
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",

@@ -73,8 +73,14 @@ def initiative_dates(initiative: Initiative) -> list[dt.date]:
     return dates + [d for d in (initiative.start, initiative.end) if d is not None]
 
 
-def initiative_display(unit: Unit, item: Initiative, period_end: dt.date) -> InitiativeDisplay:
-    """Return an initiative with its milestones judged at `period_end`."""
+def money(value: float | None, currency: str) -> str:
+    """Return an amount with its currency, as KPI values show a unit: `850,000 EUR`, or a dash."""
+    text = format_number(value, 0)
+    return f"{text} {currency}" if currency and value is not None else text
+
+
+def initiative_display(unit: Unit, item: Initiative, period_end: dt.date, currency: str = "") -> InitiativeDisplay:
+    """Return an initiative with its milestones judged at `period_end`, amounts in `currency`."""
     dates = initiative_dates(item) or [period_end]
     start, end = item.start or min(dates), item.end or max(dates)
     milestones = tuple(
@@ -96,8 +102,8 @@ def initiative_display(unit: Unit, item: Initiative, period_end: dt.date) -> Ini
         milestones=milestones,
         counts=counts or "no milestones",
         done_of=f"{states.count('done')} of {len(states)} done",
-        budget=format_number(budget, 0),
-        spent=format_number(spent, 0),
+        budget=money(budget, currency),
+        spent=money(spent, currency),
         spent_percent=round(spent / budget * 100, 1) if budget and spent is not None else None,
         over_budget=bool(budget is not None and spent is not None and spent > budget),
         objectives=tuple((o, names[o]) for o in item.objectives if o in names),

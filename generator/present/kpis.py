@@ -23,6 +23,11 @@ from generator.present.status import (
 from generator.results import KpiResult, Report, Status, as_number
 
 T = TypeVar("T")
+# What a trend arrow compares (generator/compute/period.py: kpi_trend), said once for every output
+TREND_LEGEND = (
+    "Trend arrows compare each KPI's value with its previous value (the period before; for an annual KPI, "
+    "the year before) and take its direction into account: ↑ improving, → steady, ↓ declining."
+)
 
 
 @dataclass(frozen=True, slots=True)

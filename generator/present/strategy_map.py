@@ -69,16 +69,41 @@ class MapBand:
     h: float
 
 
+Point = tuple[float, float]
+
+
 @dataclass(frozen=True, slots=True)
 class MapArrow:
-    """A `drives` link from one box's edge to another's."""
+    """A `drives` link from one box's edge to another's: a path of straight segments through the gaps."""
 
     source: str
     target: str
-    x1: float
-    y1: float
-    x2: float
-    y2: float
+    points: tuple[Point, ...]
+
+    @property
+    def x1(self) -> float:
+        """Return where it starts, x."""
+        return self.points[0][0]
+
+    @property
+    def y1(self) -> float:
+        """Return where it starts, y."""
+        return self.points[0][1]
+
+    @property
+    def x2(self) -> float:
+        """Return where it ends (at the arrowhead), x."""
+        return self.points[-1][0]
+
+    @property
+    def y2(self) -> float:
+        """Return where it ends (at the arrowhead), y."""
+        return self.points[-1][1]
+
+    @property
+    def path(self) -> str:
+        """Return the points as SVG polyline points."""
+        return " ".join(f"{x:g},{y:g}" for x, y in self.points)
 
 
 @dataclass(frozen=True, slots=True)
@@ -106,7 +131,10 @@ def layout_strategy_map(
         boxes += _place_boxes(members, y, href)
         y += height
     placed = {b.id: b for b in boxes}
-    arrows = [_arrow(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed]
+    links = [(placed[o.id], placed[t]) for o in objectives for t in o.drives if o.id in placed and t in placed]
+    arrows = [
+        _arrow(source, target, boxes, n, _ports(links, source, target)) for n, (source, target) in enumerate(links)
+    ]
     return StrategyMap(WIDTH, y, tuple(bands), tuple(boxes), tuple(arrows))
 
 
@@ -147,17 +175,93 @@ def wrap_label(text: str, width: float, max_lines: int = 3) -> tuple[str, ...]:
     return tuple(lines)
 
 
-def _arrow(source: MapBox, target: MapBox) -> MapArrow:
-    """Join the facing edges: top to bottom between bands, side to side within a row."""
-    sx, sy = source.x + source.w / 2, source.y + source.h / 2
-    tx, ty = target.x + target.w / 2, target.y + target.h / 2
-    if abs(sy - ty) < 1:
-        direction = 1 if tx > sx else -1
+def _ports(links: Sequence[tuple[MapBox, MapBox]], source: MapBox, target: MapBox) -> tuple[float, float]:
+    """Return where on its edge the arrow leaves the source and enters the target.
+
+    Arrows leaving one box, or entering one, are spread along its edge in the order of the boxes at
+    their other end, so each arrowhead and each start reads on its own.
+    """
+    outgoing = sorted((t.x, t.y, t.id) for s, t in links if s.id == source.id)
+    incoming = sorted((s.x, s.y, s.id) for s, t in links if t.id == target.id)
+    out_at = outgoing.index((target.x, target.y, target.id))
+    in_at = incoming.index((source.x, source.y, source.id))
+    return _spread(source, out_at, len(outgoing)), _spread(target, in_at, len(incoming))
+
+
+def _spread(box: MapBox, index: int, count: int) -> float:
+    usable = min(box.w * 0.6, 24.0 * (count - 1))
+    return box.x + box.w / 2 - usable / 2 + (usable * index / (count - 1) if count > 1 else 0)
+
+
+def _arrow(
+    source: MapBox, target: MapBox, boxes: Sequence[MapBox], n: int, ports: tuple[float, float] | None = None
+) -> MapArrow:
+    """Route an arrow through the gaps between boxes, so it never passes behind an unrelated objective.
+
+    An arrow that ran under other boxes made them look like drivers. Side by side neighbours are
+    joined straight; otherwise the arrow leaves the source's top (or bottom) edge into the gap
+    beside its row, runs along that gap to a clear vertical lane, along the gap beside the
+    target's row, and into the target's facing edge. `n` staggers arrows sharing a gap.
+    """
+    sx, tx = ports or (source.x + source.w / 2, target.x + target.w / 2)
+    if abs(source.y - target.y) < 1 and not _between(source, target, boxes):
+        direction = 1 if target.x > source.x else -1
+        y, start, end = source.y + source.h / 2, source.x + source.w / 2, target.x + target.w / 2
         return MapArrow(
-            source.id, target.id, sx + direction * source.w / 2, sy, tx - direction * (target.w / 2 + 4), ty
+            source.id, target.id, ((start + direction * source.w / 2, y), (end - direction * (target.w / 2 + 4), y))
         )
-    direction = 1 if ty > sy else -1
-    return MapArrow(source.id, target.id, sx, sy + direction * source.h / 2, tx, ty - direction * (target.h / 2 + 4))
+    up = target.y <= source.y
+    shift = (n % 3 - 1) * 2.0  # within the gap, leaving the last run into the target long enough to point
+    start_y = source.y if up else source.y + source.h
+    end_y = target.y + target.h if (up and target.y < source.y) else target.y
+    if abs(source.y - target.y) < 1:  # same row, not neighbours: over the top of the row
+        end_y = target.y
+    near_source = start_y + (-GAP / 2 if up else GAP / 2) + shift
+    near_target = end_y + (GAP / 2 if end_y != target.y else -GAP / 2) + shift
+    lane = _lane(sx, tx, near_source, near_target, boxes)
+    head = end_y + (2 if end_y != target.y else -2)
+    points = [(sx, start_y), (sx, near_source), (lane, near_source), (lane, near_target), (tx, near_target), (tx, head)]
+    if _clear(sx, start_y, end_y, boxes, {source.id, target.id}) and abs(sx - tx) < 1:
+        points = [(sx, start_y), (tx, head)]
+    return MapArrow(source.id, target.id, _simplified(points))
+
+
+def _between(a: MapBox, b: MapBox, boxes: Sequence[MapBox]) -> bool:
+    """Return whether another box of the same row sits between a and b."""
+    left, right = sorted((a.x, b.x))
+    return any(abs(o.y - a.y) < 1 and left < o.x < right for o in boxes)
+
+
+def _lane(sx: float, tx: float, y1: float, y2: float, boxes: Sequence[MapBox]) -> float:
+    """Return the x of a vertical run from y1 to y2 that crosses no box, nearest the straight way."""
+    edges = [x for b in boxes for x in (b.x - GAP / 2, b.x + b.w + GAP / 2)]
+    candidates = [tx, sx, *edges, LABEL_WIDTH + PAD / 2, WIDTH - PAD / 2]
+    clear = [x for x in candidates if _clear(x, y1, y2, boxes, set())]
+    return min(clear, key=lambda x: (abs(x - tx) + abs(x - sx), x))
+
+
+def _clear(x: float, y1: float, y2: float, boxes: Sequence[MapBox], ends: set[str]) -> bool:
+    top, bottom = sorted((y1, y2))
+    return not any(
+        b.id not in ends and b.x - 1 < x < b.x + b.w + 1 and b.y - 1 < bottom and top < b.y + b.h + 1 for b in boxes
+    )
+
+
+def _simplified(points: list[Point]) -> tuple[Point, ...]:
+    """Drop repeated points and the middle of straight runs."""
+    kept: list[Point] = []
+    for point in points:
+        if kept and abs(kept[-1][0] - point[0]) < 0.01 and abs(kept[-1][1] - point[1]) < 0.01:
+            continue
+        if len(kept) >= 2 and _collinear(kept[-2], kept[-1], point):
+            kept[-1] = point
+        else:
+            kept.append(point)
+    return tuple(kept)
+
+
+def _collinear(a: Point, b: Point, c: Point) -> bool:
+    return abs((b[0] - a[0]) * (c[1] - a[1]) - (b[1] - a[1]) * (c[0] - a[0])) < 0.01
 
 
 def strategy_map(report: Report, unit: Unit, href: Callable[[str], str]) -> StrategyMap:

@@ -86,7 +86,7 @@ def timeline_view(ctx: Context, source: str, unit: Unit) -> Timeline | None:
 
 
 def _initiative_view(ctx: Context, source: str, unit: Unit, item: Initiative, pos: Any) -> InitiativeView:
-    shown = initiative_display(unit, item, ctx.period_end)
+    shown = initiative_display(unit, item, ctx.period_end, ctx.sc.organization.currency)
     return InitiativeView(
         shown,
         pos(shown.start),

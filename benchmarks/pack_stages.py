@@ -1,0 +1,77 @@
+"""Where a pack's time goes, and what reuse saves: `python -m benchmarks.pack_stages FOLDER OUT [--sample N]`.
+
+Times each step of a pack for a sample of units in one warm process (context, charts through
+kaleido, HTML, WeasyPrint layout, PDF writing), then a sample of packs on both cores, then the
+same packs again from the cache (nothing changed). Prints one JSON object.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import statistics
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from generator.pipeline import make_report
+
+STEPS = ("context", "charts", "html", "layout", "write")
+
+
+def time_steps(report: Any, units: list[str], out: Path) -> dict[str, float]:
+    """Return the median seconds of each step of a pack over the units (after one warm-up pack)."""
+    from generator.pdf.context import build_pack
+    from generator.pdf.render import PDF_OPTIONS, _environment, map_svg, render_document
+    from generator.pdf.svg import ChartSession, svg_data_uri
+
+    times: dict[str, list[float]] = {step: [] for step in (*STEPS, "html")}
+    out.mkdir(parents=True, exist_ok=True)
+    with ChartSession() as charts:
+        for n, unit in enumerate([units[0], *units]):
+            t0 = time.perf_counter()
+            pack = build_pack(report, unit, 1, dt.date.today())
+            t1 = time.perf_counter()
+            svgs = charts.draw(pack.charts)
+            t2 = time.perf_counter()
+            _environment().get_template("pack.html").render(
+                pack=pack, svgs={**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
+            )
+            t3 = time.perf_counter()
+            document = render_document(pack, svgs)  # HTML again, then layout
+            t4 = time.perf_counter()
+            document.write_pdf(out / f"{unit}.pdf", **PDF_OPTIONS)
+            t5 = time.perf_counter()
+            if n:  # the first is the warm-up
+                for step, seconds in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3 - (t3 - t2), t5 - t4), strict=True):
+                    times[step].append(seconds)
+    return {step: statistics.median(values) for step, values in times.items() if values}
+
+
+def main() -> None:
+    """Print the timings as JSON."""
+    from generator.pdf import render_packs
+
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("folder", type=Path)
+    parser.add_argument("out", type=Path)
+    parser.add_argument("--sample", type=int, default=30)
+    args = parser.parse_args()
+    report, _ = make_report(args.folder / "content", args.folder / "measures", None)
+    units = list(report.scorecard.units)
+    step = max(1, len(units) // args.sample)
+    sample = units[::step][: args.sample]
+    result: dict[str, Any] = {"units": len(units), "sample": len(sample)}
+    result["steps"] = time_steps(report, sample[:6], args.out / "steps")
+    cache = args.out / "cache"
+    for run in ("first", "again"):
+        start = time.perf_counter()
+        packs = render_packs(report, args.out / run, sample, cache=cache)
+        result[run] = {"seconds": time.perf_counter() - start, "reused": sum(p.reused for p in packs)}
+    json.dump(result, sys.stdout, indent=1)
+
+
+if __name__ == "__main__":
+    main()
