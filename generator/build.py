@@ -35,6 +35,7 @@ from generator.results import Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
+IFRAME_WORKER = f"{ASSETS}/vendor/iframe-worker/shim.js"  # search's worker over file:// (see its README)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 _LOCAL_LINK = re.compile(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+)')
 
@@ -230,8 +231,13 @@ def write_config(
         use_directory_urls=False,  # links to page.html work over file://
         strict=True,
         extra_css=[f"{ASSETS}/extra.css", *(settings.get("extra_css") or [])],
-        extra_javascript=[f"{ASSETS}/plotly.min.js", f"{ASSETS}/charts.js", *(settings.get("extra_javascript") or [])],
+        # charts.js loads plotly.min.js itself, and only on a page that has a chart
+        extra_javascript=[f"{ASSETS}/charts.js", *(settings.get("extra_javascript") or [])],
+        plugins=_with_offline_search(settings.get("plugins")),
     )
+    # The offline plugin would add a CDN copy of this shim unless one is named: ours, vendored
+    extra = settings.get("extra") if isinstance(settings.get("extra"), dict) else {}
+    settings["extra"] = {**extra, "polyfills": [IFRAME_WORKER, *(extra.get("polyfills") or [])]}
     # mkdocs-material's instant navigation works only where site_url matches the address served
     settings["site_url"] = site_url or settings.get("site_url") or "http://localhost:8000/"
     if cfg.custom_dir is not None:
@@ -240,6 +246,15 @@ def write_config(
     text = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
     target.write_text(f"{GENERATED.format(config=cfg.path)}\n{text}", encoding="utf-8")
     return target
+
+
+def _with_offline_search(plugins: Any) -> list[Any]:
+    """Return the user's plugins (MkDocs' default: search) plus offline, so search works over file://."""
+    if plugins is None:
+        plugins = ["search"]
+    listed = list(plugins) if isinstance(plugins, list) else [{k: v} for k, v in plugins.items()]
+    names = {p if isinstance(p, str) else next(iter(p), "") for p in listed}
+    return listed + (["offline"] if "search" in names and "offline" not in names else [])
 
 
 class _Collector(logging.Handler):

@@ -51,13 +51,23 @@ class PerspectiveBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class HeatCell:
+    """A cell of the children heatmap: a KPI's value or a perspective's score, linked to it."""
+
+    text: str  # the value, or the score
+    status: StatusView
+    score: float | None
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class HeatRow:
-    """A row of the children heatmap's text alternative."""
+    """A unit of the children heatmap (a row of its table, an item of its list on phones)."""
 
     name: str
     href: str
     status: StatusView
-    cells: tuple[str, ...]
+    cells: tuple[HeatCell | None, ...]  # None: the unit has no such KPI or perspective
 
 
 @dataclass(frozen=True, slots=True)
