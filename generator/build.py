@@ -35,7 +35,7 @@ from generator.results import Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
-IFRAME_WORKER = f"{ASSETS}/vendor/iframe-worker/shim.js"  # search's worker over file:// (see its README)
+IFRAME_WORKER = f"{ASSETS}/vendor/iframe-worker/shim.js"  # search's worker over file:// (see its NOTICE.txt)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 _LOCAL_LINK = re.compile(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+)')
 
@@ -236,7 +236,7 @@ def write_config(
         plugins=_with_offline_search(settings.get("plugins")),
     )
     # The offline plugin would add a CDN copy of this shim unless one is named: ours, vendored
-    extra = settings.get("extra") if isinstance(settings.get("extra"), dict) else {}
+    extra: dict[str, Any] = settings["extra"] if isinstance(settings.get("extra"), dict) else {}
     settings["extra"] = {**extra, "polyfills": [IFRAME_WORKER, *(extra.get("polyfills") or [])]}
     # mkdocs-material's instant navigation works only where site_url matches the address served
     settings["site_url"] = site_url or settings.get("site_url") or "http://localhost:8000/"

@@ -23,12 +23,15 @@ from generator.formatting import (
 from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
 from generator.present.initiatives import (
+    INITIATIVE_STATES,
+    INITIATIVE_WORDS,
     MILESTONE_STATES,
     MILESTONE_WORDS,
     InitiativeDisplay,
     MilestoneDisplay,
     initiative_dates,
     initiative_display,
+    initiative_state,
     milestone_state,
 )
 from generator.present.kpis import (
@@ -72,6 +75,8 @@ __all__ = [
     "EXPORT_COLUMNS",
     "EXPORT_LEVEL_COLUMNS",
     "HISTORY_QUARTERS",
+    "INITIATIVE_STATES",
+    "INITIATIVE_WORDS",
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",
@@ -105,6 +110,7 @@ __all__ = [
     "format_value",
     "initiative_dates",
     "initiative_display",
+    "initiative_state",
     "kpi_display",
     "kpi_history_rows",
     "kpi_rule",

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from generator.charts import sparkline_points
@@ -17,7 +17,7 @@ from generator.present import (
     kpi_display,
     recent,
 )
-from generator.render.context import Context, objective_link
+from generator.render.context import Context, objective_link, unit_link
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import markdown_text
 from generator.render.views import (
@@ -73,16 +73,21 @@ def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
 
 def timeline_view(ctx: Context, source: str, unit: Unit) -> Timeline | None:
     """Place the unit's initiatives on one axis; milestones are late if open after the period's end."""
-    if not unit.initiatives:
+    return timeline_of(ctx, source, [(unit, i) for i in unit.initiatives])
+
+
+def timeline_of(ctx: Context, source: str, items: Sequence[tuple[Unit, Initiative]]) -> Timeline | None:
+    """Place initiatives of any units on one axis (a unit's page, or the organisation's Gantt)."""
+    if not items:
         return None
-    dates = [ctx.period_end] + [d for i in unit.initiatives for d in initiative_dates(i)]
+    dates = [ctx.period_end] + [d for _, i in items for d in initiative_dates(i)]
     first, last = min(dates), max(dates)
     span = max((last - first).days, 1)
 
     def pos(day: dt.date) -> float:
         return round((day - first).days / span * 100, 2)
 
-    views = tuple(_initiative_view(ctx, source, unit, i, pos) for i in unit.initiatives)
+    views = tuple(_initiative_view(ctx, source, unit, i, pos) for unit, i in items)
     return Timeline(f"{first:%b %Y}", f"{last:%b %Y}", ctx.site.period_end, pos(ctx.period_end), views)
 
 
@@ -94,6 +99,9 @@ def _initiative_view(ctx: Context, source: str, unit: Unit, item: Initiative, po
         max(pos(shown.end) - pos(shown.start), 1.0),
         tuple(MilestoneView(m, pos(m.day)) for m in shown.milestones),
         tuple(objective_link(ctx, source, unit.id, o) for o, _ in shown.objectives),
+        f"ini-{slug(unit.id)}-{slug(item.id)}",
+        unit_link(ctx, source, unit.id),
+        f"{shown.start:%b %Y} – {shown.end:%b %Y}",
     )
 
 

@@ -97,6 +97,9 @@ class InitiativeView:
     width: float
     milestones: tuple[MilestoneView, ...]
     objectives: tuple[Link, ...]
+    anchor: str  # its heading's id on the unit page: search leads there
+    unit: Link
+    months: str  # "Jan 2026 – Dec 2026": short enough for one line of a table
 
 
 @dataclass(frozen=True, slots=True)

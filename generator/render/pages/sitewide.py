@@ -6,6 +6,9 @@ from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
 from generator.present import (
+    INITIATIVE_STATES,
+    INITIATIVE_WORDS,
+    InitiativeDisplay,
     StatusView,
     banded,
     missing_by_owner,
@@ -15,9 +18,9 @@ from generator.present import (
     unit_status,
 )
 from generator.render.context import Context, kpi_link, render_template, unit_link
-from generator.render.paths import link, map_page
-from generator.render.sections import changes_view, timeline_view
-from generator.render.views import InitiativeView, Link, Page
+from generator.render.paths import link, map_page, unit_page
+from generator.render.sections import changes_view, timeline_of
+from generator.render.views import Link, Page
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
 
@@ -88,25 +91,37 @@ def render_changes(ctx: Context) -> Page:
 # --- Initiatives ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class InitiativeSummary:
-    """One initiative as a row of the site-wide initiatives table."""
-
-    unit: Link
-    view: InitiativeView
-
-
 def render_initiatives(ctx: Context) -> Page:
-    """Render every initiative in one table (timelines are on the unit pages)."""
-    path, rows = "initiatives.md", []
-    for unit in ctx.sc.units.values():
-        timeline = timeline_view(ctx, path, unit)
-        for view in timeline.initiatives if timeline else ():
-            rows.append(InitiativeSummary(unit_link(ctx, path, unit.id), view))
+    """Render every initiative: a table, then all of them on one time axis (the organisation's Gantt)."""
+    path = "initiatives.md"
+    items = [(unit, i) for unit in ctx.sc.units.values() for i in unit.initiatives]
+    timeline = timeline_of(ctx, path, items[:TABLE_LIMIT])
+    views = timeline.initiatives if timeline else ()
+    states = [v.item.state for v in views]
+    rows = [
+        InitiativeRow(v.item, v.unit, link(path, unit_page(u.id), v.anchor), v.months)
+        for (u, _), v in zip(items[:TABLE_LIMIT], views, strict=True)
+    ]
     text = render_template(
-        ctx.options, "initiatives.md", site=ctx.site, rows=rows[:TABLE_LIMIT], hidden=max(0, len(rows) - TABLE_LIMIT)
+        ctx.options,
+        "initiatives.md",
+        site=ctx.site,
+        rows=rows,
+        hidden=max(0, len(items) - TABLE_LIMIT),
+        timeline=timeline,
+        counts=[(INITIATIVE_WORDS[s], states.count(s)) for s in INITIATIVE_STATES if s in states],
     )
     return Page(path, "Initiatives", text)
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeRow:
+    """One initiative as a row of the site-wide table, linked to its section on its unit's page."""
+
+    item: InitiativeDisplay
+    unit: Link
+    href: str
+    months: str
 
 
 # --- Data quality -----------------------------------------------------------------------------
