@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import logging
 import os
 import re
@@ -147,7 +148,7 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     say(f"Rendering pages{name}")
     docs = folders.fresh_docs()
     copy_user_pages(build.config, docs)
-    pages = write_pages(report, docs, RenderOptions(packs=build.pdf))
+    pages = write_pages(report, docs, RenderOptions(packs=build.pdf, built=build_time()))
     # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
     copy_assets(docs)
     write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
@@ -196,6 +197,13 @@ def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_text(page.text, encoding="utf-8")
     return pages
+
+
+def build_time() -> str:
+    """Return when the site is built, as readers see it; SOURCE_DATE_EPOCH (reproducible builds) wins."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return f"{moment:%d %b %Y %H:%M} UTC"
 
 
 def copy_assets(docs: Path, templates: Path = TEMPLATES) -> None:

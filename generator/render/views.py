@@ -153,6 +153,7 @@ class Site:
     period_label: str
     period_end: str
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
+    built: str = ""  # when the site was built, e.g. "23 Nov 2026 18:30 UTC"; "" in tests and goldens
 
 
 @dataclass(frozen=True, slots=True)

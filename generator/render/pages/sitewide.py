@@ -6,8 +6,11 @@ from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
 from generator.present import (
+    COUNTED,
     INITIATIVE_STATES,
     INITIATIVE_WORDS,
+    TREND_ARROWS,
+    TREND_WORDS,
     InitiativeDisplay,
     StatusView,
     banded,
@@ -15,12 +18,14 @@ from generator.present import (
     organisation_rule,
     perspective_status,
     status_counts,
+    status_view,
     unit_status,
 )
 from generator.render.context import Context, kpi_link, render_template, unit_link
-from generator.render.paths import link, map_page, unit_page
+from generator.render.paths import HOW_TO_READ, link, map_page, unit_page
 from generator.render.sections import changes_view, timeline_of
 from generator.render.views import Link, Page
+from generator.results import Status, Trend
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
 
@@ -66,6 +71,7 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
         "quality": link(path, "quality.md"),
         "initiatives": link(path, "initiatives.md"),
         "map": link(path, map_page(root)),
+        "how_to_read": link(path, HOW_TO_READ),
     }
 
 
@@ -122,6 +128,44 @@ class InitiativeRow:
     unit: Link
     href: str
     months: str
+
+
+# --- How to read -----------------------------------------------------------------------------
+
+_STATUS_MEANINGS = {
+    Status.GREEN: "on target",
+    Status.AMBER: "close to target, to watch",
+    Status.RED: "off target: act",
+    Status.NO_DATA: "no value for the period (or no KPI with one)",
+    Status.NOT_RATED: "shown but not rated: no target, or a weight of 0",
+}
+_TREND_MEANINGS = {
+    Trend.IMPROVING: "better than the previous period, in the KPI's direction",
+    Trend.DECLINING: "worse than the previous period",
+    Trend.STEADY: "about the same as the previous period",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMeaning:
+    """A status as shown, with what it means."""
+
+    status: StatusView
+    meaning: str
+
+
+def render_how_to_read(ctx: Context) -> Page:
+    """Render the page that explains statuses, the 0-10 scale, trend arrows and roll-ups."""
+    text = render_template(
+        ctx.options,
+        "how-to-read.md",
+        site=ctx.site,
+        statuses=[StatusMeaning(status_view(s), _STATUS_MEANINGS[s]) for s in COUNTED],
+        trends=[(TREND_ARROWS[t], TREND_WORDS[t], meaning) for t, meaning in _TREND_MEANINGS.items()],
+        rule=organisation_rule(ctx.report),
+        banded=banded(ctx.report),
+    )
+    return Page(HOW_TO_READ, "How to read this scorecard", text)
 
 
 # --- Data quality -----------------------------------------------------------------------------

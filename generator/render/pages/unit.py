@@ -15,7 +15,7 @@ from generator.present import (
     unit_status,
 )
 from generator.render.context import Context, objective_link, render_template, unit_link
-from generator.render.paths import details_page, link, map_page, slug, unit_page
+from generator.render.paths import HOW_TO_READ, details_page, link, map_page, slug, unit_page
 from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
 from generator.render.text import figure_attribute, plotly_label
 from generator.render.views import HeatCell, Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
@@ -51,6 +51,7 @@ def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
         "details": link(path, details_page(unit.id)),
         "map": link(path, map_page(unit.id)),
         "changes": link(path, "changes.md"),
+        "how_to_read": link(path, HOW_TO_READ),
     }
     if ctx.options.packs:
         links["pack"] = link(path, f"packs/{ctx.site.period}-{slug(unit.id)}.pdf")
