@@ -91,10 +91,11 @@ def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date
     assert milestone_state(done, due, dt.date(2026, 6, 30)) == state
 
 
-def test_site_has_three_pages_per_unit_and_four_site_pages(report: Report) -> None:
+def test_site_has_three_pages_per_unit_and_five_site_pages(report: Report) -> None:
     paths = [p.path for p in render_site(report)]
-    assert len(paths) == 4 + 3 * len(report.scorecard.units)
-    assert {"index.md", "changes.md", "initiatives.md", "quality.md", "units/team-a/details.md"} <= set(paths)
+    assert len(paths) == 5 + 3 * len(report.scorecard.units)
+    assert {"index.md", "changes.md", "initiatives.md", "quality.md", "how-to-read.md",
+            "units/team-a/details.md"} <= set(paths)
 
 
 def test_nav_mirrors_the_org_tree(report: Report) -> None:
