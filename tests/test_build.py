@@ -7,8 +7,8 @@ import functools
 import hashlib
 import json
 import os
-import shutil
 import re
+import shutil
 import subprocess
 import sys
 import tempfile
