@@ -183,12 +183,14 @@ EVIL_PAGES = ["index.html", "units/root/index.html", "units/root/details.html", 
               "units/team-a/index.html", "changes.html", "initiatives.html", "quality.html"]
 # Any inline handler, script URL or embedded frame in the rendered DOM. Ours: CSV downloads, Plotly's heatmap PNG.
 ACTIVE_DOM = """() => {
-  // Over file:// the vendored iframe-worker shim runs search's worker in a hidden iframe without src
+  // Over file:// search loads its index as a script, and the vendored iframe-worker shim runs
+  // search's worker in a hidden iframe without src
   const _searchWorker = el => location.protocol === 'file:' && el.tagName === 'IFRAME' && el.hidden && !el.hasAttribute('src');
   return [...document.querySelectorAll('*')].flatMap(el => [
     ...[...el.attributes].filter(a => a.name.startsWith('on')).map(a => el.tagName + ' ' + a.name),
     ...['href', 'src', 'xlink:href', 'action'].map(n => el.getAttribute(n)).filter(v => v !== null)
         .map(v => v.replace(/[\\u0000-\\u0020]/g, '').toLowerCase())
+        .filter(v => !(location.protocol === 'file:' && el.tagName === 'SCRIPT' && v.endsWith('/search/search_index.js')))
         .filter(v => /^(javascript|vbscript|file):/.test(v) || (v.startsWith('data:') && !/^data:(text\\/csv|image\\/png);/.test(v)))
         .map(v => el.tagName + ' ' + v.slice(0, 40)),
     ...(['IFRAME', 'OBJECT', 'EMBED', 'FRAME'].includes(el.tagName) && !_searchWorker(el) ? [el.tagName] : []),

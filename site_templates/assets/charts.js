@@ -6,7 +6,10 @@
 (function () {
   "use strict";
 
-  var here = document.currentScript ? document.currentScript.src : "";
+  /* Over http the absolute address (instant navigation keeps this script across pages); over file://
+   * the page's own relative one (every page loads afresh there), so no file: address is written */
+  var script = document.currentScript;
+  var here = !script ? "" : location.protocol === "file:" ? script.getAttribute("src") : script.src;
   var plotly = null;  /* one <script> for plotly.min.js, added when a page first needs it */
 
   function withPlotly(then) {
