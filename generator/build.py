@@ -240,7 +240,7 @@ def write_config(
         strict=True,
         extra_css=[f"{ASSETS}/extra.css", *(settings.get("extra_css") or [])],
         # charts.js loads plotly.min.js itself, and only on a page that has a chart
-        extra_javascript=[f"{ASSETS}/charts.js", *(settings.get("extra_javascript") or [])],
+        extra_javascript=[f"{ASSETS}/charts.js", f"{ASSETS}/tables.js", *(settings.get("extra_javascript") or [])],
         plugins=_with_offline_search(settings.get("plugins")),
     )
     # The offline plugin would add a CDN copy of this shim unless one is named: ours, vendored

@@ -233,3 +233,23 @@ def test_the_quality_page_has_no_missing_list_when_everything_is_in(tree: Tree) 
     )
     report, _ = make_report(project / "content", project / "measures", "2026-Q2")
     assert "Still missing" not in {p.path: p.text for p in render_site(report)}["quality.md"]
+
+
+def test_home_says_how_many_more_new_reds_and_links_to_them(report: Report, monkeypatch: pytest.MonkeyPatch) -> None:
+    from generator.render.pages import sitewide
+
+    reds = len(report.changes_in(None).new_reds)
+    assert reds >= 2
+    monkeypatch.setattr(sitewide, "HOME_CHANGES", 1)
+    text = render_site(report)[0].text
+    assert (f'<p class="sp-more">And {reds - 1} more turned red: '
+            '<a href="changes.html#new-off-target-red">see them all in What changed</a>.</p>') in text
+
+
+def test_tiles_link_to_what_they_summarise_and_show_the_move(report: Report) -> None:
+    home = render_site(report)[0].text
+    assert '<p class="sp-score-label"><a href="units/root/index.html#scorecard">Overall score</a></p>' in home
+    assert '<p class="sp-card-title"><a href="units/root/index.html#persp-financial">' in home
+    assert re.search(r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since 2026-Q1 \(\d\.\d\)</p>', home)
+    unit = next(p for p in render_site(report) if p.path == "units/root/index.md").text
+    assert "{#persp-financial}" in unit and 'href="../../how-to-read.html">How to read this scorecard</a>' in unit

@@ -371,3 +371,28 @@ def test_no_serious_accessibility_violations_in_either_theme(browser: object, se
             found[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
     assert found == {}
     page.context.close()  # type: ignore[attr-defined]
+
+
+GROUP_KEYS = """t => [...t.tBodies].map(b => [...b.rows].map(r => r.children[2].getAttribute('data-sort')))"""
+
+
+def test_scorecard_sorts_worst_first_and_keeps_kpis_under_their_objective(browser: object, example_site: Path) -> None:
+    page = _reader(browser, 1280)
+    page.goto((example_site / "units/it/index.html").as_uri())  # type: ignore[attr-defined]
+    table = page.locator("table.sp-scorecard").first  # type: ignore[attr-defined]
+    before = table.evaluate(GROUP_KEYS)
+    table.locator("button.sp-sort", has_text="Score").click()
+    after = table.evaluate(GROUP_KEYS)
+
+    def num(v: str | None) -> float:
+        return float(v) if v else float("inf")
+
+    heads = [num(g[0]) for g in after]
+    assert heads == sorted(heads)  # objectives, worst first
+    assert all([num(v) for v in g[1:]] == sorted(num(v) for v in g[1:]) for g in after)  # KPIs inside each
+    assert sorted(map(sorted, before)) == sorted(map(sorted, after))  # the same rows, in their own groups
+    assert table.locator("th[aria-sort=ascending]").count() == 1
+    table.locator("button.sp-sort", has_text="Score").click()
+    best_first = [num(g[0]) for g in table.evaluate(GROUP_KEYS)]  # again: best first, unscored still last
+    assert best_first == sorted((h for h in heads if h != float("inf")), reverse=True) + [h for h in heads if h == float("inf")]
+    page.context.close()  # type: ignore[attr-defined]

@@ -20,7 +20,7 @@ from generator.formatting import (
     format_target,
     format_value,
 )
-from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
+from generator.present.changes import LEVEL_WORDS, ChangeDisplay, ScoreMove, by_move, change_display, score_move
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
 from generator.present.initiatives import (
     INITIATIVE_STATES,
@@ -93,6 +93,7 @@ __all__ = [
     "MissingValue",
     "OwnerMissing",
     "Rules",
+    "ScoreMove",
     "StatusView",
     "StrategyMap",
     "banded",
@@ -127,6 +128,7 @@ __all__ = [
     "perspective_status",
     "recent",
     "rounded_band",
+    "score_move",
     "rule_differs",
     "stale_text",
     "status_counts",

@@ -15,7 +15,10 @@ from generator.present import (
     initiative_dates,
     initiative_display,
     kpi_display,
+    perspective_status,
     recent,
+    score_move,
+    unit_status,
 )
 from generator.render.context import Context, objective_link, unit_link
 from generator.render.paths import details_page, link, slug, unit_page
@@ -27,6 +30,7 @@ from generator.render.views import (
     InitiativeView,
     KpiRow,
     MilestoneView,
+    Tile,
     Timeline,
 )
 from generator.results import Change, as_number
@@ -48,6 +52,8 @@ def changes_view(ctx: Context, source: str, unit_ids: Iterable[str] | None, limi
         tuple(_change_row(ctx, source, c) for c in changes.biggest_moves[:limit]),
         tuple(rows[:limit]),
         max(0, len(rows) - limit),
+        max(0, len(changes.new_reds) - limit),
+        max(0, len(changes.recoveries) - limit),
     )
 
 
@@ -57,6 +63,34 @@ def _change_row(ctx: Context, source: str, change: Change) -> ChangeRow:
     else:
         href = link(source, details_page(change.unit), f"{change.level[:3]}-{slug(change.id)}")
     return ChangeRow(change_display(change, ctx.sc.units[change.unit].name), href)
+
+
+def unit_tiles(ctx: Context, source: str, unit_id: str) -> tuple[Tile, tuple[Tile, ...]]:
+    """Return the unit's overall tile (to its scorecard) and one per perspective it uses (to its section)."""
+    page = link(source, unit_page(unit_id))
+    overall = Tile(
+        ctx.sc.units[unit_id].name,
+        f"{page}#scorecard",
+        unit_status(ctx.report, unit_id),
+        score_move(ctx.report, "unit", unit_id),
+    )
+    used = {o.perspective for o in ctx.sc.units[unit_id].objectives}
+    perspectives = tuple(
+        Tile(
+            p.name,
+            f"{page}#{perspective_anchor(p.id)}",
+            perspective_status(ctx.report, unit_id, p.id),
+            score_move(ctx.report, "perspective", (unit_id, p.id)),
+        )
+        for p in ctx.sc.perspectives(unit_id)
+        if p.id in used
+    )
+    return overall, perspectives
+
+
+def perspective_anchor(perspective_id: str) -> str:
+    """Return the id of a perspective's heading on its unit's page."""
+    return f"persp-{slug(perspective_id)}"
 
 
 def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:

@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, StatusView
+from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, ScoreMove, StatusView
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +17,16 @@ class Link:
     href: str
     status: StatusView
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A summary card (a unit overall, or one of its perspectives) linked to what it summarises."""
+
+    name: str
+    href: str
+    status: StatusView
+    move: ScoreMove | None  # against the previous period; None in the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +54,7 @@ class ObjectiveRow:
 class PerspectiveBlock:
     """A perspective of a unit's scorecard."""
 
+    anchor: str  # the heading's id, which the perspective's tile links to
     name: str
     description: str
     status: StatusView
@@ -142,6 +153,8 @@ class ChangesView:
     moves: tuple[ChangeRow, ...]
     changes: tuple[ChangeRow, ...]
     hidden: int  # status changes left out of `changes` to keep the page light
+    more_reds: int = 0  # new reds left out of `new_reds`
+    more_recoveries: int = 0
 
 
 @dataclass(frozen=True, slots=True)

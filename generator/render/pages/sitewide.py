@@ -16,18 +16,18 @@ from generator.present import (
     banded,
     missing_by_owner,
     organisation_rule,
-    perspective_status,
     status_counts,
     status_view,
     unit_status,
 )
 from generator.render.context import Context, kpi_link, render_template, unit_link
 from generator.render.paths import HOW_TO_READ, link, map_page, unit_page
-from generator.render.sections import changes_view, timeline_of
+from generator.render.sections import changes_view, timeline_of, unit_tiles
 from generator.render.views import Link, Page
 from generator.results import Status, Trend
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
+HOME_CHANGES = 5  # rows per what-changed table on the home page; "and N more" links to the rest
 
 
 # --- Home ---------------------------------------------------------------------------------------
@@ -54,9 +54,9 @@ def render_home(ctx: Context) -> Page:
         root=unit_link(ctx, path, root.id),
         status=unit_status(ctx.report, root.id),
         counts=status_counts(result.counts),
-        perspectives=_perspective_cards(ctx, root.id),
+        tiles=unit_tiles(ctx, path, root.id),
         tree=_tree(ctx, path, root),
-        changes=changes_view(ctx, path, None, limit=5),
+        changes=changes_view(ctx, path, None, limit=HOME_CHANGES),
         links=_home_links(ctx, path),
         rule=organisation_rule(ctx.report),
         banded=banded(ctx.report),
@@ -73,10 +73,6 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
         "map": link(path, map_page(root)),
         "how_to_read": link(path, HOW_TO_READ),
     }
-
-
-def _perspective_cards(ctx: Context, unit_id: str) -> list[tuple[str, StatusView]]:
-    return [(p.name, perspective_status(ctx.report, unit_id, p.id)) for p in ctx.sc.perspectives(unit_id)]
 
 
 def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
@@ -128,6 +124,11 @@ class InitiativeRow:
     unit: Link
     href: str
     months: str
+
+    @property
+    def rank(self) -> int:
+        """Return the sort key of its state, worst (late) first."""
+        return INITIATIVE_STATES.index(self.item.state)
 
 
 # --- How to read -----------------------------------------------------------------------------

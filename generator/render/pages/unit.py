@@ -16,7 +16,14 @@ from generator.present import (
 )
 from generator.render.context import Context, objective_link, render_template, unit_link
 from generator.render.paths import HOW_TO_READ, details_page, link, map_page, slug, unit_page
-from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
+from generator.render.sections import (
+    changes_view,
+    comment_views,
+    kpi_row,
+    perspective_anchor,
+    timeline_view,
+    unit_tiles,
+)
 from generator.render.text import figure_attribute, plotly_label
 from generator.render.views import HeatCell, Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
 
@@ -32,6 +39,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         site=ctx.site,
         unit=unit,
         status=unit_status(ctx.report, unit.id),
+        tiles=unit_tiles(ctx, path, unit.id),
         counts=status_counts(result.counts),
         ancestors=[unit_link(ctx, path, a.id) for a in reversed(ctx.sc.ancestors(unit.id))],
         children=[unit_link(ctx, path, c.id) for c in children],
@@ -70,9 +78,8 @@ def _scorecard(ctx: Context, source: str, unit: Unit) -> list[PerspectiveBlock]:
     for p in ctx.sc.perspectives(unit.id):
         objectives = tuple(_objective_row(ctx, source, unit.id, o) for o in unit.objectives if o.perspective == p.id)
         if objectives:
-            blocks.append(
-                PerspectiveBlock(p.name, p.description, perspective_status(ctx.report, unit.id, p.id), objectives)
-            )
+            status = perspective_status(ctx.report, unit.id, p.id)
+            blocks.append(PerspectiveBlock(perspective_anchor(p.id), p.name, p.description, status, objectives))
     return blocks
 
 
