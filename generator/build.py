@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import datetime as dt
 import logging
 import os
 import re
@@ -35,6 +36,7 @@ from generator.results import Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
+IFRAME_WORKER = f"{ASSETS}/vendor/iframe-worker/shim.js"  # search's worker over file:// (see its NOTICE.txt)
 PLOTLY_JS = Path(plotly.__file__).resolve().parent / "package_data" / "plotly.min.js"
 _LOCAL_LINK = re.compile(r'(?:href|src)="(?![a-z][a-z0-9+.-]*:|/|#)([^"#?]+)')
 
@@ -146,7 +148,7 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     say(f"Rendering pages{name}")
     docs = folders.fresh_docs()
     copy_user_pages(build.config, docs)
-    pages = write_pages(report, docs, RenderOptions(packs=build.pdf))
+    pages = write_pages(report, docs, RenderOptions(packs=build.pdf, built=build_time()))
     # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
     copy_assets(docs)
     write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
@@ -199,6 +201,13 @@ def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page
     return pages
 
 
+def build_time() -> str:
+    """Return when the site is built, as readers see it; SOURCE_DATE_EPOCH (reproducible builds) wins."""
+    epoch = os.environ.get("SOURCE_DATE_EPOCH", "")
+    moment = dt.datetime.fromtimestamp(int(epoch), dt.UTC) if epoch.isdigit() else dt.datetime.now(dt.UTC)
+    return f"{moment:%d %b %Y %H:%M} UTC"
+
+
 def copy_assets(docs: Path, templates: Path = TEMPLATES) -> None:
     """Copy our CSS and JavaScript, and plotly.js once for every chart of the site."""
     target = docs / ASSETS
@@ -232,8 +241,13 @@ def write_config(
         use_directory_urls=False,  # links to page.html work over file://
         strict=True,
         extra_css=[f"{ASSETS}/extra.css", *(settings.get("extra_css") or [])],
-        extra_javascript=[f"{ASSETS}/plotly.min.js", f"{ASSETS}/charts.js", *(settings.get("extra_javascript") or [])],
+        # charts.js loads plotly.min.js itself, and only on a page that has a chart
+        extra_javascript=[f"{ASSETS}/charts.js", f"{ASSETS}/tables.js", *(settings.get("extra_javascript") or [])],
+        plugins=_with_offline_search(settings.get("plugins")),
     )
+    # The offline plugin would add a CDN copy of this shim unless one is named: ours, vendored
+    extra: dict[str, Any] = settings["extra"] if isinstance(settings.get("extra"), dict) else {}
+    settings["extra"] = {**extra, "polyfills": [IFRAME_WORKER, *(extra.get("polyfills") or [])]}
     # mkdocs-material's instant navigation works only where site_url matches the address served
     settings["site_url"] = site_url or settings.get("site_url") or "http://localhost:8000/"
     if cfg.custom_dir is not None:
@@ -242,6 +256,15 @@ def write_config(
     text = yaml.safe_dump(settings, sort_keys=False, allow_unicode=True)
     target.write_text(f"{GENERATED.format(config=cfg.path)}\n{text}", encoding="utf-8")
     return target
+
+
+def _with_offline_search(plugins: Any) -> list[Any]:
+    """Return the user's plugins (MkDocs' default: search) plus offline, so search works over file://."""
+    if plugins is None:
+        plugins = ["search"]
+    listed = list(plugins) if isinstance(plugins, list) else [{k: v} for k, v in plugins.items()]
+    names = {p if isinstance(p, str) else next(iter(p), "") for p in listed}
+    return listed + (["offline"] if "search" in names and "offline" not in names else [])
 
 
 class _Collector(logging.Handler):

@@ -229,46 +229,91 @@ def _red_flag_line(first: int, last: int, y: float) -> dict[str, Any]:
     }
 
 
+_UNSCORED = {"not-rated": 1, "no-data": 0}  # cells without a score: grey (not rated) or white (no data)
+
+
 def heatmap_figure(
     rows: Sequence[str],
     columns: Sequence[str],
     scores: Sequence[Sequence[float | None]],
     texts: Sequence[Sequence[str]],
+    statuses: Sequence[Sequence[str]] | None = None,
+    links: Sequence[Sequence[str]] | None = None,
 ) -> dict[str, Any]:
-    """Return a heatmap of scores (rows: units, columns: objectives or KPIs), labelled in each cell."""
-    scale = [
-        [0.0, "#f4c7c3"],
-        [0.333, "#f4c7c3"],
-        [0.3334, "#fde8a8"],
-        [0.666, "#fde8a8"],
-        [0.6667, "#b7e1c1"],
-        [1.0, "#b7e1c1"],
+    """Return a heatmap of scores (rows: units, columns: perspectives or KPIs), labelled in each cell.
+
+    Rows and columns are placed by position and labelled with tick texts, so two columns with one
+    name stay apart; `statuses` (css names) tell a cell not rated from one without data, and
+    `links` (hrefs) are where a click on a cell goes.
+    """
+    x, y = list(range(len(columns))), list(range(len(rows)))
+    statuses = statuses or [[""] * len(columns) for _ in rows]
+    common = {"x": x, "y": y, "xgap": 2, "ygap": 2, "showscale": False, "zmin": 0, "zmax": 10}
+    unscored = [
+        [_UNSCORED.get(st) if v is None else None for v, st in zip(r, srow, strict=True)]
+        for r, srow in zip(scores, statuses, strict=True)
     ]
+    custom = [[[rows[i], columns[j], links[i][j] if links else ""] for j in x] for i in y]
     return {
         "data": [
             {
+                **common,
                 "type": "heatmap",
-                "x": list(columns),
-                "y": list(rows),
-                "z": [[None if v is None else round(v, 2) for v in r] for r in scores],
-                "zmin": 0,
-                "zmax": 10,
-                "colorscale": scale,
-                "showscale": False,
-                "xgap": 2,
-                "ygap": 2,
+                "z": [[None if v is None else 10 * v for v in r] for r in unscored],
+                "colorscale": [[0.0, "#ffffff"], [1.0, "#d5d9de"]],
                 "text": [list(t) for t in texts],
                 "texttemplate": "%{text}",
-                "hovertemplate": "%{y} · %{x}: %{text}<extra></extra>",
-            }
+                "customdata": custom,
+                "hovertemplate": "%{customdata[0]} · %{customdata[1]}: %{text}<extra></extra>",
+            },
+            {
+                **common,
+                "type": "heatmap",
+                "z": [[None if v is None else round(v, 2) for v in r] for r in scores],
+                "colorscale": _HEAT_SCALE,
+                "text": [list(t) for t in texts],
+                "texttemplate": "%{text}",
+                "customdata": custom,
+                "hovertemplate": "%{customdata[0]} · %{customdata[1]}: %{text}<extra></extra>",
+            },
         ],
         "layout": {
             "height": 150 + 34 * len(rows),
             "margin": {"l": 12, "r": 60, "t": 12, "b": 12},  # automargin grows them to fit the labels
-            "xaxis": {"side": "top", "tickangle": -30, "fixedrange": True, "automargin": True},
-            "yaxis": {"autorange": "reversed", "fixedrange": True, "automargin": True},
+            "xaxis": {
+                "side": "top",
+                "tickangle": -30 if len(columns) < 12 else -60,
+                "fixedrange": True,
+                "automargin": True,
+                "tickmode": "array",  # a label on every column, however many
+                "tickvals": x,
+                "ticktext": [_short(c) for c in columns],
+            },
+            "yaxis": {
+                "autorange": "reversed",
+                "fixedrange": True,
+                "automargin": True,
+                "tickmode": "array",
+                "tickvals": y,
+                "ticktext": [_short(r) for r in rows],
+            },
         },
     }
+
+
+_HEAT_SCALE = [
+    [0.0, "#f4c7c3"],
+    [0.333, "#f4c7c3"],
+    [0.3334, "#fde8a8"],
+    [0.666, "#fde8a8"],
+    [0.6667, "#b7e1c1"],
+    [1.0, "#b7e1c1"],
+]
+
+
+def _short(label: str, size: int = 32) -> str:
+    """Return a tick label short enough not to crowd the chart (the hover and table have it whole)."""
+    return label if len(label) <= size else label[: size - 1].rstrip() + "…"
 
 
 def sparkline_points(values: Sequence[float | None], width: float = 80, height: float = 20) -> str:

@@ -7,6 +7,8 @@ from generator.results import KpiResult, Status, Trend
 
 DASH = "–"
 _NO_SPACE_UNITS = {"%", "‰", "°"}
+# Units that only say "this is a number": a person writes "3", not "3 count"
+_BARE_UNITS = {"count", "counts", "number", "no.", "#", "n"}
 STATUS_ICONS = {
     Status.GREEN: "●",
     Status.AMBER: "▲",
@@ -56,7 +58,7 @@ def format_value(kpi: Kpi, value: float | str | None) -> str:
     if isinstance(value, str):
         return value
     number = format_number(value, kpi.decimals)
-    if value is None or not kpi.unit:
+    if value is None or not kpi.unit or kpi.unit.strip().lower() in _BARE_UNITS:
         return number
     return f"{number}{kpi.unit}" if kpi.unit in _NO_SPACE_UNITS else f"{number} {kpi.unit}"
 

@@ -39,16 +39,23 @@ def shoot(page: Page, url: str, target: Path, scheme: str) -> None:
     page.screenshot(path=str(target))
 
 
+# A laptop and a phone (390 px, an iPhone 12-15): the phone's files start with "phone-"
+SCREENS = ((1280, 900, ""), (390, 844, "phone-"))
+
+
 def main(site: Path, out: Path) -> None:
-    """Screenshot every main page in both themes into `out`."""
+    """Screenshot every main page in both themes, on a laptop and a phone, into `out`."""
     out.mkdir(parents=True, exist_ok=True)
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        page = browser.new_page(viewport={"width": 1280, "height": 900})
-        for name, path in main_pages(site.resolve()).items():
-            for scheme, label in (("default", "light"), ("slate", "dark")):
-                shoot(page, path.as_uri(), out / f"{name}-{label}.png", scheme)
-                print(f"{out / f'{name}-{label}.png'}")
+        for width, height, prefix in SCREENS:
+            page = browser.new_page(viewport={"width": width, "height": height})
+            for name, path in main_pages(site.resolve()).items():
+                for scheme, label in (("default", "light"), ("slate", "dark")):
+                    target = out / f"{prefix}{name}-{label}.png"
+                    shoot(page, path.as_uri(), target, scheme)
+                    print(target)
+            page.close()
         browser.close()
 
 

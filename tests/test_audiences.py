@@ -228,7 +228,7 @@ def test_build_writes_every_edition_side_by_side_or_one_when_asked(
     both = _build(project, tmp_path / "site")
     assert both.exit_code == 0, both.output
     summary = both.stdout.splitlines()[-1]
-    assert summary.startswith(f"Built {tmp_path}/site/ for 2026-Q2: 23 pages in 2 editions ")  # 4 + 3 a unit: 13 + 10
+    assert summary.startswith(f"Built {tmp_path}/site/ for 2026-Q2: 25 pages in 2 editions ")  # 5 + 3 a unit: 14 + 11
     assert f"({tmp_path}/site/board/, {tmp_path}/site/staff/)" in summary
     assert (tmp_path / "site/board/units/team-b/index.html").is_file()
     assert not (tmp_path / "site/staff/units/team-b").exists()

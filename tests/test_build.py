@@ -7,6 +7,7 @@ import functools
 import hashlib
 import json
 import os
+import re
 import shutil
 import subprocess
 import sys
@@ -96,7 +97,7 @@ def test_rebuild_replaces_the_site_and_adds_user_pages(tmp_path: Path) -> None:
     (tmp_path / "pages" / "about.md").write_text("# About\n\nBack [home](index.md).\n", encoding="utf-8")
     _earlier_site(out, {"stale.txt": "old"})
     result = build_site(MINIMAL / "content", MINIMAL / "measures", out, config=config, work=tmp_path / "b", pdf=False)
-    assert result.period == "2026-Q2" and result.pages == 13
+    assert result.period == "2026-Q2" and result.pages == 14
     assert (out / "about.html").is_file() and not (out / "stale.txt").exists()
 
 
@@ -112,7 +113,7 @@ def test_same_config_and_docs_build_with_zensical(example_site: Path) -> None:
     run = subprocess.run([str(zensical), "build", "-f", str(config)], capture_output=True, text=True, timeout=300)
     assert run.returncode == 0, run.stdout + run.stderr
     page = (example_site / "build" / "zsite" / "units" / "it" / "index.html").read_text(encoding="utf-8")
-    assert "sp-scorecard" in page and "plotly.min.js" in page
+    assert "sp-scorecard" in page and "charts.js" in page and "iframe-worker/shim.js" in page
 
 
 def test_missing_config_is_a_usage_error(tmp_path: Path) -> None:
@@ -150,7 +151,7 @@ def test_cli_build_prints_a_summary(tmp_path: Path, monkeypatch: pytest.MonkeyPa
     ]
     result = CliRunner().invoke(main, args)
     assert result.exit_code == 0, result.output
-    assert "Built" in result.output and "13 pages" in result.output
+    assert "Built" in result.output and "14 pages" in result.output
     shutil.rmtree(tmp_path / "site")
 
 
@@ -510,3 +511,34 @@ def test_a_file_added_to_the_work_folder_is_not_deleted(tmp_path: Path) -> None:
     with pytest.raises(UsageError, match="it holds files no earlier build wrote: 'mine.md'"):
         build()
     assert (tmp_path / "b/docs/mine.md").read_text(encoding="utf-8") == "my notes\n"
+
+
+# What a browser fetches by itself: scripts, images, frames, stylesheets, icons, fonts (not a link a reader follows)
+_FETCHED = re.compile(r'<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="([^"]*)"'
+                      r'|<link\b[^>]*\brel="(?:stylesheet|preload|modulepreload|icon|shortcut icon|manifest)"[^>]*\bhref="([^"]*)"'
+                      r'|url\((?![\'"]?data:)[\'"]?(https?:[^)\'"]*)')
+
+
+@pytest.mark.slow
+def test_no_page_fetches_anything_from_another_site(example_site: Path) -> None:
+    site = example_site / "site"
+    fetched = {
+        f"{page.relative_to(site)}: {url}"
+        for page in [*site.rglob("*.html"), *site.rglob("*.css")]
+        for match in _FETCHED.finditer(page.read_text(encoding="utf-8"))
+        for url in match.groups()
+        if url and re.match(r"(?i)[a-z][a-z0-9+.-]*:|//", url)
+    }
+    assert sorted(fetched) == []
+    # Search over file:// needs the index as a script and the vendored worker shim, with its licence
+    assert (site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
+    shim = site / "assets" / "scorecard" / "vendor" / "iframe-worker"
+    assert (shim / "shim.js").is_file() and "Permission is hereby granted" in (shim / "LICENSE").read_text(encoding="utf-8")
+    assert 'src="../../assets/scorecard/vendor/iframe-worker/shim.js"' in (site / "units" / "it" / "index.html").read_text(encoding="utf-8")
+
+
+@pytest.mark.slow
+def test_plotly_is_named_only_by_charts_js(example_site: Path) -> None:
+    site = example_site / "site"
+    assert not [p for p in site.rglob("*.html") if "plotly.min.js" in p.read_text(encoding="utf-8")]
+    assert "plotly.min.js" in (site / "assets" / "scorecard" / "charts.js").read_text(encoding="utf-8")

@@ -50,12 +50,28 @@ def test_trend_figure_stays_small() -> None:
 
 
 def test_heatmap_is_valid_plotly() -> None:
-    figure = heatmap_figure(["A", "B"], ["x", "y"], [[1.234, None], [9.0, 5.0]], [["1.2", "–"], ["9.0", "5.0"]])
+    statuses = [["red", "not-rated"], ["green", "no-data"]]
+    links = [["a.html", "b.html"], ["c.html", ""]]
+    figure = heatmap_figure(["A", "A"], ["x", "y"], [[1.234, None], [9.0, None]], [["1.2", "–"], ["9.0", "–"]],
+                            statuses, links)
     go.Figure(figure)  # raises on any unknown property
-    (trace,) = figure["data"]
-    assert (trace["y"], trace["x"]) == (["A", "B"], ["x", "y"])
-    assert trace["z"] == [[1.23, None], [9.0, 5.0]] and (trace["zmin"], trace["zmax"]) == (0, 10)
-    assert trace["text"] == [["1.2", "–"], ["9.0", "5.0"]]
+    unscored, trace = figure["data"]
+    # by position, so two units (or KPIs) with one name keep their own row (column)
+    assert (trace["y"], trace["x"]) == ([0, 1], [0, 1])
+    assert figure["layout"]["yaxis"]["ticktext"] == ["A", "A"] and figure["layout"]["xaxis"]["ticktext"] == ["x", "y"]
+    assert trace["z"] == [[1.23, None], [9.0, None]] and (trace["zmin"], trace["zmax"]) == (0, 10)
+    assert trace["text"] == [["1.2", "–"], ["9.0", "–"]]
+    # not rated is grey, no data white: two different cells
+    assert unscored["z"] == [[None, 10], [None, 0]]
+    assert trace["customdata"][0][1] == ["A", "y", "b.html"]
+
+
+def test_heatmap_labels_every_column_and_shortens_long_names() -> None:
+    columns = [f"KPI number {i} with a long name that goes on" for i in range(22)]
+    figure = heatmap_figure(["A"], columns, [[5.0] * 22], [["5"] * 22])
+    xaxis = figure["layout"]["xaxis"]
+    assert xaxis["tickvals"] == list(range(22)) and len(xaxis["ticktext"]) == 22
+    assert xaxis["ticktext"][0] == "KPI number 0 with a long name t…"
 
 
 def test_sparkline_skips_gaps_and_needs_two_points() -> None:

@@ -139,7 +139,7 @@ def test_installed_wheel_checks_and_builds_the_example_from_another_folder(insta
                    cwd=example.parent)  # fmt: skip
     assert "OK: 10 units, 69 KPIs" in checked
     built = _run([scorecard, "build", "--no-pdf"], cwd=example)
-    assert "Built site/ for 2026-Q3: 68 pages in 2 editions (site/board/, site/staff/)" in built
+    assert "Built site/ for 2026-Q3: 70 pages in 2 editions (site/board/, site/staff/)" in built
     page = (example / "site" / "board" / "units" / "it" / "index.html").read_text(encoding="utf-8")
     assert "sp-scorecard" in page
     assert (example / "site" / "staff" / "assets" / "scorecard" / "charts.js").is_file()

@@ -28,16 +28,19 @@ from generator.present.attention import (
     unexplained_by_owner,
 )
 from generator.present.below import UnitsBelow, has_own_kpis, units_below
-from generator.present.changes import LEVEL_WORDS, ChangeDisplay, by_move, change_display
+from generator.present.changes import LEVEL_WORDS, ChangeDisplay, ScoreMove, by_move, change_display, score_move
 from generator.present.dates import edition_name, format_date, format_span, period_end, period_label
 from generator.present.forecast import MISS_HEADING, ForecastDisplay, ProjectedMiss, forecast_display, projected_misses
 from generator.present.initiatives import (
+    INITIATIVE_STATES,
+    INITIATIVE_WORDS,
     MILESTONE_STATES,
     MILESTONE_WORDS,
     InitiativeDisplay,
     MilestoneDisplay,
     initiative_dates,
     initiative_display,
+    initiative_state,
     milestone_state,
 )
 from generator.present.kpis import (
@@ -114,6 +117,8 @@ __all__ = [
     "EXPORT_COLUMNS",
     "EXPORT_LEVEL_COLUMNS",
     "TREND_LEGEND",
+    "INITIATIVE_STATES",
+    "INITIATIVE_WORDS",
     "KPI_HISTORY_COLUMNS",
     "LEVEL_WORDS",
     "MANUAL_LABEL",
@@ -137,6 +142,7 @@ __all__ = [
     "OwnerMissing",
     "OwnerUnexplained",
     "Rules",
+    "ScoreMove",
     "StatusView",
     "StrategyMap",
     "UnitsBelow",
@@ -160,6 +166,7 @@ __all__ = [
     "format_value",
     "initiative_dates",
     "initiative_display",
+    "initiative_state",
     "kpi_display",
     "kpi_history_rows",
     "kpi_rule",
@@ -178,6 +185,7 @@ __all__ = [
     "projected_misses",
     "recent",
     "rounded_band",
+    "score_move",
     "rule_differs",
     "stale_text",
     "status_counts",

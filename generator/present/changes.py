@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import Any
 
 from generator.formatting import DASH
+from generator.present.periods import short_label_of
 from generator.present.status import StatusView, not_applicable_view, status_view
-from generator.results import Change, Status
+from generator.results import Change, PeriodResult, Report, Status
 
 LEVEL_WORDS = {"unit": "Unit", "objective": "Objective", "kpi": "KPI"}
 
@@ -45,3 +47,43 @@ def _side(status: Status, score: float | None, not_applicable: bool) -> StatusVi
 def by_move(changes: tuple[Change, ...]) -> list[Change]:
     """Return changes, largest score move first."""
     return sorted(changes, key=lambda c: -abs(c.score_delta or 0))
+
+
+@dataclass(frozen=True, slots=True)
+class ScoreMove:
+    """A score against the previous period's: for tiles, unit pages and editions."""
+
+    previous: StatusView  # the previous period's status and score
+    previous_period: str  # the previous period as named on every page
+    delta: str  # signed, e.g. "+1.2"; a dash when either side has no score
+    direction: str  # up | down | same | "" (no comparison)
+
+    @property
+    def text(self) -> str:
+        """Return e.g. '+1.2 since 2026-Q2 (5.0)', or ''."""
+        if not self.direction:
+            return ""
+        return f"{self.delta} since {self.previous_period} ({self.previous.score})"
+
+
+def score_move(report: Report, level: str, key: str | tuple[str, str]) -> ScoreMove | None:
+    """Return a unit's (key: id) or perspective's (key: (unit, perspective)) move, or None in the first period."""
+    previous = report.previous
+    if previous is None:
+        return None
+    before, now = _result(previous, level, key), _result(report.current, level, key)
+    if before is None or now is None or (before.score is None and now.score is None):
+        return None  # nothing to compare (where scores are off, neither has one)
+    delta = None if before.score is None or now.score is None else round(now.score, 1) - round(before.score, 1)
+    direction = "" if delta is None else "up" if delta > 0 else "down" if delta < 0 else "same"
+    return ScoreMove(
+        status_view(before.status, before.score),
+        short_label_of(report, previous.period),
+        DASH if delta is None else f"{delta:+.1f}",
+        direction,
+    )
+
+
+def _result(result: PeriodResult, level: str, key: str | tuple[str, str]) -> Any:
+    table: dict[Any, Any] = result.units if level == "unit" else result.perspectives
+    return table.get(key)

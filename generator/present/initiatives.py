@@ -12,6 +12,10 @@ from generator.present.dates import format_date, format_span
 # One word per state on every output: "overdue" is open and due by the end of the period.
 MILESTONE_STATES = ("done", "overdue", "due")
 MILESTONE_WORDS = {"done": "✓ Done", "overdue": "◆ Overdue", "due": "○ Due"}
+# An initiative as a whole: done (every milestone done, or ended with none open), late (a milestone
+# overdue, or past its end with work open) or on track.
+INITIATIVE_STATES = ("late", "on-track", "done")
+INITIATIVE_WORDS = {"done": "✓ Done", "late": "◆ Late", "on-track": "● On track"}
 
 
 @dataclass(frozen=True, slots=True)
@@ -48,6 +52,12 @@ class InitiativeDisplay:
     spent_percent: float | None  # 72.5, None without budget or spending
     over_budget: bool
     objectives: tuple[tuple[str, str], ...]  # (id, name) of the unit's objectives it advances
+    state: str  # done | late | on-track, at the end of the reporting period
+
+    @property
+    def state_word(self) -> str:
+        """Return the initiative's state as shown, e.g. '◆ Late'."""
+        return INITIATIVE_WORDS[self.state]
 
     @property
     def spent_share(self) -> str:
@@ -65,6 +75,17 @@ def milestone_state(done: bool, due: dt.date, period_end: dt.date) -> str:
     if done:
         return "done"
     return "overdue" if due <= period_end else "due"
+
+
+def initiative_state(states: list[str], end: dt.date, period_end: dt.date) -> str:
+    """Return done, late or on-track from its milestones' states and its end, at `period_end`."""
+    if "overdue" in states:
+        return "late"
+    if states and all(s == "done" for s in states):
+        return "done"
+    if end <= period_end:
+        return "done" if not states else "late"
+    return "on-track"
 
 
 def initiative_dates(initiative: Initiative) -> list[dt.date]:
@@ -107,4 +128,5 @@ def initiative_display(unit: Unit, item: Initiative, period_end: dt.date, curren
         spent_percent=round(spent / budget * 100, 1) if budget and spent is not None else None,
         over_budget=bool(budget is not None and spent is not None and spent > budget),
         objectives=tuple((o, names[o]) for o in item.objectives if o in names),
+        state=initiative_state(states, end, period_end),
     )

@@ -18,6 +18,8 @@ from generator.results import KpiResult, Status
 
 # The statuses counted in summaries, in reading order; not-rated only appears when some KPI is.
 COUNTED = (Status.GREEN, Status.AMBER, Status.RED, Status.NO_DATA, Status.NOT_RATED)
+# Worst first, for tables sorted by status
+SEVERITY = (Status.RED, Status.AMBER, Status.NO_DATA, Status.GREEN, Status.NOT_RATED)
 
 
 @dataclass(frozen=True, slots=True)
@@ -57,6 +59,16 @@ class StatusView:
     def css(self) -> str:
         """Return the CSS class suffix: green, amber, red, no-data, not-rated."""
         return self.status.value
+
+    @property
+    def rank(self) -> int:
+        """Return how bad the status is, worst first: red 0, amber 1, no data 2, green 3, not rated 4."""
+        return SEVERITY.index(self.status)
+
+    @property
+    def sort_score(self) -> str:
+        """Return the score as a sort key ("" without a score: sorts last)."""
+        return "" if self.score == DASH else self.score
 
     @property
     def text(self) -> str:

@@ -27,9 +27,16 @@ from generator.model import Scorecard, Unit
 from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment
 from generator.render.pages.details import render_details
 from generator.render.pages.map import render_map
-from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
+from generator.render.pages.sitewide import (
+    TABLE_LIMIT,
+    render_changes,
+    render_home,
+    render_how_to_read,
+    render_initiatives,
+    render_quality,
+)
 from generator.render.pages.unit import render_unit
-from generator.render.paths import details_page, link, map_page, slug, unit_page
+from generator.render.paths import HOW_TO_READ, details_page, link, map_page, slug, unit_page
 from generator.render.text import figure_attribute, inline_text, markdown_text, plotly_label
 from generator.render.views import Page, Site
 from generator.results import Report
@@ -68,7 +75,13 @@ __all__ = [
 def render_site(report: Report, options: RenderOptions | None = None) -> list[Page]:
     """Render every page of the site."""
     ctx = make_context(report, options or RenderOptions())
-    pages = [render_home(ctx), render_changes(ctx), render_initiatives(ctx), render_quality(ctx)]
+    pages = [
+        render_home(ctx),
+        render_changes(ctx),
+        render_initiatives(ctx),
+        render_quality(ctx),
+        render_how_to_read(ctx),
+    ]
     for unit in ctx.sc.units.values():
         pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
     return pages
@@ -89,6 +102,7 @@ def site_nav(report: Report) -> list[Any]:
         {"What changed": "changes.md"},
         {"Initiatives": "initiatives.md"},
         {"Data quality": "quality.md"},
+        {"How to read": HOW_TO_READ},
     ]
 
 

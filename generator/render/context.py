@@ -35,6 +35,7 @@ class RenderOptions:
     """Choices the build makes for rendering."""
 
     packs: bool = False  # link each unit page to its PDF pack
+    built: str = ""  # when the build ran, as shown ("23 Nov 2026 18:30 UTC"); the build passes it
     templates: Path = TEMPLATES
     _env: jinja2.Environment | None = field(default=None, repr=False)
 
@@ -94,6 +95,7 @@ def make_context(report: Report, options: RenderOptions) -> Context:
         format_date(end),
         edition_name(report),
         period_words(report),
+        options.built,
     )
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
     return Context(report, options, site, end, report.supporters, objectives)

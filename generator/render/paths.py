@@ -21,6 +21,9 @@ def slug(text: str) -> str:
     return f"{cleaned or 'x'}-{hashlib.sha1(text.encode()).hexdigest()[:8]}"
 
 
+HOW_TO_READ = "how-to-read.md"  # statuses, the 0-10 scale, trends and roll-ups; linked from every unit page
+
+
 def unit_page(unit_id: str) -> str:
     """Return the Markdown path of a unit's overview page."""
     return f"units/{slug(unit_id)}/index.md"

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
-from collections.abc import Iterable
+from collections.abc import Iterable, Sequence
 from typing import Any
 
 from generator.charts import sparkline_points
@@ -16,9 +16,12 @@ from generator.present import (
     kpi_display,
     label_of,
     period_words,
+    perspective_status,
     recent,
+    score_move,
+    unit_status,
 )
-from generator.render.context import Context, objective_link
+from generator.render.context import Context, objective_link, unit_link
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import markdown_text
 from generator.render.views import (
@@ -28,6 +31,7 @@ from generator.render.views import (
     InitiativeView,
     KpiRow,
     MilestoneView,
+    Tile,
     Timeline,
 )
 from generator.results import Change, as_number
@@ -47,6 +51,8 @@ def changes_view(ctx: Context, source: str, unit_ids: Iterable[str] | None, limi
         tuple(_change_row(ctx, source, c) for c in changes.biggest_moves[:limit]),
         tuple(rows[:limit]),
         max(0, len(rows) - limit),
+        max(0, len(changes.new_reds) - limit),
+        max(0, len(changes.recoveries) - limit),
     )
 
 
@@ -56,6 +62,34 @@ def _change_row(ctx: Context, source: str, change: Change) -> ChangeRow:
     else:
         href = link(source, details_page(change.unit), f"{change.level[:3]}-{slug(change.id)}")
     return ChangeRow(change_display(change, ctx.sc.units[change.unit].name), href)
+
+
+def unit_tiles(ctx: Context, source: str, unit_id: str) -> tuple[Tile, tuple[Tile, ...]]:
+    """Return the unit's overall tile (to its scorecard) and one per perspective it uses (to its section)."""
+    page = link(source, unit_page(unit_id))
+    overall = Tile(
+        ctx.sc.units[unit_id].name,
+        f"{page}#scorecard",
+        unit_status(ctx.report, unit_id),
+        score_move(ctx.report, "unit", unit_id),
+    )
+    used = {o.perspective for o in ctx.sc.units[unit_id].objectives}
+    perspectives = tuple(
+        Tile(
+            p.name,
+            f"{page}#{perspective_anchor(p.id)}",
+            perspective_status(ctx.report, unit_id, p.id),
+            score_move(ctx.report, "perspective", (unit_id, p.id)),
+        )
+        for p in ctx.sc.perspectives(unit_id)
+        if p.id in used
+    )
+    return overall, perspectives
+
+
+def perspective_anchor(perspective_id: str) -> str:
+    """Return the id of a perspective's heading on its unit's page."""
+    return f"persp-{slug(perspective_id)}"
 
 
 def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
@@ -72,16 +106,21 @@ def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
 
 def timeline_view(ctx: Context, source: str, unit: Unit) -> Timeline | None:
     """Place the unit's initiatives on one axis; milestones are late if open after the period's end."""
-    if not unit.initiatives:
+    return timeline_of(ctx, source, [(unit, i) for i in unit.initiatives])
+
+
+def timeline_of(ctx: Context, source: str, items: Sequence[tuple[Unit, Initiative]]) -> Timeline | None:
+    """Place initiatives of any units on one axis (a unit's page, or the organisation's Gantt)."""
+    if not items:
         return None
-    dates = [ctx.period_end] + [d for i in unit.initiatives for d in initiative_dates(i)]
+    dates = [ctx.period_end] + [d for _, i in items for d in initiative_dates(i)]
     first, last = min(dates), max(dates)
     span = max((last - first).days, 1)
 
     def pos(day: dt.date) -> float:
         return round((day - first).days / span * 100, 2)
 
-    views = tuple(_initiative_view(ctx, source, unit, i, pos) for i in unit.initiatives)
+    views = tuple(_initiative_view(ctx, source, unit, i, pos) for unit, i in items)
     return Timeline(f"{first:%b %Y}", f"{last:%b %Y}", ctx.site.period_end, pos(ctx.period_end), views)
 
 
@@ -93,6 +132,9 @@ def _initiative_view(ctx: Context, source: str, unit: Unit, item: Initiative, po
         max(pos(shown.end) - pos(shown.start), 1.0),
         tuple(MilestoneView(m, pos(m.day)) for m in shown.milestones),
         tuple(objective_link(ctx, source, unit.id, o) for o, _ in shown.objectives),
+        f"ini-{slug(unit.id)}-{slug(item.id)}",
+        unit_link(ctx, source, unit.id),
+        f"{shown.start:%b %Y} – {shown.end:%b %Y}",
     )
 
 

@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, InitiativeDisplay, KpiDisplay, MilestoneDisplay, PeriodWords, StatusView
+from generator.present import (
+    ChangeDisplay,
+    InitiativeDisplay,
+    KpiDisplay,
+    MilestoneDisplay,
+    PeriodWords,
+    ScoreMove,
+    StatusView,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -17,6 +25,16 @@ class Link:
     href: str
     status: StatusView
     note: str = ""
+
+
+@dataclass(frozen=True, slots=True)
+class Tile:
+    """A summary card (a unit overall, or one of its perspectives) linked to what it summarises."""
+
+    name: str
+    href: str
+    status: StatusView
+    move: ScoreMove | None  # against the previous period; None in the first
 
 
 @dataclass(frozen=True, slots=True)
@@ -44,6 +62,7 @@ class ObjectiveRow:
 class PerspectiveBlock:
     """A perspective of a unit's scorecard."""
 
+    anchor: str  # the heading's id, which the perspective's tile links to
     name: str
     description: str
     status: StatusView
@@ -51,13 +70,23 @@ class PerspectiveBlock:
 
 
 @dataclass(frozen=True, slots=True)
+class HeatCell:
+    """A cell of the children heatmap: a KPI's value or a perspective's score, linked to it."""
+
+    text: str  # the value, or the score
+    status: StatusView
+    score: float | None
+    href: str
+
+
+@dataclass(frozen=True, slots=True)
 class HeatRow:
-    """A row of the children heatmap's text alternative."""
+    """A unit of the children heatmap (a row of its table, an item of its list on phones)."""
 
     name: str
     href: str
     status: StatusView
-    cells: tuple[str, ...]
+    cells: tuple[HeatCell | None, ...]  # None: the unit has no such KPI or perspective
 
 
 @dataclass(frozen=True, slots=True)
@@ -87,6 +116,9 @@ class InitiativeView:
     width: float
     milestones: tuple[MilestoneView, ...]
     objectives: tuple[Link, ...]
+    anchor: str  # its heading's id on the unit page: search leads there
+    unit: Link
+    months: str  # "Jan 2026 – Dec 2026": short enough for one line of a table
 
 
 @dataclass(frozen=True, slots=True)
@@ -129,6 +161,8 @@ class ChangesView:
     moves: tuple[ChangeRow, ...]
     changes: tuple[ChangeRow, ...]
     hidden: int  # status changes left out of `changes` to keep the page light
+    more_reds: int = 0  # new reds left out of `new_reds`
+    more_recoveries: int = 0
 
 
 @dataclass(frozen=True, slots=True)
@@ -141,6 +175,7 @@ class Site:
     period_end: str
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
     words: PeriodWords | None = None  # the cadence's words: "year", "since last year", "Annual report"
+    built: str = ""  # when the site was built, e.g. "23 Nov 2026 18:30 UTC"; "" in tests and goldens
 
 
 @dataclass(frozen=True, slots=True)

@@ -1,9 +1,26 @@
 /* scorecard-press: draw every <div class="sp-chart" data-figure="..."> with plotly.js.
+ * plotly.js (4.8 MB) is loaded from beside this script only on a page that has a chart.
  * Charts draw when scrolled near (IntersectionObserver), once per element (data-rendered),
  * on plain loads (DOMContentLoaded, also over file://) and on instant navigation (document$).
  * One template for every chart, taken from the theme's colours; redrawn when the theme flips. */
 (function () {
   "use strict";
+
+  /* Over http the absolute address (instant navigation keeps this script across pages); over file://
+   * the page's own relative one (every page loads afresh there), so no file: address is written */
+  var script = document.currentScript;
+  var here = !script ? "" : location.protocol === "file:" ? script.getAttribute("src") : script.src;
+  var plotly = null;  /* one <script> for plotly.min.js, added when a page first needs it */
+
+  function withPlotly(then) {
+    if (typeof Plotly !== "undefined") { then(); return; }
+    if (!plotly) {
+      plotly = document.createElement("script");
+      plotly.src = here.replace(/charts\.js(\?.*)?$/, "plotly.min.js");
+      document.head.appendChild(plotly);
+    }
+    plotly.addEventListener("load", then);
+  }
 
   function theme() {
     var style = getComputedStyle(document.body);
@@ -30,10 +47,23 @@
     return out;
   }
 
-  function styled(figure) {
+  /* A phone-wide chart keeps what fits: fewer x labels, no axis title, the legend on its own row */
+  function narrow(layout, width) {
+    if (width >= 560) { return layout; }
+    return merge(layout, {
+      margin: { l: 44, r: 8, t: 8, b: 56 },
+      font: { size: 11 },
+      xaxis: { nticks: 4, tickangle: 0, automargin: true },
+      yaxis: { title: { text: "" }, nticks: 5, automargin: true },
+      legend: { orientation: "h", y: -0.32, x: 0 }
+    });
+  }
+
+  function styled(figure, el) {
     var t = theme();
     var layout = merge({ font: t.font, paper_bgcolor: t.paper_bgcolor, plot_bgcolor: t.plot_bgcolor,
                          xaxis: t.xaxis, yaxis: t.yaxis }, figure.layout || {});
+    if (el && !el.classList.contains("sp-heatmap")) { layout = narrow(layout, el.clientWidth); }
     var data = (figure.data || []).map(function (trace) {
       if (trace.type === "heatmap") {
         return merge(trace, { textfont: { color: "#1f2328" } });  /* pale cells: dark text in both themes */
@@ -46,10 +76,20 @@
   }
 
   function draw(el) {
-    if (el.hasAttribute("data-rendered") || typeof Plotly === "undefined") { return; }
+    if (el.hasAttribute("data-rendered")) { return; }
+    if (typeof Plotly === "undefined") { withPlotly(function () { draw(el); }); return; }
     el.setAttribute("data-rendered", "1");
-    var figure = styled(JSON.parse(el.getAttribute("data-figure")));
-    Plotly.newPlot(el, figure.data, figure.layout, { displayModeBar: false, responsive: true });
+    var figure = styled(JSON.parse(el.getAttribute("data-figure")), el);
+    Plotly.newPlot(el, figure.data, figure.layout, { displayModeBar: false, responsive: true }).then(function () {
+      if (el.classList.contains("sp-heatmap") && el.on) { el.on("plotly_click", follow); }
+    });
+  }
+
+  /* A heatmap cell leads to what it summarises: the unit's page or the KPI's section */
+  function follow(event) {
+    var point = event && event.points && event.points[0];
+    var href = point && point.customdata && point.customdata[2];
+    if (href && !/^[a-z][a-z0-9+.-]*:/i.test(href)) { window.location.href = href; }
   }
 
   var observer = "IntersectionObserver" in window ? new IntersectionObserver(function (entries) {
@@ -65,8 +105,9 @@
   }
 
   function redrawAll() {
+    if (typeof Plotly === "undefined") { return; }
     document.querySelectorAll(".sp-chart[data-rendered]").forEach(function (el) {
-      var figure = styled(JSON.parse(el.getAttribute("data-figure")));
+      var figure = styled(JSON.parse(el.getAttribute("data-figure")), el);
       Plotly.react(el, figure.data, figure.layout, { displayModeBar: false, responsive: true });
     });
   }

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from generator.model import Unit
 from generator.present import strategy_map, strategy_map_svg
-from generator.render.context import Context, render_template
+from generator.render.context import Context, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.views import Page
+from generator.render.views import Link, Page
 
 
 def render_map(ctx: Context, unit: Unit) -> Page:
@@ -23,7 +23,25 @@ def render_map(ctx: Context, unit: Unit) -> Page:
         map=drawing,
         map_svg=strategy_map_svg(drawing),
         arrows=arrows,
+        perspectives=_by_perspective(ctx, path, unit),
         unit_href=link(path, unit_page(unit.id)),
         details_href=link(path, details_page(unit.id)),
     )
     return Page(path, f"{unit.name}: strategy map", text)
+
+
+def _by_perspective(ctx: Context, path: str, unit: Unit) -> list[tuple[str, tuple[Link, ...]]]:
+    """Return the map as text: each perspective the unit uses with its objectives (phones, screen readers)."""
+    return [
+        (p.name, objectives)
+        for p in ctx.sc.perspectives(unit.id)
+        if (
+            objectives := tuple(
+                _plain(objective_link(ctx, path, unit.id, o.id)) for o in unit.objectives if o.perspective == p.id
+            )
+        )
+    ]
+
+
+def _plain(link_: Link) -> Link:
+    return Link(link_.name, link_.href, link_.status)  # no note: every objective here is the unit's

@@ -6,24 +6,32 @@ from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
 from generator.present import (
+    COUNTED,
+    INITIATIVE_STATES,
+    INITIATIVE_WORDS,
     SCORES_OFF_HINT,
+    TREND_ARROWS,
+    TREND_WORDS,
+    InitiativeDisplay,
     StatusView,
     banded,
     commentary_required_words,
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
-    perspective_status,
     status_counts,
+    status_view,
     unexplained_by_owner,
     unit_status,
 )
 from generator.render.context import Context, below_context, kpi_link, render_template, unit_link
-from generator.render.paths import details_page, link, map_page, slug
-from generator.render.sections import changes_view, timeline_view
-from generator.render.views import InitiativeView, Link, Page
+from generator.render.paths import HOW_TO_READ, details_page, link, map_page, slug, unit_page
+from generator.render.sections import changes_view, timeline_of, unit_tiles
+from generator.render.views import Link, Page
+from generator.results import Status, Trend
 
 TABLE_LIMIT = 150  # rows per site-wide table: 300 made changes.html 508 KB at 9,000 KPIs
+HOME_CHANGES = 5  # rows per what-changed table on the home page; "and N more" links to the rest
 
 
 # --- Home ---------------------------------------------------------------------------------------
@@ -50,9 +58,9 @@ def render_home(ctx: Context) -> Page:
         root=unit_link(ctx, path, root.id),
         status=unit_status(ctx.report, root.id),
         counts=status_counts(result.counts),
-        perspectives=_perspective_cards(ctx, root.id),
+        tiles=unit_tiles(ctx, path, root.id),
         tree=_tree(ctx, path, root),
-        changes=changes_view(ctx, path, None, limit=5),
+        changes=changes_view(ctx, path, None, limit=HOME_CHANGES),
         links=_home_links(ctx, path),
         rule=organisation_rule(ctx.report),
         banded=banded(ctx.report),
@@ -70,11 +78,8 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
         "quality": link(path, "quality.md"),
         "initiatives": link(path, "initiatives.md"),
         "map": link(path, map_page(root)),
+        "how_to_read": link(path, HOW_TO_READ),
     }
-
-
-def _perspective_cards(ctx: Context, unit_id: str) -> list[tuple[str, StatusView]]:
-    return [(p.name, perspective_status(ctx.report, unit_id, p.id)) for p in ctx.sc.perspectives(unit_id)]
 
 
 def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
@@ -95,25 +100,80 @@ def render_changes(ctx: Context) -> Page:
 # --- Initiatives ------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True, slots=True)
-class InitiativeSummary:
-    """One initiative as a row of the site-wide initiatives table."""
-
-    unit: Link
-    view: InitiativeView
-
-
 def render_initiatives(ctx: Context) -> Page:
-    """Render every initiative in one table (timelines are on the unit pages)."""
-    path, rows = "initiatives.md", []
-    for unit in ctx.sc.units.values():
-        timeline = timeline_view(ctx, path, unit)
-        for view in timeline.initiatives if timeline else ():
-            rows.append(InitiativeSummary(unit_link(ctx, path, unit.id), view))
+    """Render every initiative: a table, then all of them on one time axis (the organisation's Gantt)."""
+    path = "initiatives.md"
+    items = [(unit, i) for unit in ctx.sc.units.values() for i in unit.initiatives]
+    timeline = timeline_of(ctx, path, items[:TABLE_LIMIT])
+    views = timeline.initiatives if timeline else ()
+    states = [v.item.state for v in views]
+    rows = [
+        InitiativeRow(v.item, v.unit, link(path, unit_page(u.id), v.anchor), v.months)
+        for (u, _), v in zip(items[:TABLE_LIMIT], views, strict=True)
+    ]
     text = render_template(
-        ctx.options, "initiatives.md", site=ctx.site, rows=rows[:TABLE_LIMIT], hidden=max(0, len(rows) - TABLE_LIMIT)
+        ctx.options,
+        "initiatives.md",
+        site=ctx.site,
+        rows=rows,
+        hidden=max(0, len(items) - TABLE_LIMIT),
+        timeline=timeline,
+        counts=[(INITIATIVE_WORDS[s], states.count(s)) for s in INITIATIVE_STATES if s in states],
     )
     return Page(path, "Initiatives", text)
+
+
+@dataclass(frozen=True, slots=True)
+class InitiativeRow:
+    """One initiative as a row of the site-wide table, linked to its section on its unit's page."""
+
+    item: InitiativeDisplay
+    unit: Link
+    href: str
+    months: str
+
+    @property
+    def rank(self) -> int:
+        """Return the sort key of its state, worst (late) first."""
+        return INITIATIVE_STATES.index(self.item.state)
+
+
+# --- How to read -----------------------------------------------------------------------------
+
+_STATUS_MEANINGS = {
+    Status.GREEN: "on target",
+    Status.AMBER: "close to target, to watch",
+    Status.RED: "off target: act",
+    Status.NO_DATA: "no value for the period (or no KPI with one)",
+    Status.NOT_RATED: "shown but not rated: no target, or a weight of 0",
+}
+_TREND_MEANINGS = {
+    Trend.IMPROVING: "better than the previous period, in the KPI's direction",
+    Trend.DECLINING: "worse than the previous period",
+    Trend.STEADY: "about the same as the previous period",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class StatusMeaning:
+    """A status as shown, with what it means."""
+
+    status: StatusView
+    meaning: str
+
+
+def render_how_to_read(ctx: Context) -> Page:
+    """Render the page that explains statuses, the 0-10 scale, trend arrows and roll-ups."""
+    text = render_template(
+        ctx.options,
+        "how-to-read.md",
+        site=ctx.site,
+        statuses=[StatusMeaning(status_view(s), _STATUS_MEANINGS[s]) for s in COUNTED],
+        trends=[(TREND_ARROWS[t], TREND_WORDS[t], meaning) for t, meaning in _TREND_MEANINGS.items()],
+        rule=organisation_rule(ctx.report),
+        banded=banded(ctx.report),
+    )
+    return Page(HOW_TO_READ, "How to read this scorecard", text)
 
 
 # --- Data quality -----------------------------------------------------------------------------

@@ -3,15 +3,13 @@
 from __future__ import annotations
 
 from collections.abc import Sequence
-from typing import Any
 
 from generator.charts import heatmap_figure
 from generator.model import Objective, Scorecard, Unit
 from generator.present import (
     MISS_HEADING,
-    STATUS_ICONS,
-    format_score,
     format_value,
+    kpi_status,
     late_note,
     own_unit_rule,
     perspective_status,
@@ -21,10 +19,17 @@ from generator.present import (
     units_below,
 )
 from generator.render.context import Context, below_context, objective_link, render_template, unit_link
-from generator.render.paths import details_page, link, map_page, slug, unit_page
-from generator.render.sections import changes_view, comment_views, kpi_row, timeline_view
+from generator.render.paths import HOW_TO_READ, details_page, link, map_page, slug, unit_page
+from generator.render.sections import (
+    changes_view,
+    comment_views,
+    kpi_row,
+    perspective_anchor,
+    timeline_view,
+    unit_tiles,
+)
 from generator.render.text import figure_attribute, plotly_label
-from generator.render.views import Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
+from generator.render.views import HeatCell, Heatmap, HeatRow, ObjectiveRow, Page, PerspectiveBlock
 
 
 def render_unit(ctx: Context, unit: Unit) -> Page:
@@ -38,6 +43,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         site=ctx.site,
         unit=unit,
         status=unit_status(ctx.report, unit.id),
+        tiles=unit_tiles(ctx, path, unit.id),
         counts=status_counts(result.counts),
         ancestors=[unit_link(ctx, path, a.id) for a in reversed(ctx.sc.ancestors(unit.id))],
         children=[unit_link(ctx, path, c.id) for c in children],
@@ -69,6 +75,7 @@ def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
         "details": link(path, details_page(unit.id)),
         "map": link(path, map_page(unit.id)),
         "changes": link(path, "changes.md"),
+        "how_to_read": link(path, HOW_TO_READ),
     }
     if ctx.options.packs:
         links["pack"] = link(path, f"packs/{ctx.site.period}-{slug(unit.id)}.pdf")
@@ -87,9 +94,8 @@ def _scorecard(ctx: Context, source: str, unit: Unit) -> list[PerspectiveBlock]:
     for p in ctx.sc.perspectives(unit.id):
         objectives = tuple(_objective_row(ctx, source, unit.id, o) for o in unit.objectives if o.perspective == p.id)
         if objectives:
-            blocks.append(
-                PerspectiveBlock(p.name, p.description, perspective_status(ctx.report, unit.id, p.id), objectives)
-            )
+            status = perspective_status(ctx.report, unit.id, p.id)
+            blocks.append(PerspectiveBlock(perspective_anchor(p.id), p.name, p.description, status, objectives))
     return blocks
 
 
@@ -111,29 +117,52 @@ def _heatmap(ctx: Context, source: str, unit: Unit, children: Sequence[Unit]) ->
 
 
 def _kpi_heatmap(ctx: Context, source: str, units: Sequence[Unit]) -> Heatmap:
-    first = [k for o in units[0].objectives for k in o.kpis]
-    shared = [k for k in first if all((u.id, k.id) in ctx.sc.kpi_index() for u in units)]
-    cells = [[ctx.report.current.kpis[(u.id, k.id)] for k in shared] for u in units]
-    texts = [
-        [f"{format_value(ctx.sc.kpi(r.unit, r.kpi), r.actual)} {STATUS_ICONS[r.status]}" for r in row] for row in cells
-    ]
+    """Columns are KPI ids (a unit may lack one of the template's KPIs: its cell stays empty)."""
+    columns: dict[str, str] = {}
+    for u in units:
+        for k in (k for o in u.objectives for k in o.kpis):
+            columns.setdefault(k.id, k.name)
+    cells = [[_kpi_cell(ctx, source, u.id, kpi_id) for kpi_id in columns] for u in units]
     name = ctx.sc.templates[units[0].template or ""].name
     caption = (
         f"Units sharing one scorecard ({name}), ranked by overall score; each cell shows the KPI's value and status."
     )
-    return _heatmap_view(ctx, source, units, [k.name for k in shared], cells, texts, caption)
+    return _heatmap_view(ctx, source, units, list(columns.values()), cells, caption)
+
+
+def _kpi_cell(ctx: Context, source: str, unit_id: str, kpi_id: str) -> HeatCell | None:
+    r = ctx.report.current.kpis.get((unit_id, kpi_id))
+    if r is None:
+        return None
+    value = format_value(ctx.sc.kpi(unit_id, kpi_id), r.actual)
+    href = link(source, details_page(unit_id), f"kpi-{slug(kpi_id)}")
+    return HeatCell(value, kpi_status(r), r.score, href)
 
 
 def _perspective_heatmap(ctx: Context, source: str, unit: Unit, units: Sequence[Unit]) -> Heatmap:
-    names = [p.name for p in ctx.sc.perspectives(unit.id)]
-    results = ctx.report.current.perspectives
-    cells = [[results[(u.id, p.id)] for p in ctx.sc.perspectives(u.id)][: len(names)] for u in units]
-    texts = [[f"{format_score(r.score)} {STATUS_ICONS[r.status]}" for r in row] for row in cells]
+    """Columns are perspective ids, in the parent's order; one no child uses is left out."""
+    used = {(u.id, o.perspective) for u in units for o in u.objectives}
+    names: dict[str, str] = {}
+    for owner in (unit, *units):
+        for p in ctx.sc.perspectives(owner.id):
+            if any((u.id, p.id) in used for u in units):
+                names.setdefault(p.id, p.name)
+    cells = [[_perspective_cell(ctx, source, u.id, p, used) for p in names] for u in units]
     caption = (
         "Units below, ranked by overall score; each cell shows the perspective score (0-10). "
-        "Units with their own perspectives are compared by position, top to bottom."
+        "An empty cell is a perspective that unit does not use."
     )
-    return _heatmap_view(ctx, source, units, names, cells, texts, caption)
+    return _heatmap_view(ctx, source, units, list(names.values()), cells, caption)
+
+
+def _perspective_cell(
+    ctx: Context, source: str, unit_id: str, perspective: str, used: set[tuple[str, str]]
+) -> HeatCell | None:
+    if (unit_id, perspective) not in used:
+        return None
+    r = ctx.report.current.perspectives[(unit_id, perspective)]
+    shown = perspective_status(ctx.report, unit_id, perspective)
+    return HeatCell(shown.score, shown, r.score, link(source, unit_page(unit_id)))
 
 
 def _heatmap_view(
@@ -141,24 +170,19 @@ def _heatmap_view(
     source: str,
     units: Sequence[Unit],
     columns: Sequence[str],
-    cells: Sequence[Sequence[Any]],
-    texts: Sequence[Sequence[str]],
+    cells: Sequence[Sequence[HeatCell | None]],
     caption: str,
 ) -> Heatmap:
-    scores = [[c.score for c in row] for row in cells]
     figure = heatmap_figure(
         [plotly_label(u.name) for u in units],
         [plotly_label(c) for c in columns],
-        scores,
-        [[plotly_label(t) for t in row] for row in texts],
+        [[c.score if c else None for c in row] for row in cells],
+        [[plotly_label(f"{c.text} {c.status.icon}") if c else "" for c in row] for row in cells],
+        [[c.status.css if c else "" for c in row] for row in cells],
+        [[c.href if c else "" for c in row] for row in cells],
     )
     rows = tuple(
-        HeatRow(
-            u.name,
-            link(source, unit_page(u.id)),
-            unit_link(ctx, source, u.id).status,
-            tuple(f"{t} {c.status.label}" for t, c in zip(text, row, strict=True)),
-        )
-        for u, row, text in zip(units, cells, texts, strict=True)
+        HeatRow(u.name, link(source, unit_page(u.id)), unit_link(ctx, source, u.id).status, tuple(row))
+        for u, row in zip(units, cells, strict=True)
     )
     return Heatmap(caption, figure_attribute(figure), tuple(columns), rows)

@@ -1,0 +1,66 @@
+/* scorecard-press: sort tables worst-first. A column whose header has data-sort gets a button;
+ * each cell of it holds its sort key in data-sort (lower is worse; empty sorts last). Without
+ * JavaScript the table keeps the order it was published in, which is readable on its own.
+ * In a table with one <tbody> per group (objective and its KPIs), groups sort by their first row
+ * and rows inside a group after it, so a KPI never leaves its objective. */
+(function () {
+  "use strict";
+
+  function key(row, column) {
+    var cell = row.children[column];
+    var value = cell ? cell.getAttribute("data-sort") : null;
+    return value === null || value === "" ? Infinity : parseFloat(value);
+  }
+
+  function order(rows, column, down) {
+    return rows.slice().sort(function (a, b) {
+      var x = key(a, column), y = key(b, column);
+      if (x === y) { return 0; }
+      if (x === Infinity) { return 1; }
+      if (y === Infinity) { return -1; }
+      return down ? y - x : x - y;
+    });
+  }
+
+  function sortTable(table, column, down) {
+    var bodies = Array.prototype.slice.call(table.tBodies);
+    if (bodies.length > 1) {
+      bodies.forEach(function (body) {
+        var rows = Array.prototype.slice.call(body.rows);
+        order(rows.slice(1), column, down).forEach(function (row) { body.appendChild(row); });
+      });
+      order(bodies.map(function (b) { return b.rows[0]; }), column, down).forEach(function (row) {
+        table.appendChild(row.parentNode);
+      });
+    } else if (bodies.length === 1) {
+      order(Array.prototype.slice.call(bodies[0].rows), column, down).forEach(function (row) { bodies[0].appendChild(row); });
+    }
+  }
+
+  function enhance(table) {
+    if (table.hasAttribute("data-sortable-ready")) { return; }
+    table.setAttribute("data-sortable-ready", "1");
+    var headers = table.tHead ? table.tHead.rows[0].cells : [];
+    Array.prototype.forEach.call(headers, function (th, column) {
+      if (!th.hasAttribute("data-sort")) { return; }
+      var button = document.createElement("button");
+      button.type = "button";
+      button.className = "sp-sort";
+      button.textContent = th.textContent;
+      button.title = "Sort worst first; again for best first";
+      th.textContent = "";
+      th.appendChild(button);
+      button.addEventListener("click", function () {
+        var down = th.getAttribute("aria-sort") === "ascending";
+        Array.prototype.forEach.call(headers, function (h) { h.removeAttribute("aria-sort"); });
+        th.setAttribute("aria-sort", down ? "descending" : "ascending");
+        sortTable(table, column, down);
+      });
+    });
+  }
+
+  function start() { document.querySelectorAll("table.sp-sortable").forEach(enhance); }
+
+  if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(start); }
+  if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
+})();
