@@ -261,6 +261,6 @@ def test_tiles_link_to_what_they_summarise_and_show_the_move(report: Report) -> 
     home = render_site(report)[0].text
     assert '<p class="sp-score-label"><a href="units/root/index.html#scorecard">Overall score</a></p>' in home
     assert '<p class="sp-card-title"><a href="units/root/index.html#persp-financial">' in home
-    assert re.search(r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since 2026-Q1 \(\d\.\d\)</p>', home)
+    assert re.search(r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since Q1 FY2026 \(\d\.\d\)</p>', home)
     unit = next(p for p in render_site(report) if p.path == "units/root/index.md").text
     assert "{#persp-financial}" in unit and 'href="../../how-to-read.html">How to read this scorecard</a>' in unit
