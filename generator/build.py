@@ -26,6 +26,7 @@ import yaml
 
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
+from generator.freeze import Freezer
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, choose_editions, make_report
 from generator.present import period_label
@@ -67,6 +68,8 @@ def build_site(
     site_url: str | None = None,
     audience: str | None = None,
     progress: Progress | None = None,
+    editions: Path | None = None,
+    freezer: Freezer | None = None,
 ) -> BuildResult:
     """Build the site for a period into `out`; on any failure the previous `out` is left as it was.
 
@@ -76,6 +79,10 @@ def build_site(
     `out` and the work folder's docs/ are replaced only if new, empty or written by an earlier
     build, and never if they are or hold the project's own folders (UsageError, nothing touched).
     A second build into the same `out` or work folder waits for the first to finish.
+
+    `editions` is the folder of published editions (restatements are shown against them); with a
+    `freezer` (scorecard publish), the period is published: its edition file is written just
+    before the new site is switched in.
     """
     say, started = progress or (lambda _: None), time.perf_counter()
     # Check mkdocs.yml; check that --out and the work folder are not the project's and hold nothing else
@@ -88,13 +95,16 @@ def build_site(
         folders.check()  # again: the folders may have changed while this build waited
         # Load and validate content and measures, compute every quarter, and filter it per audience
         say("Computing the scorecard")
-        report, warnings = make_report(content, measures, period)
-        editions = choose_editions(report, audience)
+        report, warnings = make_report(content, measures, period, editions=editions)
+        # Publishing: freeze the period's numbers, so the site shows it among the published
+        report = freezer.freeze(report) if freezer is not None else report
+        audiences = choose_editions(report, audience)
         # Render, build with MkDocs and check every edition beside --out, then switch them in at once
-        staged = _Staged(editions, site_config, folders, site_url, pdf)
+        commit = freezer.commit if freezer is not None else None
+        staged = _Staged(audiences, site_config, folders, site_url, pdf, commit)
         pages, packs = _stage_and_publish(staged, say)
     seconds = time.perf_counter() - started
-    return BuildResult(out, str(report.period), pages, packs, seconds, warnings, notes, [e.folder for e in editions])
+    return BuildResult(out, str(report.period), pages, packs, seconds, warnings, notes, [e.folder for e in audiences])
 
 
 @contextlib.contextmanager
@@ -116,6 +126,7 @@ class _Staged:
     folders: BuildFolders
     site_url: str | None
     pdf: bool
+    commit: Callable[[], None] | None = None  # publish: write the edition file before the switch
 
 
 def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
@@ -134,6 +145,8 @@ def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
         say("Publishing")
         write_manifest(site)
         check_site(folders.site, f"--out '{folders.out}'")  # again: nothing may have been added meanwhile
+        if build.commit is not None:
+            build.commit()  # the edition first: a site that says "published" has its edition file
         publish(site, folders.site)
     return pages, packs
 

@@ -10,7 +10,7 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
@@ -19,6 +19,9 @@ from generator.export import export_rows, write_csv, write_json
 from generator.folders import check_output_file, check_output_folder, replace_file
 from generator.pipeline import make_report
 from generator.results import Report
+
+if TYPE_CHECKING:
+    from generator.freeze import Freezer
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +54,17 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def _editions_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --editions: the folder of published editions that scorecard publish writes."""
+    return click.option(
+        "--editions",
+        type=click.Path(path_type=Path),
+        default=Path("editions"),
+        show_default=True,
+        help="Folder of published editions (scorecard publish writes them; commit them with the project).",
+    )(command)
 
 
 # A path that cannot be a file or folder is a wrong option; a full disk or a failing device is not
@@ -119,16 +133,19 @@ def main() -> None:
 
 @main.command()
 @_common
+@_editions_option
 @click.option("--strict", is_flag=True, help="Treat data-quality warnings as errors (exit 1).")
 @click.option("--period", help="Quarter checked for missing values, YYYY-Qn (default: latest with data).")
-def check(content: Path, measures: Path, strict: bool, period: str | None) -> None:
-    """Validate content and measures; list every error, then data-quality warnings.
+def check(content: Path, measures: Path, editions: Path, strict: bool, period: str | None) -> None:
+    """Validate content, measures and published editions; list every error, then warnings.
+
+    Warnings include restatements: published values that today's measures or targets change.
 
     \b
     Example:
       scorecard check --content content --measures measures --strict
     """
-    report, warnings = make_report(content, measures, period)
+    report, warnings = make_report(content, measures, period, editions=editions)
     if strict and warnings:
         raise DataError([dataclasses.replace(w, severity="error") for w in warnings])
     _print_problems(warnings)
@@ -175,10 +192,20 @@ def _print_missing(report: Report, shown: int = 5) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output)."
 )
+@_editions_option
 def export(
-    content: Path, measures: Path, period: str | None, fmt: str, audience: str | None, output: Path | None
+    content: Path,
+    measures: Path,
+    period: str | None,
+    fmt: str,
+    audience: str | None,
+    output: Path | None,
+    editions: Path,
 ) -> None:
     """Export computed results: one row per unit, perspective, objective and KPI.
+
+    A KPI row of a published period whose value differs today carries the published value in
+    `restated_from`.
 
     \b
     Example:
@@ -189,7 +216,7 @@ def export(
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     if output is not None:
         check_output_file(output, f".{fmt}", content, measures)
-    report, _ = make_report(content, measures, period, audience)
+    report, _ = make_report(content, measures, period, audience, editions)
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
         from generator.xlsx.export import write_xlsx
@@ -322,8 +349,8 @@ def schema() -> None:
 
 
 def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the options `build` and `serve` share."""
-    options = [
+    """Add the options `build`, `publish` and `serve` share."""
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option("--period", help="Quarter to publish, YYYY-Qn (default: latest with data)."),
         click.option(
             "--out",
@@ -351,6 +378,7 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Also write a PDF board pack per unit into <out>/packs/.",
         ),
+        _editions_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -366,6 +394,9 @@ def _build(
     pdf: bool,
     audience: str | None,
     site_url: str | None = None,
+    *,
+    editions: Path = Path("editions"),
+    freezer: Freezer | None = None,
 ) -> None:
     from rich.console import Console
 
@@ -389,23 +420,37 @@ def _build(
             site_url=site_url,
             audience=audience,
             progress=progress,
+            editions=editions,
+            freezer=freezer,
         )
     _print_problems(result.warnings)
     for note in result.notes:
         click.secho(note, fg="yellow", err=True)
     packs = f", {result.packs} PDF packs" if result.packs else ""
-    editions = [e for e in result.editions if e]
-    within = f" in {len(editions)} editions ({', '.join(f'{result.out}/{e}/' for e in editions)})" if editions else ""
+    shares = [e for e in result.editions if e]
+    within = f" in {len(shares)} editions ({', '.join(f'{result.out}/{e}/' for e in shares)})" if shares else ""
     click.echo(
         f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within} in {result.seconds:.1f} s."
     )
+    if freezer is not None and freezer.written is not None:
+        kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""
+        click.echo(
+            for_terminal(f"Published {result.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
+        )
 
 
 @main.command()
 @_common
 @_site_options
 def build(
-    content: Path, measures: Path, period: str | None, out: Path, config: Path, audience: str | None, pdf: bool
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    audience: str | None,
+    pdf: bool,
+    editions: Path,
 ) -> None:
     """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
 
@@ -422,7 +467,42 @@ def build(
       scorecard build --period 2026-Q3 --out site --no-pdf
       scorecard build --audience staff --out /srv/intranet/scorecard
     """
-    _build(content, measures, period, out, config, pdf, audience)
+    _build(content, measures, period, out, config, pdf, audience, editions=editions)
+
+
+@main.command()
+@_common
+@_site_options
+@click.option("--force", is_flag=True, help="Publish a period again; the earlier edition is kept as <period>.rN.json.")
+def publish(
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    audience: str | None,
+    pdf: bool,
+    editions: Path,
+    force: bool,
+) -> None:
+    """Build the site and packs as `build` does, and freeze the period as editions/<period>.json.
+
+    The edition holds the numbers as published (the rows `scorecard export --format json` gives,
+    for every audience's edition), when it was published (UTC), the product version and a
+    fingerprint of content and measures. Commit it with the project: later builds show where
+    today's numbers restate it. A period published before needs --force; the earlier edition is
+    kept as <period>.r1.json, .r2, ... The edition is written only if the build succeeds.
+
+    \b
+    Example:
+      scorecard publish --no-pdf
+      scorecard publish --period 2026-Q3 --force
+    """
+    from generator.freeze import Freezer
+
+    freezer = Freezer(editions, content, measures, force)
+    freezer.check(period)
+    _build(content, measures, period, out, config, pdf, audience, editions=editions, freezer=freezer)
 
 
 @main.command()
@@ -443,6 +523,7 @@ def serve(
     config: Path,
     audience: str | None,
     pdf: bool,
+    editions: Path,
     port: int,
 ) -> None:
     """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
@@ -459,12 +540,14 @@ def serve(
 
     preview = Preview(out, port)
     try:
-        watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES]
+        watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES, editions]
         seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
-        _build(content, measures, period, out, config, pdf, audience, preview.url)
+        _build(content, measures, period, out, config, pdf, audience, preview.url, editions=editions)
         preview.start()
         click.echo(f"Serving {out}/ on {preview.url} (Ctrl+C to stop).")
-        rebuild = functools.partial(_build, content, measures, period, out, config, pdf, audience, preview.url)
+        rebuild = functools.partial(
+            _build, content, measures, period, out, config, pdf, audience, preview.url, editions=editions
+        )
         _rebuild_on_change(watched, seen, rebuild)
     except KeyboardInterrupt:  # Ctrl+C is how a preview ends: no traceback, exit 0
         click.echo("Stopped.")

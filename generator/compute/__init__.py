@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from generator.compute.changes import compute_changes
 from generator.compute.period import compute_period, kpi_trend, rate_kpi, supporting_objectives, target_for
+from generator.compute.restatements import find_restatements, restate
 from generator.compute.series import Series, build_series
 from generator.model import Scorecard
 from generator.periods import Period, quarter_range
@@ -19,9 +20,11 @@ __all__ = [
     "compute_changes",
     "compute_period",
     "compute_report",
+    "find_restatements",
     "kpi_trend",
     "latest_period",
     "rate_kpi",
+    "restate",
     "supporting_objectives",
     "target_for",
 ]

@@ -5,7 +5,8 @@ initiative records, what changed, the strategy map and the export tables are dec
 so every output says the same thing. Outputs read this and `generator.results`; they never import
 `generator.compute` or one another (tests/test_layers.py checks it).
 
-Modules: `status`, `rules`, `missing`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`.
+Modules: `status`, `rules`, `missing`, `dates`, `kpis`, `initiatives`, `changes`, `strategy_map`, `tables`,
+`restatements`.
 """
 
 from __future__ import annotations
@@ -43,6 +44,15 @@ from generator.present.kpis import (
     unit_status,
 )
 from generator.present.missing import MissingValue, OwnerMissing, missing_by_owner
+from generator.present.restatements import (
+    CHANGE_WORDS,
+    RestatementDisplay,
+    latest_publication,
+    published_on,
+    restated_marks,
+    restatement_display,
+    restatement_displays,
+)
 from generator.present.rules import (
     Rules,
     banded,
@@ -63,10 +73,12 @@ from generator.present.tables import (
     csv_text,
     export_rows,
     kpi_history_rows,
+    restated_values,
     rounded_band,
 )
 
 __all__ = [
+    "CHANGE_WORDS",
     "COUNTED",
     "DASH",
     "EXPORT_COLUMNS",
@@ -81,6 +93,7 @@ __all__ = [
     "TREND_ARROWS",
     "TREND_WORDS",
     "ChangeDisplay",
+    "RestatementDisplay",
     "Count",
     "InitiativeDisplay",
     "KpiDisplay",
@@ -109,6 +122,7 @@ __all__ = [
     "kpi_history_rows",
     "kpi_rule",
     "kpi_status",
+    "latest_publication",
     "milestone_state",
     "missing_by_owner",
     "objective_status",
@@ -117,9 +131,14 @@ __all__ = [
     "own_unit_rule",
     "period_end",
     "period_label",
+    "published_on",
     "perspective_name",
     "perspective_status",
     "recent",
+    "restated_marks",
+    "restated_values",
+    "restatement_display",
+    "restatement_displays",
     "rounded_band",
     "rule_differs",
     "stale_text",

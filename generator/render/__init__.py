@@ -10,7 +10,7 @@ Page structure (a few pages per unit, never one per KPI: MkDocs costs ~10 ms a p
   units/<unit>/index.md        the unit's scorecard, children heatmap, initiatives, commentary
   units/<unit>/details.md      objective and KPI detail as sections (#obj-<id>, #kpi-<id>)
   units/<unit>/map.md          the strategy map
-  changes.md, initiatives.md, quality.md
+  changes.md, initiatives.md, quality.md, restatements.md (once a period is published)
 
 Modules: `paths` (slugs, page paths, links), `text` (escaping), `views` (template context),
 `context` (Jinja environment, options, per-build indexes), `sections` (parts several pages
@@ -27,6 +27,7 @@ from generator.model import Scorecard, Unit
 from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment
 from generator.render.pages.details import render_details
 from generator.render.pages.map import render_map
+from generator.render.pages.restatements import render_restatements
 from generator.render.pages.sitewide import TABLE_LIMIT, render_changes, render_home, render_initiatives, render_quality
 from generator.render.pages.unit import render_unit
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -71,6 +72,8 @@ def render_site(report: Report, options: RenderOptions | None = None) -> list[Pa
     """Render every page of the site."""
     ctx = make_context(report, options or RenderOptions())
     pages = [render_home(ctx), render_changes(ctx), render_initiatives(ctx), render_quality(ctx)]
+    if report.editions:
+        pages.append(render_restatements(ctx))
     for unit in ctx.sc.units.values():
         pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
     return pages
@@ -91,7 +94,7 @@ def site_nav(report: Report) -> list[Any]:
         {"What changed": "changes.md"},
         {"Initiatives": "initiatives.md"},
         {"Data quality": "quality.md"},
-    ]
+    ] + ([{"Restatements": "restatements.md"}] if report.editions else [])
 
 
 def _unit_nav(sc: Scorecard, unit: Unit) -> dict[str, list[Any]]:

@@ -15,11 +15,14 @@ from generator.present import (
     format_date,
     format_value,
     kpi_status,
+    latest_publication,
     objective_status,
     period_end,
     period_label,
+    restated_marks,
     unit_status,
 )
+from generator.present.restatements import RestatementDisplay
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import inline_text, markdown_text, page_title, raw_block
 from generator.render.views import Link, Site
@@ -73,6 +76,7 @@ class Context:
     period_end: dt.date
     supporters: dict[tuple[str, str], list[tuple[str, str]]]
     objectives: dict[tuple[str, str], Objective]
+    restated: dict[tuple[str, str, str], RestatementDisplay] = field(default_factory=dict)  # (unit, kpi, period)
 
     @property
     def sc(self) -> Scorecard:
@@ -84,9 +88,16 @@ def make_context(report: Report, options: RenderOptions) -> Context:
     """Index the report for rendering."""
     sc = report.scorecard
     end = period_end(report)
-    site = Site(sc.organization.name, str(report.period), period_label(report), format_date(end), edition_name(report))
+    site = Site(
+        sc.organization.name,
+        str(report.period),
+        period_label(report),
+        format_date(end),
+        edition_name(report),
+        latest_publication(report),
+    )
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
-    return Context(report, options, site, end, report.supporters, objectives)
+    return Context(report, options, site, end, report.supporters, objectives, restated_marks(report))
 
 
 # --- Links with status, shown on several pages ------------------------------------------------

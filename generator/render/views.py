@@ -140,6 +140,7 @@ class Site:
     period_label: str
     period_end: str
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
+    published: str = ""  # when the period was published (scorecard publish), e.g. "14 Oct 2026"
 
 
 @dataclass(frozen=True, slots=True)

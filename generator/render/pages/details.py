@@ -10,6 +10,7 @@ from generator.charts import trend_figure
 from generator.model import Kpi, Objective, Unit
 from generator.present import (
     KPI_HISTORY_COLUMNS,
+    RestatementDisplay,
     StatusView,
     csv_text,
     format_target,
@@ -18,6 +19,7 @@ from generator.present import (
     kpi_status,
     objective_status,
     perspective_name,
+    restated_values,
 )
 from generator.render.context import Context, kpi_link, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
@@ -37,6 +39,7 @@ class DataRow:
     status: StatusView
     ytd: str
     note: str
+    restated: str = ""  # e.g. "Published 71.2 (14 Oct 2026)" where today's value corrects it
 
 
 TABLE_QUARTERS = 8  # rows in a KPI's data table; the chart and the CSV download have every quarter
@@ -118,7 +121,9 @@ def _objective_detail(ctx: Context, path: str, unit: Unit, objective: Objective)
 def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = history[-1]
-    figure = trend_figure(kpi, history) if any(as_number(h.actual) is not None for h in history) else {}
+    marks = {p: d for (u, k, p), d in ctx.restated.items() if (u, k) == (unit.id, kpi.id)}
+    hover = {p: f" (published {d.published})" for p, d in marks.items()}
+    figure = trend_figure(kpi, history, restated=hover) if any(as_number(h.actual) is not None for h in history) else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
     return KpiDetail(
         f"kpi-{slug(kpi.id)}",
@@ -128,15 +133,15 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         _POLARITY[kpi.polarity],
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
-        tuple(_data_row(kpi, r) for r in reversed(history[-TABLE_QUARTERS:])),
+        tuple(_data_row(kpi, r, marks.get(str(r.period))) for r in reversed(history[-TABLE_QUARTERS:])),
         len(history),
-        csv_text(KPI_HISTORY_COLUMNS, kpi_history_rows(kpi, history)),
+        csv_text(KPI_HISTORY_COLUMNS, kpi_history_rows(kpi, history, restated_values(ctx.report))),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )
 
 
-def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
+def _data_row(kpi: Kpi, r: KpiResult, restated: RestatementDisplay | None) -> DataRow:
     return DataRow(
         str(r.period),
         format_value(kpi, r.actual),
@@ -144,4 +149,5 @@ def _data_row(kpi: Kpi, r: KpiResult) -> DataRow:
         kpi_status(r),
         format_value(kpi, r.ytd),
         r.note,
+        f"Published {restated.published} ({restated.published_on})" if restated else "",
     )
