@@ -304,6 +304,7 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
 )
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True)
 @click.option("--audience", help="Audience id from organization.yaml: only what it may see (default: everything).")
+@_editions_option
 def pdf(
     content: Path,
     measures: Path,
@@ -312,6 +313,7 @@ def pdf(
     depth: int,
     out: Path,
     audience: str | None,
+    editions: Path,
 ) -> None:
     """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
 
@@ -325,7 +327,7 @@ def pdf(
     from generator.pdf import render_packs
 
     check_output_folder(out, f"--out '{out}'", content, measures)
-    report, _ = make_report(content, measures, period, audience)
+    report, _ = make_report(content, measures, period, audience, editions)
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)
     for result in results:

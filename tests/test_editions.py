@@ -2,9 +2,11 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import re
+import subprocess
 from pathlib import Path
 
 import pytest
@@ -15,6 +17,9 @@ from generator.cli import main
 from generator.compute import find_restatements
 from generator.editions import MAX_EDITION_BYTES, checksum, edition_document, read_editions, write_edition
 from generator.errors import UsageError
+from generator.pdf.context import build_pack
+from generator.pipeline import make_report
+from generator.results import Report
 from tests.conftest import ROOT, Tree, report_for
 
 
@@ -239,3 +244,30 @@ def test_an_editions_path_that_is_a_file_is_a_usage_error(tree: Tree) -> None:
     assert result.stderr.splitlines()[-1] == (
         "error: editions folder 'editions' is not a folder; nothing was changed (use --editions DIR)"
     )
+
+
+def _restated_report(published: Path, period: str | None = None) -> Report:
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    report, _ = make_report(published / "content", published / "measures", period, editions=published / "editions")
+    return report
+
+
+def test_the_next_period_pack_lists_restatements_of_earlier_ones(published: Path) -> None:
+    pack = build_pack(_restated_report(published), "root", 1, dt.date(2026, 7, 1))
+    assert [(r.kpi, r.period, r.change, r.published, r.current, r.note) for r in pack.restatements] == [
+        ("Income", "Q1 FY2026 (Jan-Mar 2026)", "Value corrected", "90", "95", "Late invoice booked")
+    ]
+    own = build_pack(_restated_report(published, "2026-Q1"), "root", 1, dt.date(2026, 7, 1))
+    assert own.restatements == ()  # the period's own pack shows today's numbers, not a restatement of itself
+
+
+@pytest.mark.pdf
+def test_the_pack_prints_the_restatements_section(published: Path, tmp_path: Path) -> None:
+    from generator.pdf import render_packs
+
+    [result] = render_packs(_restated_report(published), tmp_path / "packs", ["root"], 1)
+    text = subprocess.run(["pdftotext", str(result.path), "-"], check=True, capture_output=True, text=True).stdout
+    text = re.sub(r"\s+", " ", text)
+    assert "Restatements of earlier periods" in text
+    assert "Income Root Unit Q1 FY2026 (Jan-Mar 2026) Value corrected" in text  # pdftotext reads the columns
+    assert "90 95 Late invoice booked" in text  # of a table in two runs

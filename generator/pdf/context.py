@@ -21,6 +21,7 @@ from generator.pdf.views import (
 from generator.present import (
     DASH,
     KpiDisplay,
+    RestatementDisplay,
     StatusView,
     by_move,
     change_display,
@@ -37,6 +38,7 @@ from generator.present import (
     period_label,
     perspective_status,
     recent,
+    restatement_displays,
     rule_differs,
     status_counts,
     status_view,
@@ -82,6 +84,17 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         rule=unit_rule(report, unit.id),
         rule_differs=rule_differs(report, unit.id),
         own_rules=own_kpi_rules(report, unit.id),
+        restatements=pack_restatements(report, unit, depth),
+    )
+
+
+def pack_restatements(report: Report, unit: Unit, depth: int) -> tuple[RestatementDisplay, ...]:
+    """Return the restatements of earlier published periods in the unit and the children the pack shows."""
+    units = {unit.id} | {c.id for c in _below(report, unit, depth)}
+    return tuple(
+        d
+        for d in restatement_displays(report)
+        if d.restatement.unit in units and d.restatement.period != str(report.period)
     )
 
 
@@ -219,12 +232,15 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
 
 def build_children(report: Report, unit: Unit, depth: int) -> tuple[ChildView, ...]:
     """Return summaries of the unit's descendants down to `depth` levels, in tree order."""
-    sc = report.scorecard
-    base = sc.depth(unit.id)
-    below = [
+    sc, base = report.scorecard, report.scorecard.depth(unit.id)
+    return tuple(child_view(report, child, sc.depth(child.id) - base, unit) for child in _below(report, unit, depth))
+
+
+def _below(report: Report, unit: Unit, depth: int) -> list[Unit]:
+    sc, base = report.scorecard, report.scorecard.depth(unit.id)
+    return [
         u for u in sc.units.values() if unit.id in {a.id for a in sc.ancestors(u.id)} and sc.depth(u.id) - base <= depth
     ]
-    return tuple(child_view(report, child, sc.depth(child.id) - base, unit) for child in below)
 
 
 def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:

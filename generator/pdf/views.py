@@ -7,7 +7,16 @@ from typing import Any
 
 from markupsafe import Markup
 
-from generator.present import ChangeDisplay, Count, InitiativeDisplay, KpiDisplay, Rules, StatusView, StrategyMap
+from generator.present import (
+    ChangeDisplay,
+    Count,
+    InitiativeDisplay,
+    KpiDisplay,
+    RestatementDisplay,
+    Rules,
+    StatusView,
+    StrategyMap,
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -130,6 +139,7 @@ class Pack:
     rule: str = ""  # the unit's status rule in words
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
+    restatements: tuple[RestatementDisplay, ...] = ()  # published earlier periods that today's numbers change
 
     @property
     def title(self) -> str:
