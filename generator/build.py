@@ -24,15 +24,26 @@ from typing import Any
 import plotly
 import yaml
 
+from generator.archive import ArchiveCache, templates_digest
+from generator.editions import product_version
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.freeze import Freezer
 from generator.mkdocs_stash import RawHtmlStash
-from generator.pipeline import Edition, choose_editions, make_report
-from generator.present import period_label
+from generator.pipeline import Edition, archived_report, choose_editions, make_report
+from generator.present import period_label, published_on
 from generator.publish import publish, remove_stale_staging, staging
-from generator.render import TEMPLATES, Page, RenderOptions, render_landing, render_site, site_nav
-from generator.results import Report
+from generator.render import (
+    TEMPLATES,
+    Archive,
+    Page,
+    RenderOptions,
+    archive_folder,
+    render_landing,
+    render_site,
+    site_nav,
+)
+from generator.results import PublishedEdition, Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
@@ -54,6 +65,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)  # folders of the audiences' editions, [""] for one
+    archives: int = 0  # archived editions in the site (per audience)
+    archives_rendered: int = 0  # of which rendered by this build (the others came from the cache)
 
 
 def build_site(
@@ -101,10 +114,14 @@ def build_site(
         audiences = choose_editions(report, audience)
         # Render, build with MkDocs and check every edition beside --out, then switch them in at once
         commit = freezer.commit if freezer is not None else None
-        staged = _Staged(audiences, site_config, folders, site_url, pdf, commit)
+        staged = _Staged(audiences, site_config, folders, site_url, pdf, commit, report)
         pages, packs = _stage_and_publish(staged, say)
     seconds = time.perf_counter() - started
-    return BuildResult(out, str(report.period), pages, packs, seconds, warnings, notes, [e.folder for e in audiences])
+    shares = [e.folder for e in audiences]
+    counts = staged.archives
+    return BuildResult(
+        out, str(report.period), pages, packs, seconds, warnings, notes, shares, counts["shown"], counts["rendered"]
+    )
 
 
 @contextlib.contextmanager
@@ -127,6 +144,8 @@ class _Staged:
     site_url: str | None
     pdf: bool
     commit: Callable[[], None] | None = None  # publish: write the edition file before the switch
+    full: Report | None = None  # the report before audiences: archived editions are computed from it
+    archives: dict[str, int] = field(default_factory=lambda: {"shown": 0, "rendered": 0})  # counted by the build
 
 
 def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
@@ -172,6 +191,63 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     run_mkdocs(mkdocs_yml, site)
     # Write the PDF board packs into the staged site
     packs = _write_packs(report, site / "packs", say) if build.pdf else 0
+    # Every earlier published period under archive/<period>/, from the cache where unchanged
+    archived, archived_packs = _build_archives(build, edition, site, say)
+    return len(pages) + archived, packs + archived_packs
+
+
+def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
+    """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
+    report, pages, packs = edition.report, 0, 0
+    older = [
+        e for e in report.editions if e.period < str(report.period) and e.period in {str(p) for p in report.periods}
+    ]
+    for published in older:
+        cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
+        key = cache.key(_archive_inputs(build, published))
+        if not cache.holds(key):
+            rendered = _render_archive(build, edition, published, cache, say)
+            if rendered is None:
+                continue  # the edition has no rows for this audience (declared after it was published)
+            pages, packs = pages + rendered[0], packs + rendered[1]
+            build.archives["rendered"] += 1
+            cache.seal(key)
+        cache.copy_to(site / archive_folder(published.period))
+        build.archives["shown"] += 1
+    return pages, packs
+
+
+def _archive_inputs(build: _Staged, published: PublishedEdition) -> list[bytes]:
+    """Return what an archived edition's pages depend on: edition file, templates, version, settings."""
+    settings = yaml.safe_dump(build.config.settings, sort_keys=True).encode()
+    return [
+        Path(published.path).read_bytes(),
+        templates_digest().encode(),
+        product_version().encode(),
+        settings,
+        f"{build.pdf} {build.site_url}".encode(),
+    ]
+
+
+def _render_archive(
+    build: _Staged, edition: Edition, published: PublishedEdition, cache: ArchiveCache, say: Progress
+) -> tuple[int, int] | None:
+    """Render, build and pack one archived edition into the cache; None if it has no rows for the audience."""
+    assert build.full is not None
+    past = archived_report(build.full, published, edition.audience)
+    if past is None:
+        return None
+    say(f"Rendering the archived edition {published.period}")
+    docs, site = cache.fresh()
+    copy_user_pages(build.config, docs)
+    archive = Archive(published.period, published_on(published.published_at), period_label(edition.report))
+    pages = write_pages(past, docs, RenderOptions(packs=build.pdf, archive=archive))
+    copy_assets(docs)
+    base = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)
+    site_url = f"{(base or 'http://localhost:8000/').rstrip('/')}/{archive_folder(published.period)}"
+    mkdocs_yml = write_config(build.config, cache.folder / "mkdocs.yml", docs, site, site_nav(past, True), site_url)
+    run_mkdocs(mkdocs_yml, site)
+    packs = _write_packs(past, site / "packs", say) if build.pdf else 0
     return len(pages), packs
 
 

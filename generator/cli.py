@@ -431,8 +431,15 @@ def _build(
     packs = f", {result.packs} PDF packs" if result.packs else ""
     shares = [e for e in result.editions if e]
     within = f" in {len(shares)} editions ({', '.join(f'{result.out}/{e}/' for e in shares)})" if shares else ""
+    archived = ""
+    if result.archives:
+        cached = result.archives - result.archives_rendered
+        archived = (
+            f", {result.archives} archived edition{'s' if result.archives != 1 else ''} ({cached} from the cache)"
+        )
     click.echo(
-        f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within} in {result.seconds:.1f} s."
+        f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within}{archived} "
+        f"in {result.seconds:.1f} s."
     )
     if freezer is not None and freezer.written is not None:
         kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""

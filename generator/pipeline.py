@@ -12,13 +12,14 @@ from pathlib import Path
 
 from generator.audiences import edition, lone_restricted_warnings, unseen_warnings
 from generator.compute import available_periods, compute_report, restate
+from generator.compute.published import as_published
 from generator.editions import read_editions
 from generator.errors import DataError, Problem, UsageError, suggest
 from generator.load import load_input
 from generator.model import Audience, Location, Scorecard
 from generator.periods import Period, parse_quarter, year_problem
 from generator.present.restatements import restatement_display, restatement_message
-from generator.results import Report
+from generator.results import PublishedEdition, Report
 from generator.validate import validate_input
 
 
@@ -193,3 +194,21 @@ def restatement_warnings(report: Report) -> list[Problem]:
         Problem(Location(paths[r.period]), restatement_message(restatement_display(report, r)), "warning")
         for r in report.restatements
     ]
+
+
+def archived_report(report: Report, published: PublishedEdition, audience: Audience | None) -> Report | None:
+    """Return a published period as published for one audience (None: its edition holds no such audience).
+
+    Today's report of the period (names, commentary, earlier periods) with the edition's numbers
+    laid over the period itself; see `generator.compute.published`.
+    """
+    periods = {str(p): p for p in report.periods}
+    rows = published.rows.get(audience.id if audience else "")
+    if published.period not in periods or rows is None:
+        return None
+    with bulk_allocation():
+        past = compute_report(report.scorecard, periods[published.period])
+    past = dataclasses.replace(past, editions=(published,))
+    if audience is not None:
+        past = edition(past, audience.id)
+    return as_published(past, rows)

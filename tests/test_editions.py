@@ -271,3 +271,33 @@ def test_the_pack_prints_the_restatements_section(published: Path, tmp_path: Pat
     assert "Restatements of earlier periods" in text
     assert "Income Root Unit Q1 FY2026 (Jan-Mar 2026) Value corrected" in text  # pdftotext reads the columns
     assert "90 95 Late invoice booked" in text  # of a table in two runs
+
+
+def test_archived_editions_show_the_published_numbers_and_link_to_the_latest(published: Path) -> None:
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    built = _run(published, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "1 archived edition (0 from the cache)" in built.stdout
+    site = published / "site"
+    archive = (site / "archive" / "2026-Q1" / "units" / "root" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Archive: Q1 FY2026 (Jan-Mar 2026)</strong>, as published on " in archive
+    assert 'href="../../../../index.html">Go to the latest scorecard (Q2 FY2026 (Apr-Jun 2026))</a>' in archive
+    assert re.search(r">Income<.*?>90 EUR<", archive, re.S) and "95 EUR" not in archive  # as published
+    latest = (site / "units" / "root" / "details.html").read_text(encoding="utf-8")
+    assert "Restated · Published 90 (" in latest
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a> · published ' in home  # period menu
+    editions = (site / "archive.html").read_text(encoding="utf-8")
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a>' in editions
+
+
+def test_an_unchanged_archived_edition_comes_from_the_cache(published: Path) -> None:
+    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    cached = published / "build" / "archive" / "_" / "2026-Q1" / "site" / "index.html"
+    rendered = cached.stat().st_ino
+    _set_value(published, "income", "2026-Q2", "104")  # today's numbers change; the edition does not
+    assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    assert cached.stat().st_ino == rendered  # not written again
+    assert (published / "site" / "archive" / "2026-Q1" / "index.html").stat().st_ino == rendered  # linked in
+    assert _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf").exit_code == 0
+    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout

@@ -35,8 +35,18 @@ class RenderOptions:
     """Choices the build makes for rendering."""
 
     packs: bool = False  # link each unit page to its PDF pack
+    archive: Archive | None = None  # rendering an archived edition (under archive/<period>/ of the site)
     templates: Path = TEMPLATES
     _env: jinja2.Environment | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What pages of an archived edition say about it."""
+
+    period: str  # str(period): the folder archive/<period>/
+    published_on: str  # e.g. "14 Jul 2026"
+    latest_label: str  # the latest site's period label
 
 
 # --- Environment ------------------------------------------------------------------------------

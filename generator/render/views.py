@@ -150,3 +150,26 @@ class Page:
     path: str
     title: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLink:
+    """A published edition in the period menu."""
+
+    label: str
+    href: str
+    published_on: str
+    current: bool = False  # the edition this page belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMenu:
+    """The period menu at the top of every page: this page's edition, the others, the latest."""
+
+    label: str  # this page's period label
+    published_on: str  # when this page's period was published; "" if never
+    archive: bool  # the page is part of an archived edition
+    latest_href: str  # the latest site's home ("" on the latest site)
+    latest_label: str
+    editions_href: str  # the page listing every edition
+    periods: tuple[PeriodLink, ...]  # newest first
