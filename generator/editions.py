@@ -31,6 +31,7 @@ from generator.results import PublishedEdition
 FORMAT = 1
 MAX_EDITION_BYTES = 64 * 1024 * 1024  # a 9,000-KPI org's two audiences take about 12 MB
 MAX_EDITIONS = 400  # files read from editions/: a century of quarters
+MAX_ROWS = 500_000  # rows in one edition, all audiences: a 9,000-KPI org's two audiences have 21,000
 _FILE = re.compile(r"^(?P<period>\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)(?:\.r(?P<revision>[1-9]\d{0,3}))?\.json$")
 _KEYS = ("format", "checksum", "period", "label", "published_at", "product_version", "inputs", "rows")
 _LEVELS = {"unit", "perspective", "objective", "kpi"}
@@ -125,13 +126,32 @@ def write_edition(folder: Path, document: dict[str, Any], force: bool) -> Writte
                 "(move it away, or restore it with git, then publish again)"
             )
         revision = _keep_revision(target)
-    text = json.dumps(document, ensure_ascii=False, indent=1, allow_nan=False) + "\n"
+    text = edition_text(document)
 
     def write(path: Path) -> None:
         path.write_text(text, encoding="utf-8")
 
     replace_file(target, write)
     return Written(target, revision)
+
+
+def edition_text(document: dict[str, Any]) -> str:
+    """Return an edition as JSON with one field, and one row, per line (small files, readable git diffs)."""
+    lines = [
+        f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)},"
+        for key, value in document.items()
+        if key != "rows"
+    ]
+    audiences = []
+    for audience, rows in document["rows"].items():
+        listed = ",\n".join(f"   {json.dumps(row, ensure_ascii=False, allow_nan=False)}" for row in rows)
+        audiences.append(
+            f"  {json.dumps(audience, ensure_ascii=False)}: [\n{listed}\n  ]"
+            if rows
+            else f"  {json.dumps(audience)}: []"
+        )
+    body = ",\n".join(audiences)
+    return "{\n" + "\n".join(lines) + '\n "rows": {\n' + body + "\n }\n}\n"
 
 
 def _check_folder(folder: Path) -> None:
@@ -244,6 +264,8 @@ def _document_problem(document: Any) -> tuple[str, str] | None:
     rows = document["rows"]
     if not isinstance(rows, dict) or not rows or not all(isinstance(k, str) for k in rows):
         return "rows", "'rows' must map each audience ('' without audiences) to its rows"
+    if sum(len(listed) if isinstance(listed, list) else 0 for listed in rows.values()) > MAX_ROWS:
+        return "rows", f"more than {MAX_ROWS:,} rows"
     for audience, listed in rows.items():
         if why := _rows_problem(listed):
             return "rows", f"rows of '{audience}': {why}"

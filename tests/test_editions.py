@@ -301,3 +301,15 @@ def test_an_unchanged_archived_edition_comes_from_the_cache(published: Path) -> 
     assert (published / "site" / "archive" / "2026-Q1" / "index.html").stat().st_ino == rendered  # linked in
     assert _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf").exit_code == 0
     assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+
+
+def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
+    path = published / "editions" / "2026-Q1.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    income = next(r for r in document["rows"][""] if r["kpi"] == "income")
+    income["note"] = "<script>alert(1)</script>\x1b[31m"
+    document["checksum"] = checksum(document)  # a forged edition passes the checksum: its text is still data
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert _run(published, "build", "--no-pdf").exit_code == 0
+    page = (published / "site" / "archive" / "2026-Q1" / "units" / "root" / "details.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
