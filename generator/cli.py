@@ -14,6 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
+from generator.editions import editions_folder
 from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
 from generator.folders import check_output_file, check_output_folder, replace_file
@@ -61,9 +62,8 @@ def _editions_option(command: Callable[..., Any]) -> Callable[..., Any]:
     return click.option(
         "--editions",
         type=click.Path(path_type=Path),
-        default=Path("editions"),
-        show_default=True,
-        help="Folder of published editions (scorecard publish writes them; commit them with the project).",
+        help="Folder of published editions, which scorecard publish writes; commit it with the project "
+        "(default: editions/ beside the content folder).",
     )(command)
 
 
@@ -136,7 +136,7 @@ def main() -> None:
 @_editions_option
 @click.option("--strict", is_flag=True, help="Treat data-quality warnings as errors (exit 1).")
 @click.option("--period", help="Quarter checked for missing values, YYYY-Qn (default: latest with data).")
-def check(content: Path, measures: Path, editions: Path, strict: bool, period: str | None) -> None:
+def check(content: Path, measures: Path, editions: Path | None, strict: bool, period: str | None) -> None:
     """Validate content, measures and published editions; list every error, then warnings.
 
     Warnings include restatements: published values that today's measures or targets change.
@@ -145,7 +145,7 @@ def check(content: Path, measures: Path, editions: Path, strict: bool, period: s
     Example:
       scorecard check --content content --measures measures --strict
     """
-    report, warnings = make_report(content, measures, period, editions=editions)
+    report, warnings = make_report(content, measures, period, editions=editions_folder(editions, content))
     if strict and warnings:
         raise DataError([dataclasses.replace(w, severity="error") for w in warnings])
     _print_problems(warnings)
@@ -200,7 +200,7 @@ def export(
     fmt: str,
     audience: str | None,
     output: Path | None,
-    editions: Path,
+    editions: Path | None,
 ) -> None:
     """Export computed results: one row per unit, perspective, objective and KPI.
 
@@ -216,7 +216,7 @@ def export(
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     if output is not None:
         check_output_file(output, f".{fmt}", content, measures)
-    report, _ = make_report(content, measures, period, audience, editions)
+    report, _ = make_report(content, measures, period, audience, editions_folder(editions, content))
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
         from generator.xlsx.export import write_xlsx
@@ -313,7 +313,7 @@ def pdf(
     depth: int,
     out: Path,
     audience: str | None,
-    editions: Path,
+    editions: Path | None,
 ) -> None:
     """Write quarterly PDF board packs, one A4 file per unit: <out>/<period>-<unit>.pdf.
 
@@ -327,7 +327,7 @@ def pdf(
     from generator.pdf import render_packs
 
     check_output_folder(out, f"--out '{out}'", content, measures)
-    report, _ = make_report(content, measures, period, audience, editions)
+    report, _ = make_report(content, measures, period, audience, editions_folder(editions, content))
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)
     for result in results:
@@ -397,7 +397,7 @@ def _build(
     audience: str | None,
     site_url: str | None = None,
     *,
-    editions: Path = Path("editions"),
+    editions: Path | None = None,
     freezer: Freezer | None = None,
 ) -> None:
     from rich.console import Console
@@ -422,7 +422,7 @@ def _build(
             site_url=site_url,
             audience=audience,
             progress=progress,
-            editions=editions,
+            editions=editions_folder(editions, content),
             freezer=freezer,
         )
     _print_problems(result.warnings)
@@ -459,7 +459,7 @@ def build(
     config: Path,
     audience: str | None,
     pdf: bool,
-    editions: Path,
+    editions: Path | None,
 ) -> None:
     """Build the static website (and PDF packs) for a quarter; publish by copying the folder.
 
@@ -491,7 +491,7 @@ def publish(
     config: Path,
     audience: str | None,
     pdf: bool,
-    editions: Path,
+    editions: Path | None,
     force: bool,
 ) -> None:
     """Build the site and packs as `build` does, and freeze the period as editions/<period>.json.
@@ -509,7 +509,7 @@ def publish(
     """
     from generator.freeze import Freezer
 
-    freezer = Freezer(editions, content, measures, force)
+    freezer = Freezer(editions_folder(editions, content), content, measures, force)
     freezer.check(period)
     _build(content, measures, period, out, config, pdf, audience, editions=editions, freezer=freezer)
 
@@ -532,7 +532,7 @@ def serve(
     config: Path,
     audience: str | None,
     pdf: bool,
-    editions: Path,
+    editions: Path | None,
     port: int,
 ) -> None:
     """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
@@ -549,7 +549,8 @@ def serve(
 
     preview = Preview(out, port)
     try:
-        watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES, editions]
+        watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES]
+        watched.append(editions_folder(editions, content))
         seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
         _build(content, measures, period, out, config, pdf, audience, preview.url, editions=editions)
         preview.start()

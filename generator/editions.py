@@ -48,6 +48,11 @@ class Written:
     revision: Path | None
 
 
+def editions_folder(editions: Path | None, content: Path) -> Path:
+    """Return the editions folder: the one given, else `editions/` beside the content folder."""
+    return editions if editions is not None else content.parent / "editions"
+
+
 # --- Writing ----------------------------------------------------------------------------------
 
 
