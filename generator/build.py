@@ -146,6 +146,7 @@ class _Staged:
     commit: Callable[[], None] | None = None  # publish: write the edition file before the switch
     full: Report | None = None  # the report before audiences: archived editions are computed from it
     archives: dict[str, int] = field(default_factory=lambda: {"shown": 0, "rendered": 0})  # counted by the build
+    archives_cached: list[Path] = field(default_factory=list)  # archived sites linked in from the cache
 
 
 def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
@@ -159,7 +160,8 @@ def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
         if len(build.editions) > 1:
             write_landing(site, build.editions)
         # Check local links in the HTML, including those in raw HTML that MkDocs does not see
-        check_links(site)
+        # (archived editions from the cache were checked when they were rendered: thousands of pages)
+        check_links(site, skip=set(build.archives_cached))
         # List what the build wrote, so the next build may replace it; then switch it in
         say("Publishing")
         write_manifest(site)
@@ -212,6 +214,8 @@ def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress)
             pages, packs = pages + rendered[0], packs + rendered[1]
             build.archives["rendered"] += 1
             cache.seal(key)
+        else:
+            build.archives_cached.append(site / archive_folder(published.period))
         cache.copy_to(site / archive_folder(published.period))
         build.archives["shown"] += 1
     return pages, packs
@@ -247,6 +251,7 @@ def _render_archive(
     site_url = f"{(base or 'http://localhost:8000/').rstrip('/')}/{archive_folder(published.period)}"
     mkdocs_yml = write_config(build.config, cache.folder / "mkdocs.yml", docs, site, site_nav(past, True), site_url)
     run_mkdocs(mkdocs_yml, site)
+    shutil.rmtree(docs)  # only the built site is reused: the Markdown doubled the cache's size
     packs = _write_packs(past, site / "packs", say) if build.pdf else 0
     return len(pages), packs
 
@@ -361,17 +366,26 @@ def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
         logger.removeHandler(collector)
 
 
-def check_links(site: Path) -> None:
-    """Raise BuildError naming every local link or asset in the HTML that points nowhere."""
+def check_links(site: Path, skip: set[Path] | None = None) -> None:
+    """Raise BuildError naming every local link or asset in the HTML that points nowhere (folders in `skip` aside)."""
     broken = [
         f"{page.relative_to(site)}: {target}"
-        for page in sorted(site.rglob("*.html"))
+        for page in sorted(_html_pages(site, skip or set()))
         for target in _local_links(page)
         if not (page.parent / target).exists()
     ]
     if broken:
         listed = "\n  ".join(broken[:20]) + (f"\n  ... and {len(broken) - 20} more" if len(broken) > 20 else "")
         raise BuildError(f"{len(broken)} broken link(s), the previous site is unchanged:\n  {listed}")
+
+
+def _html_pages(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if entry not in skip:
+                yield from _html_pages(entry, skip)
+        elif entry.suffix == ".html":
+            yield entry
 
 
 def _local_links(page: Path) -> set[str]:
