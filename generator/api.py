@@ -15,6 +15,7 @@ from pathlib import Path
 
 import pandas as pd
 
+from generator.editions import editions_folder
 from generator.errors import DataError, Problem, ScorecardError, UsageError
 from generator.model import Measure
 from generator.pipeline import make_report
@@ -58,15 +59,19 @@ def load_results(
     measures: str | Path = "measures",
     period: str | None = None,
     audience: str | None = None,
+    editions: str | Path | None = None,
 ) -> Results:
     """Load, validate and compute a project; return its results as DataFrames (raise ProjectError on bad input).
 
     `audience`: one audience's edition (as `scorecard export --audience`), measures included; default everything.
+    `editions`: the published editions, as `scorecard export --editions` (`restated_from`); default
+    `editions/` beside the content folder.
     """
     if period is not None and not isinstance(period, str):
         raise UsageError(f"period: expected text such as '2026-Q3', not {type(period).__name__} {period!r}")
     try:
-        report, warnings = make_report(Path(content), Path(measures), period, audience)
+        folder = editions_folder(Path(editions) if editions is not None else None, Path(content))
+        report, warnings = make_report(Path(content), Path(measures), period, audience, folder)
     except DataError as exc:
         raise ProjectError(exc.problems) from None
     rows = export_rows(report)

@@ -16,7 +16,7 @@ import dataclasses
 import re
 from dataclasses import dataclass
 
-from generator.compute import compute_report
+from generator.compute import compute_report, restate
 from generator.errors import Problem
 from generator.formula import parse_formula
 from generator.model import (
@@ -114,7 +114,10 @@ def edition(report: Report, audience: str) -> Report:
         for key, sources in report.supporters.items()
         if key in keep_objectives
     }
-    return Report(view, report.period, report.periods, by_period, changes, supporters, audience)
+    kept = Report(
+        view, report.period, report.periods, by_period, changes, supporters, audience, editions=report.editions
+    )
+    return restate(kept) if report.editions else kept
 
 
 def _change_kept(change: Change, units: set[str], objectives: set[tuple[str, str]], kpis: set[tuple[str, str]]) -> bool:

@@ -25,14 +25,26 @@ from typing import Any
 import plotly
 import yaml
 
+from generator.archive import ArchiveCache, templates_digest
+from generator.editions import product_version
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
+from generator.freeze import Freezer
 from generator.mkdocs_stash import RawHtmlStash
-from generator.pipeline import Edition, choose_editions, make_report
-from generator.present import period_label
+from generator.pipeline import Edition, archived_report, choose_editions, make_report
+from generator.present import period_label, published_on
 from generator.publish import publish, remove_stale_staging, staging
-from generator.render import TEMPLATES, Page, RenderOptions, render_landing, render_site, site_nav
-from generator.results import Report
+from generator.render import (
+    TEMPLATES,
+    Archive,
+    Page,
+    RenderOptions,
+    archive_folder,
+    render_landing,
+    render_site,
+    site_nav,
+)
+from generator.results import PublishedEdition, Report
 from generator.site_config import SiteConfig, project_files, read_site_config
 
 ASSETS = "assets/scorecard"  # inside the docs folder and the site
@@ -55,6 +67,8 @@ class BuildResult:
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
     editions: list[str] = field(default_factory=list)  # folders of the audiences' editions, [""] for one
+    archives: int = 0  # archived editions in the site (per audience)
+    archives_rendered: int = 0  # of which rendered by this build (the others came from the cache)
 
 
 def build_site(
@@ -69,6 +83,8 @@ def build_site(
     site_url: str | None = None,
     audience: str | None = None,
     progress: Progress | None = None,
+    editions: Path | None = None,
+    freezer: Freezer | None = None,
 ) -> BuildResult:
     """Build the site for a period into `out`; on any failure the previous `out` is left as it was.
 
@@ -78,6 +94,10 @@ def build_site(
     `out` and the work folder's docs/ are replaced only if new, empty or written by an earlier
     build, and never if they are or hold the project's own folders (UsageError, nothing touched).
     A second build into the same `out` or work folder waits for the first to finish.
+
+    `editions` is the folder of published editions (restatements are shown against them); with a
+    `freezer` (scorecard publish), the period is published: its edition file is written just
+    before the new site is switched in.
     """
     say, started = progress or (lambda _: None), time.perf_counter()
     # Check mkdocs.yml; check that --out and the work folder are not the project's and hold nothing else
@@ -90,13 +110,20 @@ def build_site(
         folders.check()  # again: the folders may have changed while this build waited
         # Load and validate content and measures, compute every quarter, and filter it per audience
         say("Computing the scorecard")
-        report, warnings = make_report(content, measures, period)
-        editions = choose_editions(report, audience)
+        report, warnings = make_report(content, measures, period, editions=editions)
+        # Publishing: freeze the period's numbers, so the site shows it among the published
+        report = freezer.freeze(report) if freezer is not None else report
+        audiences = choose_editions(report, audience)
         # Render, build with MkDocs and check every edition beside --out, then switch them in at once
-        staged = _Staged(editions, site_config, folders, site_url, pdf)
+        commit = freezer.commit if freezer is not None else None
+        staged = _Staged(audiences, site_config, folders, site_url, pdf, commit, report)
         pages, packs = _stage_and_publish(staged, say)
     seconds = time.perf_counter() - started
-    return BuildResult(out, str(report.period), pages, packs, seconds, warnings, notes, [e.folder for e in editions])
+    shares = [e.folder for e in audiences]
+    counts = staged.archives
+    return BuildResult(
+        out, str(report.period), pages, packs, seconds, warnings, notes, shares, counts["shown"], counts["rendered"]
+    )
 
 
 @contextlib.contextmanager
@@ -118,6 +145,10 @@ class _Staged:
     folders: BuildFolders
     site_url: str | None
     pdf: bool
+    commit: Callable[[], None] | None = None  # publish: write the edition file before the switch
+    full: Report | None = None  # the report before audiences: archived editions are computed from it
+    archives: dict[str, int] = field(default_factory=lambda: {"shown": 0, "rendered": 0})  # counted by the build
+    archives_cached: list[Path] = field(default_factory=list)  # archived sites linked in from the cache
 
 
 def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
@@ -131,11 +162,14 @@ def _stage_and_publish(build: _Staged, say: Progress) -> tuple[int, int]:
         if len(build.editions) > 1:
             write_landing(site, build.editions)
         # Check local links in the HTML, including those in raw HTML that MkDocs does not see
-        check_links(site)
+        # (archived editions from the cache were checked when they were rendered: thousands of pages)
+        check_links(site, skip=set(build.archives_cached))
         # List what the build wrote, so the next build may replace it; then switch it in
         say("Publishing")
         write_manifest(site)
         check_site(folders.site, f"--out '{folders.out}'")  # again: nothing may have been added meanwhile
+        if build.commit is not None:
+            build.commit()  # the edition first: a site that says "published" has its edition file
         publish(site, folders.site)
     return pages, packs
 
@@ -163,6 +197,68 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     # Packs whose inputs did not change since the last build are reused from the work folder
     cache = folders.work / "pack-cache" / (edition.audience.id if edition.audience else "all")
     packs = _write_packs(report, site / "packs", cache, say) if build.pdf else 0
+    # Every earlier published period under archive/<period>/, from the cache where unchanged
+    archived, archived_packs = _build_archives(build, edition, site, say)
+    return len(pages) + archived, packs + archived_packs
+
+
+def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
+    """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
+    report, pages, packs = edition.report, 0, 0
+    older = [
+        e for e in report.editions if e.period < str(report.period) and e.period in {str(p) for p in report.periods}
+    ]
+    for published in older:
+        cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
+        key = cache.key(_archive_inputs(build, published))
+        if not cache.holds(key):
+            rendered = _render_archive(build, edition, published, cache, say)
+            if rendered is None:
+                continue  # the edition has no rows for this audience (declared after it was published)
+            pages, packs = pages + rendered[0], packs + rendered[1]
+            build.archives["rendered"] += 1
+            cache.seal(key)
+        else:
+            build.archives_cached.append(site / archive_folder(published.period))
+        cache.copy_to(site / archive_folder(published.period))
+        build.archives["shown"] += 1
+    return pages, packs
+
+
+def _archive_inputs(build: _Staged, published: PublishedEdition) -> list[bytes]:
+    """Return what an archived edition's pages depend on: edition file, templates, version, settings."""
+    settings = yaml.safe_dump(build.config.settings, sort_keys=True).encode()
+    return [
+        Path(published.path).read_bytes(),
+        templates_digest().encode(),
+        product_version().encode(),
+        settings,
+        f"{build.pdf} {build.site_url}".encode(),
+    ]
+
+
+def _render_archive(
+    build: _Staged, edition: Edition, published: PublishedEdition, cache: ArchiveCache, say: Progress
+) -> tuple[int, int] | None:
+    """Render, build and pack one archived edition into the cache; None if it has no rows for the audience."""
+    assert build.full is not None
+    past = archived_report(build.full, published, edition.audience)
+    if past is None:
+        return None
+    say(f"Rendering the archived edition {published.period}")
+    docs, site = cache.fresh()
+    copy_user_pages(build.config, docs)
+    archive = Archive(published.period, published_on(published.published_at), period_label(edition.report))
+    pages = write_pages(past, docs, RenderOptions(packs=build.pdf, archive=archive))
+    copy_assets(docs)
+    base = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)
+    site_url = f"{(base or 'http://localhost:8000/').rstrip('/')}/{archive_folder(published.period)}"
+    mkdocs_yml = write_config(build.config, cache.folder / "mkdocs.yml", docs, site, site_nav(past, True), site_url)
+    run_mkdocs(mkdocs_yml, site)
+    shutil.rmtree(docs)  # only the built site is reused: the Markdown doubled the cache's size
+    audience = edition.audience.id if edition.audience else "all"
+    pack_cache = build.folders.work / "pack-cache" / f"{audience}-archive-{published.period}"
+    packs = _write_packs(past, site / "packs", pack_cache, say) if build.pdf else 0
     return len(pages), packs
 
 
@@ -297,17 +393,26 @@ def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
         logger.removeHandler(collector)
 
 
-def check_links(site: Path) -> None:
-    """Raise BuildError naming every local link or asset in the HTML that points nowhere."""
+def check_links(site: Path, skip: set[Path] | None = None) -> None:
+    """Raise BuildError naming every local link or asset in the HTML that points nowhere (folders in `skip` aside)."""
     broken = [
         f"{page.relative_to(site)}: {target}"
-        for page in sorted(site.rglob("*.html"))
+        for page in sorted(_html_pages(site, skip or set()))
         for target in _local_links(page)
         if not (page.parent / target).exists()
     ]
     if broken:
         listed = "\n  ".join(broken[:20]) + (f"\n  ... and {len(broken) - 20} more" if len(broken) > 20 else "")
         raise BuildError(f"{len(broken)} broken link(s), the previous site is unchanged:\n  {listed}")
+
+
+def _html_pages(folder: Path, skip: set[Path]) -> Iterator[Path]:
+    for entry in folder.iterdir():
+        if entry.is_dir() and not entry.is_symlink():
+            if entry not in skip:
+                yield from _html_pages(entry, skip)
+        elif entry.suffix == ".html":
+            yield entry
 
 
 def _local_links(page: Path) -> set[str]:

@@ -8,7 +8,7 @@ them to kaleido for SVG. Plain dicts through json.dumps cost ~0.01 ms a chart, P
 from __future__ import annotations
 
 import html
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.model import Kpi
@@ -32,11 +32,13 @@ def trend_figure(
     history: Sequence[KpiResult],
     labels: Sequence[str] | None = None,
     forecast: Forecast | None = None,
+    restated: Mapping[str, str] | None = None,
 ) -> dict[str, Any]:
-    """Return actual vs target across quarters, with red/amber/green bands behind.
+    """Return actual vs target across periods, with red/amber/green bands behind.
 
     With a forecast, a dashed line continues from the latest value to the fiscal year's end, beside
-    the targets of the periods left.
+    the targets of the periods left. `restated` maps a period to the words its hover adds, e.g.
+    " (published 71.2)"; numbers only.
     """
     x = list(labels or [str(r.period) for r in history])
     digits = kpi.decimals + 1  # one more than shown: enough for the line, far fewer bytes
@@ -54,6 +56,9 @@ def trend_figure(
             "hovertemplate": f"%{{x}}: %{{y:,.{kpi.decimals}f}}{_unit_suffix(kpi)}<extra>Actual</extra>",
         },
     ]
+    if restated:
+        traces[0]["customdata"] = [restated.get(str(r.period), "") for r in history]
+        traces[0]["hovertemplate"] = traces[0]["hovertemplate"].replace("<extra>", "%{customdata}<extra>")
     target_line = [_rounded(_target_mid(r.target), digits) for r in history]
     if any(t is not None for t in target_line):
         traces.append(

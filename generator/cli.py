@@ -10,15 +10,19 @@ import sys
 import traceback
 from collections.abc import Callable
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import click
 
+from generator.editions import editions_folder
 from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
 from generator.folders import check_output_file, check_output_folder, replace_file
 from generator.pipeline import make_report
 from generator.results import Report
+
+if TYPE_CHECKING:
+    from generator.freeze import Freezer
 
 
 def _common(command: Callable[..., Any]) -> Callable[..., Any]:
@@ -51,6 +55,16 @@ def _common(command: Callable[..., Any]) -> Callable[..., Any]:
             sys.exit(exc.exit_code)
 
     return wrapper
+
+
+def _editions_option(command: Callable[..., Any]) -> Callable[..., Any]:
+    """Add --editions: the folder of published editions that scorecard publish writes."""
+    return click.option(
+        "--editions",
+        type=click.Path(path_type=Path),
+        help="Folder of published editions, which scorecard publish writes; commit it with the project "
+        "(default: editions/ beside the content folder).",
+    )(command)
 
 
 # A path that cannot be a file or folder is a wrong option; a full disk or a failing device is not
@@ -119,19 +133,22 @@ def main() -> None:
 
 @main.command()
 @_common
+@_editions_option
 @click.option("--strict", is_flag=True, help="Treat data-quality warnings as errors (exit 1).")
 @click.option(
     "--period",
     help="Period checked for missing values, in the cadence's form: YYYY, YYYY-Qn or YYYY-MM (default: latest with data).",
 )
-def check(content: Path, measures: Path, strict: bool, period: str | None) -> None:
-    """Validate content and measures; list every error, then data-quality warnings.
+def check(content: Path, measures: Path, editions: Path | None, strict: bool, period: str | None) -> None:
+    """Validate content, measures and published editions; list every error, then warnings.
+
+    Warnings include restatements: published values that today's measures or targets change.
 
     \b
     Example:
       scorecard check --content content --measures measures --strict
     """
-    report, warnings = make_report(content, measures, period)
+    report, warnings = make_report(content, measures, period, editions=editions_folder(editions, content))
     if strict and warnings:
         raise DataError([dataclasses.replace(w, severity="error") for w in warnings])
     _print_problems(warnings)
@@ -181,10 +198,20 @@ def _print_missing(report: Report, shown: int = 5) -> None:
 @click.option(
     "-o", "--output", type=click.Path(path_type=Path, dir_okay=False), help="File to write (default: standard output)."
 )
+@_editions_option
 def export(
-    content: Path, measures: Path, period: str | None, fmt: str, audience: str | None, output: Path | None
+    content: Path,
+    measures: Path,
+    period: str | None,
+    fmt: str,
+    audience: str | None,
+    output: Path | None,
+    editions: Path | None,
 ) -> None:
     """Export computed results: one row per unit, perspective, objective and KPI.
+
+    A KPI row of a published period whose value differs today carries the published value in
+    `restated_from`.
 
     \b
     Example:
@@ -195,7 +222,7 @@ def export(
         raise UsageError("--format xlsx writes a workbook: name it with -o FILE.xlsx")
     if output is not None:
         check_output_file(output, f".{fmt}", content, measures)
-    report, _ = make_report(content, measures, period, audience)
+    report, _ = make_report(content, measures, period, audience, editions_folder(editions, content))
     rows = export_rows(report)
     if fmt == "xlsx" and output is not None:
         from generator.xlsx.export import write_xlsx
@@ -288,6 +315,7 @@ def collect(content: Path, measures: Path, period: str | None, by: str, missing_
 )
 @click.option("--out", type=click.Path(path_type=Path, file_okay=False), default=Path("build/pdf"), show_default=True)
 @click.option("--audience", help="Audience id from organization.yaml: only what it may see (default: everything).")
+@_editions_option
 def pdf(
     content: Path,
     measures: Path,
@@ -296,6 +324,7 @@ def pdf(
     depth: int,
     out: Path,
     audience: str | None,
+    editions: Path | None,
 ) -> None:
     """Write PDF packs (board packs; annual or monthly reports), one A4 file per unit: <out>/<period>-<unit>.pdf.
 
@@ -309,7 +338,7 @@ def pdf(
     from generator.pdf import render_packs
 
     check_output_folder(out, f"--out '{out}'", content, measures)
-    report, _ = make_report(content, measures, period, audience)
+    report, _ = make_report(content, measures, period, audience, editions_folder(editions, content))
     start = time.perf_counter()
     results = render_packs(report, out, list(units) or None, depth)
     for result in results:
@@ -333,8 +362,8 @@ def schema() -> None:
 
 
 def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
-    """Add the options `build` and `serve` share."""
-    options = [
+    """Add the options `build`, `publish` and `serve` share."""
+    options: list[Callable[[Callable[..., Any]], Callable[..., Any]]] = [
         click.option(
             "--period", help="Period to publish: YYYY, YYYY-Qn or YYYY-MM, as the cadence (default: latest with data)."
         ),
@@ -364,6 +393,7 @@ def _site_options(command: Callable[..., Any]) -> Callable[..., Any]:
             show_default=True,
             help="Also write a PDF board pack per unit into <out>/packs/.",
         ),
+        _editions_option,
     ]
     for option in reversed(options):
         command = option(command)
@@ -379,6 +409,9 @@ def _build(
     pdf: bool,
     audience: str | None,
     site_url: str | None = None,
+    *,
+    editions: Path | None = None,
+    freezer: Freezer | None = None,
 ) -> None:
     from rich.console import Console
 
@@ -402,23 +435,44 @@ def _build(
             site_url=site_url,
             audience=audience,
             progress=progress,
+            editions=editions_folder(editions, content),
+            freezer=freezer,
         )
     _print_problems(result.warnings)
     for note in result.notes:
         click.secho(note, fg="yellow", err=True)
     packs = f", {result.packs} PDF packs" if result.packs else ""
-    editions = [e for e in result.editions if e]
-    within = f" in {len(editions)} editions ({', '.join(f'{result.out}/{e}/' for e in editions)})" if editions else ""
+    shares = [e for e in result.editions if e]
+    within = f" in {len(shares)} editions ({', '.join(f'{result.out}/{e}/' for e in shares)})" if shares else ""
+    archived = ""
+    if result.archives:
+        cached = result.archives - result.archives_rendered
+        archived = (
+            f", {result.archives} archived edition{'s' if result.archives != 1 else ''} ({cached} from the cache)"
+        )
     click.echo(
-        f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within} in {result.seconds:.1f} s."
+        f"Built {result.out}/ for {result.period}: {result.pages} pages{packs}{within}{archived} "
+        f"in {result.seconds:.1f} s."
     )
+    if freezer is not None and freezer.written is not None:
+        kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""
+        click.echo(
+            for_terminal(f"Published {result.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
+        )
 
 
 @main.command()
 @_common
 @_site_options
 def build(
-    content: Path, measures: Path, period: str | None, out: Path, config: Path, audience: str | None, pdf: bool
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    audience: str | None,
+    pdf: bool,
+    editions: Path | None,
 ) -> None:
     """Build the static website (and PDF packs) for a period; publish by copying the folder.
 
@@ -435,7 +489,42 @@ def build(
       scorecard build --period 2026-Q3 --out site --no-pdf
       scorecard build --audience staff --out /srv/intranet/scorecard
     """
-    _build(content, measures, period, out, config, pdf, audience)
+    _build(content, measures, period, out, config, pdf, audience, editions=editions)
+
+
+@main.command()
+@_common
+@_site_options
+@click.option("--force", is_flag=True, help="Publish a period again; the earlier edition is kept as <period>.rN.json.")
+def publish(
+    content: Path,
+    measures: Path,
+    period: str | None,
+    out: Path,
+    config: Path,
+    audience: str | None,
+    pdf: bool,
+    editions: Path | None,
+    force: bool,
+) -> None:
+    """Build the site and packs as `build` does, and freeze the period as editions/<period>.json.
+
+    The edition holds the numbers as published (the rows `scorecard export --format json` gives,
+    for every audience's edition), when it was published (UTC), the product version and a
+    fingerprint of content and measures. Commit it with the project: later builds show where
+    today's numbers restate it. A period published before needs --force; the earlier edition is
+    kept as <period>.r1.json, .r2, ... The edition is written only if the build succeeds.
+
+    \b
+    Example:
+      scorecard publish --no-pdf
+      scorecard publish --period 2026-Q3 --force
+    """
+    from generator.freeze import Freezer
+
+    freezer = Freezer(editions_folder(editions, content), content, measures, force)
+    freezer.check(period)
+    _build(content, measures, period, out, config, pdf, audience, editions=editions, freezer=freezer)
 
 
 @main.command()
@@ -456,6 +545,7 @@ def serve(
     config: Path,
     audience: str | None,
     pdf: bool,
+    editions: Path | None,
     port: int,
 ) -> None:
     """Preview the site on http://localhost:PORT/ and rebuild when content, measures or templates change.
@@ -473,11 +563,14 @@ def serve(
     preview = Preview(out, port)
     try:
         watched = [content, measures, config, read_site_config(config).docs_dir, TEMPLATES]
+        watched.append(editions_folder(editions, content))
         seen = latest_change(watched)  # taken before the build, so an edit made during it is not missed
-        _build(content, measures, period, out, config, pdf, audience, preview.url)
+        _build(content, measures, period, out, config, pdf, audience, preview.url, editions=editions)
         preview.start()
         click.echo(f"Serving {out}/ on {preview.url} (Ctrl+C to stop).")
-        rebuild = functools.partial(_build, content, measures, period, out, config, pdf, audience, preview.url)
+        rebuild = functools.partial(
+            _build, content, measures, period, out, config, pdf, audience, preview.url, editions=editions
+        )
         _rebuild_on_change(watched, seen, rebuild)
     except KeyboardInterrupt:  # Ctrl+C is how a preview ends: no traceback, exit 0
         click.echo("Stopped.")

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import gc
 from collections import defaultdict
 from collections.abc import Iterator
@@ -11,12 +12,15 @@ from pathlib import Path
 
 from generator.attention import unexplained_statuses
 from generator.audiences import edition, lone_restricted_warnings, unseen_warnings
-from generator.compute import available_periods, compute_report
-from generator.errors import Problem, UsageError, suggest
+from generator.compute import available_periods, compute_report, restate
+from generator.compute.published import as_published
+from generator.editions import read_editions
+from generator.errors import DataError, Problem, UsageError, suggest
 from generator.load import load_input
-from generator.model import Audience, Scorecard
+from generator.model import Audience, Location, Scorecard
 from generator.periods import ID_FORMS, PER_YEAR, PERIOD_NOUNS, Period, id_label, parse_period, year_problem
-from generator.results import Report
+from generator.present.restatements import restatement_display, restatement_message
+from generator.results import PublishedEdition, Report
 from generator.validate import validate_input
 
 
@@ -80,15 +84,28 @@ def make_collection_report(content: Path, measures: Path, period: str | None) ->
 
 
 def make_report(
-    content: Path, measures: Path, period: str | None, audience: str | None = None
+    content: Path,
+    measures: Path,
+    period: str | None,
+    audience: str | None = None,
+    editions: Path | None = None,
 ) -> tuple[Report, list[Problem]]:
-    """Load, validate and compute the report for a period (one audience's edition if given), with warnings."""
+    """Load, validate and compute the report for a period (one audience's edition if given), with warnings.
+
+    With `editions` (the folder `scorecard publish` writes), the report carries the published
+    periods and where today's numbers differ from them; an unreadable or edited edition is an error.
+    """
     with bulk_allocation():
         scorecard, warnings = load_scorecard(content, measures)
+        published, problems = read_editions(editions) if editions is not None else ([], [])
+        if problems:
+            raise DataError(problems)
         report = compute_report(scorecard, choose_period(scorecard, period))
+    if published:
+        report = restate(dataclasses.replace(report, editions=tuple(published)))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
     warnings += commentary_warnings(report)
-    warnings += unseen_warnings(scorecard)
+    warnings += unseen_warnings(scorecard) + restatement_warnings(report)
     if audience is not None:
         report = edition(report, choose_audience(scorecard, audience).id)
     return report, warnings
@@ -208,3 +225,30 @@ def _periods(periods: list[Period], shown: int = 3) -> str:
         return names[0]
     rest = f"{len(periods) - shown} more" if len(periods) > shown else names.pop()
     return f"{', '.join(names)} and {rest}"
+
+
+def restatement_warnings(report: Report) -> list[Problem]:
+    """Return a warning for every published value that today's computation restates."""
+    paths = {e.period: e.path for e in report.editions}
+    return [
+        Problem(Location(paths[r.period]), restatement_message(restatement_display(report, r)), "warning")
+        for r in report.restatements
+    ]
+
+
+def archived_report(report: Report, published: PublishedEdition, audience: Audience | None) -> Report | None:
+    """Return a published period as published for one audience (None: its edition holds no such audience).
+
+    Today's report of the period (names, commentary, earlier periods) with the edition's numbers
+    laid over the period itself; see `generator.compute.published`.
+    """
+    periods = {str(p): p for p in report.periods}
+    rows = published.rows.get(audience.id if audience else "")
+    if published.period not in periods or rows is None:
+        return None
+    with bulk_allocation():
+        past = compute_report(report.scorecard, periods[published.period])
+    past = dataclasses.replace(past, editions=(published,))
+    if audience is not None:
+        past = edition(past, audience.id)
+    return as_published(past, rows)

@@ -9,7 +9,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from enum import StrEnum
-from typing import Literal
+from typing import Any, Literal
 
 from generator.model import Scorecard, StatusBands
 from generator.periods import Period
@@ -211,6 +211,45 @@ class Changes:
     biggest_moves: tuple[Change, ...]  # largest absolute score moves, any level
 
 
+@dataclass(frozen=True, slots=True)
+class Restatement:
+    """A published period's KPI whose computation today differs from its edition, at the KPI's decimals."""
+
+    unit: str
+    kpi: str
+    name: str
+    period: str  # str(period) of the edition
+    change: str  # "value" | "target" | "added" | "removed"
+    published: float | int | str | list[float] | None  # as published (rounded), [low, high] for a band
+    current: float | int | str | list[float] | None  # as computed today, rounded alike
+    note: str  # the measures' note of today's value, if any
+    published_at: str  # when the edition was published (UTC, ISO 8601)
+    decimals: int = 1
+
+
+@dataclass(frozen=True)
+class PublishedEdition:
+    """One published period as read back from `editions/<period>.json` (see `generator.editions`)."""
+
+    path: str
+    period: str  # str(period), e.g. 2026-Q2
+    label: str
+    published_at: str  # UTC, ISO 8601, e.g. 2026-10-14T09:30:00Z
+    product_version: str
+    inputs: str  # fingerprint of content and measures when it was published
+    rows: dict[str, list[dict[str, Any]]]  # audience id ("" without audiences) -> export rows
+
+    def kpi_rows(self, audience: str | None) -> dict[tuple[str, str], dict[str, Any]]:
+        """Return the published KPI rows of one audience's edition, or of every edition (first wins)."""
+        chosen = [self.rows[audience]] if audience is not None and audience in self.rows else self.rows.values()
+        found: dict[tuple[str, str], dict[str, Any]] = {}
+        for rows in chosen:
+            for row in rows:
+                if row["level"] == "kpi":
+                    found.setdefault((row["unit"], row["kpi"]), row)
+        return found
+
+
 @dataclass(frozen=True)
 class Report:
     """The computed scorecard: the reporting period and every quarter up to it."""
@@ -224,6 +263,9 @@ class Report:
     # (unit, objective) -> the child objectives that support it (the cascade, read downwards)
     supporters: dict[tuple[str, str], list[tuple[str, str]]] = field(default_factory=dict)
     audience: str | None = None  # the audience whose edition this is; None: everything
+    # published periods whose numbers differ today from what was published, oldest period first
+    restatements: tuple[Restatement, ...] = ()
+    editions: tuple[PublishedEdition, ...] = ()  # the published periods (editions/), oldest first
 
     @property
     def current(self) -> PeriodResult:

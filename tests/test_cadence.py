@@ -232,6 +232,30 @@ def test_roll_ups_follow_the_missing_policy(tree: Tree, policy: str, customers: 
     assert report.current.kpis[("regulator", "customers")].actual == customers
 
 
+def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
+    parent = "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
+    parent += "      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, rollup: sum}\n"
+    child = "id: ID\nname: NAME\nparent: root\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n"
+    child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum}\n"
+    rows = "".join(f"east,calls,2025-{m:02d},10\n" for m in (7, 8, 9, 10))
+    rows += "".join(f"west,calls,2025-{m:02d},100\n" for m in (7, 8, 9))  # west has not filed October
+    project = tree(
+        None,
+        **{
+            "content__organization.yaml": "name: Org\ncadence: monthly\nfiscal_year_start: 7\n",
+            "content__units__root.yaml": parent,
+            "content__units__east.yaml": child.replace("NAME", "East").replace("ID", "east"),
+            "content__units__west.yaml": child.replace("NAME", "West").replace("ID", "west"),
+            "measures__m.csv": "unit,kpi,period,value\n" + rows,
+        },
+    )
+    september, _ = make_report(project / "content", project / "measures", "2025-09")
+    october, _ = make_report(project / "content", project / "measures", "2025-10")
+    assert september.current.kpis[("root", "calls")].ytd == 330.0
+    assert october.current.kpis[("root", "calls")].actual == 10.0  # skip: October's roll-up has east only
+    assert october.current.kpis[("root", "calls")].ytd == 340.0  # west's July-September still count
+
+
 # --- Exports, pages and packs say the cadence ------------------------------------------------------
 
 

@@ -16,6 +16,7 @@ from generator.compute.period import (
     supporting_objectives,
     target_for,
 )
+from generator.compute.restatements import find_restatements, restate
 from generator.compute.series import Series, build_series
 from generator.model import Scorecard
 from generator.periods import Period, period_range
@@ -28,9 +29,11 @@ __all__ = [
     "compute_changes",
     "compute_period",
     "compute_report",
+    "find_restatements",
     "kpi_trend",
     "latest_period",
     "rate_kpi",
+    "restate",
     "supporting_objectives",
     "target_for",
 ]

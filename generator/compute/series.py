@@ -177,7 +177,17 @@ def _rollup_series(
     values = [series[(c, kpi.id)] for c in children]
     weights = [series.get((c, kpi.rollup_weight or ""), Series()) for c in children]
     result = Series()
+    fiscal_start = sc.organization.fiscal_year_start
+    # A child's year to date stands until its next value: a unit that has not filed the latest
+    # month still counts the months it filed this year (else a sum's year to date would fall).
+    ytds: list[float | None] = [None] * len(values)
+    weight_ytds: list[float | None] = [None] * len(values)
+    year = None
     for p in periods:
+        if (fiscal_year := p.fiscal_year(fiscal_start)) != year:
+            ytds, weight_ytds, year = [None] * len(values), [None] * len(values), fiscal_year
+        ytds = [s.ytd.get(p, before) for s, before in zip(values, ytds, strict=True)]
+        weight_ytds = [w.ytd.get(p, before) for w, before in zip(weights, weight_ytds, strict=True)]
         value: Value | None
         try:
             value = _roll(
@@ -191,7 +201,7 @@ def _rollup_series(
         if value is not None:
             result.values[p], result.labels[p] = value, str(p)
         with contextlib.suppress(UndefinedError):  # the warning about the value is enough
-            ytd = _roll(kpi, [(s.ytd.get(p), w.ytd.get(p)) for s, w in zip(values, weights, strict=True)])
+            ytd = _roll(kpi, list(zip(ytds, weight_ytds, strict=True)))
             if ytd is not None:
                 result.ytd[p] = ytd
     return result

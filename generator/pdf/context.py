@@ -23,6 +23,7 @@ from generator.present import (
     DASH,
     TREND_LEGEND,
     KpiDisplay,
+    RestatementDisplay,
     StatusView,
     by_move,
     change_display,
@@ -43,6 +44,7 @@ from generator.present import (
     period_words,
     perspective_status,
     recent,
+    restatement_displays,
     rule_differs,
     short_label_of,
     status_counts,
@@ -107,6 +109,17 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         stretched=any(k.stretch for k in kpis),
         projected_misses=tuple(k for k in kpis if k.forecast is not None and k.forecast.misses),
         unexplained=unexplained_by_owner(report, {unit.id, *(c.id for c in _descendants(report, unit.id))}),
+        restatements=pack_restatements(report, unit, depth),
+    )
+
+
+def pack_restatements(report: Report, unit: Unit, depth: int) -> tuple[RestatementDisplay, ...]:
+    """Return the restatements of earlier published periods in the unit and the children the pack shows."""
+    units = {unit.id} | {c.id for c in _below(report, unit, depth)}
+    return tuple(
+        d
+        for d in restatement_displays(report)
+        if d.restatement.unit in units and d.restatement.period != str(report.period)
     )
 
 
@@ -276,12 +289,15 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
 
 def build_children(report: Report, unit: Unit, depth: int) -> tuple[ChildView, ...]:
     """Return summaries of the unit's descendants down to `depth` levels, in tree order."""
-    sc = report.scorecard
-    base = sc.depth(unit.id)
-    below = [
+    sc, base = report.scorecard, report.scorecard.depth(unit.id)
+    return tuple(child_view(report, child, sc.depth(child.id) - base, unit) for child in _below(report, unit, depth))
+
+
+def _below(report: Report, unit: Unit, depth: int) -> list[Unit]:
+    sc, base = report.scorecard, report.scorecard.depth(unit.id)
+    return [
         u for u in sc.units.values() if unit.id in {a.id for a in sc.ancestors(u.id)} and sc.depth(u.id) - base <= depth
     ]
-    return tuple(child_view(report, child, sc.depth(child.id) - base, unit) for child in below)
 
 
 def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:

@@ -14,6 +14,7 @@ from generator.present import (
     KpiDisplay,
     OwnerUnexplained,
     PeriodWords,
+    RestatementDisplay,
     Rules,
     StatusView,
     StrategyMap,
@@ -163,6 +164,8 @@ class Pack:
     def shown_note(self, kpi: KpiDisplay) -> bool:
         """Return whether the KPI's commentary is printed with it in the exceptions."""
         return kpi.key in self.notes and kpi in self.exceptions
+
+    restatements: tuple[RestatementDisplay, ...] = ()  # published earlier periods that today's numbers change
 
     @property
     def title(self) -> str:

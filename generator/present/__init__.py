@@ -6,7 +6,7 @@ so every output says the same thing. Outputs read this and `generator.results`; 
 `generator.compute` or one another (tests/test_layers.py checks it).
 
 Modules: `status`, `rules`, `missing`, `forecast`, `attention`, `dates`, `periods`, `kpis`, `below`,
-`initiatives`, `changes`, `strategy_map`, `tables`.
+`initiatives`, `changes`, `strategy_map`, `tables`, `restatements`.
 """
 
 from __future__ import annotations
@@ -67,6 +67,15 @@ from generator.present.periods import (
     period_words,
     short_label_of,
 )
+from generator.present.restatements import (
+    CHANGE_WORDS,
+    RestatementDisplay,
+    latest_publication,
+    published_on,
+    restated_marks,
+    restatement_display,
+    restatement_displays,
+)
 from generator.present.rules import (
     Rules,
     banded,
@@ -99,6 +108,7 @@ from generator.present.tables import (
     csv_text,
     export_rows,
     kpi_history_rows,
+    restated_values,
     rounded_band,
 )
 
@@ -112,6 +122,7 @@ __all__ = [
     "late_note",
     "period_words",
     "short_label_of",
+    "CHANGE_WORDS",
     "COUNTED",
     "DASH",
     "EXPORT_COLUMNS",
@@ -132,6 +143,7 @@ __all__ = [
     "TREND_ARROWS",
     "TREND_WORDS",
     "ChangeDisplay",
+    "RestatementDisplay",
     "Count",
     "ForecastDisplay",
     "ProjectedMiss",
@@ -171,6 +183,7 @@ __all__ = [
     "kpi_history_rows",
     "kpi_rule",
     "kpi_status",
+    "latest_publication",
     "milestone_state",
     "missing_by_owner",
     "not_applicable_legend",
@@ -180,10 +193,15 @@ __all__ = [
     "own_unit_rule",
     "period_end",
     "period_label",
+    "published_on",
     "perspective_name",
     "perspective_status",
     "projected_misses",
     "recent",
+    "restated_marks",
+    "restated_values",
+    "restatement_display",
+    "restatement_displays",
     "rounded_band",
     "score_move",
     "rule_differs",

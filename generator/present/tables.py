@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import csv
 import io
-from collections.abc import Iterable, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from typing import Any
 
 from generator.formatting import round_score, round_value
@@ -43,6 +43,7 @@ EXPORT_COLUMNS = (
     "exceeds",  # KPIs: at or beyond the stretch (status stays green: roll-ups count it so)
     "forecast",  # KPIs: the year-end forecast (sum KPIs: the full-year total); empty without one
     "forecast_status",  # KPIs: the status the forecast would have against the year-end target
+    "restated_from",  # KPIs: the value as published, where today's computation of a published period differs
 )
 # The columns that mean something at each level (the rest stay empty there): the workbook's
 # sheets and the notebook API's frames.
@@ -52,7 +53,18 @@ EXPORT_LEVEL_COLUMNS = {
     "objective": ("unit", "perspective", "objective", "name", "period", "score", "status", "owner"),
     "kpi": tuple(c for c in EXPORT_COLUMNS if c != "level"),
 }
-KPI_HISTORY_COLUMNS = ("quarter", "actual", "target", "red_flag", "year_to_date", "status", "score", "note", "manual")
+KPI_HISTORY_COLUMNS = (
+    "quarter",
+    "actual",
+    "target",
+    "red_flag",
+    "year_to_date",
+    "status",
+    "score",
+    "note",
+    "manual",
+    "restated_from",
+)
 _FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 
 Row = dict[str, Any]
@@ -63,7 +75,17 @@ def export_rows(report: Report) -> list[Row]:
     rows: list[Row] = []
     for unit in report.scorecard.units.values():
         rows += _unit_rows(report, unit.id)
+    if restated := restated_values(report):
+        period = str(report.period)
+        for row in rows:
+            if row["level"] == "kpi":
+                row["restated_from"] = restated.get((row["unit"], row["kpi"], period))
     return rows
+
+
+def restated_values(report: Report) -> dict[tuple[str, str, str], Any]:
+    """Return the published values that today's computation corrects, by (unit, kpi, period)."""
+    return {(r.unit, r.kpi, r.period): r.published for r in report.restatements if r.change == "value"}
 
 
 def _unit_rows(report: Report, unit_id: str) -> list[Row]:
@@ -159,13 +181,19 @@ def _row(level: str, unit: str, **fields: Any) -> Row:
     return row
 
 
-def kpi_history_rows(kpi: Kpi, history: Iterable[KpiResult]) -> list[list[Any]]:
-    """Return a KPI's periods, oldest first, in the order of KPI_HISTORY_COLUMNS."""
-    rows = []
+def kpi_history_rows(
+    kpi: Kpi, history: Iterable[KpiResult], restated: Mapping[tuple[str, str, str], Any] | None = None
+) -> list[list[Any]]:
+    """Return a KPI's periods, oldest first, in the order of KPI_HISTORY_COLUMNS.
+
+    `restated` (from `restated_values`) gives the published value of a period today's numbers correct.
+    """
+    rows, restated = [], restated or {}
     for r in history:
         numbers = [round_value(r.actual, kpi.decimals), rounded_band(r.target, kpi.decimals)]
         numbers += [rounded_band(r.red_flag, kpi.decimals), round_value(r.ytd, kpi.decimals)]
-        rows.append([str(r.period), *numbers, r.status.value, round_score(r.score), r.note, r.manual])
+        published = restated.get((r.unit, kpi.id, str(r.period)))
+        rows.append([str(r.period), *numbers, r.status.value, round_score(r.score), r.note, r.manual, published])
     return rows
 
 

@@ -11,6 +11,8 @@ Page structure (a few pages per unit, never one per KPI: MkDocs costs ~10 ms a p
   units/<unit>/details.md      objective and KPI detail as sections (#obj-<id>, #kpi-<id>)
   units/<unit>/map.md          the strategy map
   changes.md, initiatives.md, quality.md
+  archive.md, restatements.md  the editions and restatements (once a period is published)
+  every page                   starts with the period menu (once a period is published)
 
 Modules: `paths` (slugs, page paths, links), `text` (escaping), `views` (template context),
 `context` (Jinja environment, options, per-build indexes), `sections` (parts several pages
@@ -24,9 +26,11 @@ from collections.abc import Sequence
 from typing import Any
 
 from generator.model import Scorecard, Unit
-from generator.render.context import TEMPLATES, Context, RenderOptions, make_context, make_environment
+from generator.render.context import TEMPLATES, Archive, Context, RenderOptions, make_context, make_environment
+from generator.render.pages.archive import archive_folder, render_archive, with_period_menu
 from generator.render.pages.details import render_details
 from generator.render.pages.map import render_map
+from generator.render.pages.restatements import render_restatements
 from generator.render.pages.sitewide import (
     TABLE_LIMIT,
     render_changes,
@@ -42,6 +46,8 @@ from generator.render.views import Page, Site
 from generator.results import Report
 
 __all__ = [
+    "Archive",
+    "archive_folder",
     "TABLE_LIMIT",
     "TEMPLATES",
     "Context",
@@ -82,9 +88,11 @@ def render_site(report: Report, options: RenderOptions | None = None) -> list[Pa
         render_quality(ctx),
         render_how_to_read(ctx),
     ]
+    if report.editions and ctx.options.archive is None:
+        pages += [render_archive(ctx), render_restatements(ctx)]
     for unit in ctx.sc.units.values():
         pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
-    return pages
+    return [with_period_menu(ctx, page) for page in pages]
 
 
 def render_landing(organisation: str, period: str, editions: Sequence[tuple[str, str, str]]) -> str:
@@ -93,7 +101,7 @@ def render_landing(organisation: str, period: str, editions: Sequence[tuple[str,
     return template.render(organisation=organisation, period=period, editions=editions)
 
 
-def site_nav(report: Report) -> list[Any]:
+def site_nav(report: Report, archive: bool = False) -> list[Any]:
     """Return the MkDocs nav: home, the org tree (each unit a section), then site-wide pages."""
     sc = report.scorecard
     return [
@@ -103,7 +111,7 @@ def site_nav(report: Report) -> list[Any]:
         {"Initiatives": "initiatives.md"},
         {"Data quality": "quality.md"},
         {"How to read": HOW_TO_READ},
-    ]
+    ] + ([{"Editions": "archive.md"}, {"Restatements": "restatements.md"}] if report.editions and not archive else [])
 
 
 def _unit_nav(sc: Scorecard, unit: Unit) -> dict[str, list[Any]]:

@@ -16,13 +16,16 @@ from generator.present import (
     format_value,
     kpi_status,
     late_mark,
+    latest_publication,
     objective_status,
     period_end,
     period_label,
     period_words,
+    restated_marks,
     unit_status,
     units_below,
 )
+from generator.present.restatements import RestatementDisplay
 from generator.render.paths import details_page, link, slug, unit_page
 from generator.render.text import inline_text, markdown_text, page_title, raw_block
 from generator.render.views import Link, Site
@@ -36,8 +39,18 @@ class RenderOptions:
 
     packs: bool = False  # link each unit page to its PDF pack
     built: str = ""  # when the build ran, as shown ("23 Nov 2026 18:30 UTC"); the build passes it
+    archive: Archive | None = None  # rendering an archived edition (under archive/<period>/ of the site)
     templates: Path = TEMPLATES
     _env: jinja2.Environment | None = field(default=None, repr=False)
+
+
+@dataclass(frozen=True)
+class Archive:
+    """What pages of an archived edition say about it."""
+
+    period: str  # str(period): the folder archive/<period>/
+    published_on: str  # e.g. "14 Jul 2026"
+    latest_label: str  # the latest site's period label
 
 
 # --- Environment ------------------------------------------------------------------------------
@@ -77,6 +90,7 @@ class Context:
     period_end: dt.date
     supporters: dict[tuple[str, str], list[tuple[str, str]]]
     objectives: dict[tuple[str, str], Objective]
+    restated: dict[tuple[str, str, str], RestatementDisplay] = field(default_factory=dict)  # (unit, kpi, period)
 
     @property
     def sc(self) -> Scorecard:
@@ -96,9 +110,10 @@ def make_context(report: Report, options: RenderOptions) -> Context:
         edition_name(report),
         period_words(report),
         options.built,
+        latest_publication(report),
     )
     objectives = {(u.id, o.id): o for u in sc.units.values() for o in u.objectives}
-    return Context(report, options, site, end, report.supporters, objectives)
+    return Context(report, options, site, end, report.supporters, objectives, restated_marks(report))
 
 
 # --- Links with status, shown on several pages ------------------------------------------------

@@ -176,6 +176,7 @@ class Site:
     edition: str = ""  # the audience's name, e.g. "Board"; "" when there is one edition
     words: PeriodWords | None = None  # the cadence's words: "year", "since last year", "Annual report"
     built: str = ""  # when the site was built, e.g. "23 Nov 2026 18:30 UTC"; "" in tests and goldens
+    published: str = ""  # when the period was published (scorecard publish), e.g. "14 Oct 2026"
 
 
 @dataclass(frozen=True, slots=True)
@@ -185,3 +186,26 @@ class Page:
     path: str
     title: str
     text: str
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodLink:
+    """A published edition in the period menu."""
+
+    label: str
+    href: str
+    published_on: str
+    current: bool = False  # the edition this page belongs to
+
+
+@dataclass(frozen=True, slots=True)
+class PeriodMenu:
+    """The period menu at the top of every page: this page's edition, the others, the latest."""
+
+    label: str  # this page's period label
+    published_on: str  # when this page's period was published; "" if never
+    archive: bool  # the page is part of an archived edition
+    latest_href: str  # the latest site's home ("" on the latest site)
+    latest_label: str
+    editions_href: str  # the page listing every edition
+    periods: tuple[PeriodLink, ...]  # newest first

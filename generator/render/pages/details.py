@@ -9,6 +9,7 @@ from markupsafe import Markup
 from generator.charts import trend_figure
 from generator.model import Kpi, Objective, Unit
 from generator.present import (
+    RestatementDisplay,
     StatusView,
     csv_text,
     format_target,
@@ -21,6 +22,7 @@ from generator.present import (
     objective_status,
     period_words,
     perspective_name,
+    restated_values,
     short_label_of,
 )
 from generator.render.context import Context, kpi_link, objective_link, render_template
@@ -41,6 +43,7 @@ class DataRow:
     status: StatusView
     ytd: str
     note: str
+    restated: str = ""  # e.g. "Published 71.2 (14 Oct 2026)" where today's value corrects it
 
 
 @dataclass(frozen=True, slots=True)
@@ -136,9 +139,12 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     history = ctx.report.kpi_history(unit.id, kpi.id)
     current = ctx.report.current.kpis[(unit.id, kpi.id)]
     labels = [short_label_of(ctx.report, r.period) for r in history]
+    marks = {p: d for (u, k, p), d in ctx.restated.items() if (u, k) == (unit.id, kpi.id)}
+    hover = {p: f" (published {d.published})" for p, d in marks.items()}
     drawn = any(as_number(h.actual) is not None for h in history)
-    figure = trend_figure(kpi, history, labels, forecast=current.forecast) if drawn else {}
+    figure = trend_figure(kpi, history, labels, forecast=current.forecast, restated=hover) if drawn else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
+    scored = ctx.sc.scores(unit.id)
     return KpiDetail(
         f"kpi-{slug(kpi.id)}",
         kpi,
@@ -148,17 +154,17 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
         tuple(
-            _data_row(ctx, kpi, r, ctx.sc.scores(unit.id))
+            _data_row(ctx, kpi, r, scored, marks.get(str(r.period)))
             for r in reversed(history[-period_words(ctx.report).window :])
         ),
         len(history),
-        csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history)),
+        csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history, restated_values(ctx.report))),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )
 
 
-def _data_row(ctx: Context, kpi: Kpi, r: KpiResult, scored: bool) -> DataRow:
+def _data_row(ctx: Context, kpi: Kpi, r: KpiResult, scored: bool, restated: RestatementDisplay | None) -> DataRow:
     return DataRow(
         label_of(ctx.report, r.period),
         format_value(kpi, r.actual),
@@ -166,4 +172,5 @@ def _data_row(ctx: Context, kpi: Kpi, r: KpiResult, scored: bool) -> DataRow:
         kpi_status(r, kpi, scored),
         format_value(kpi, r.ytd),
         r.note,
+        f"Published {restated.published} ({restated.published_on})" if restated else "",
     )

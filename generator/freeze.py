@@ -1,0 +1,64 @@
+"""Freeze a period for `scorecard publish`: the edition document, and the report that shows it.
+
+The build calls `Freezer.freeze` with the computed report before rendering, so the published
+site already says when it was published, and `Freezer.commit` just before the new site is
+switched in, so a failed build writes no edition.
+"""
+
+from __future__ import annotations
+
+import dataclasses
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from generator.compute import restate
+from generator.editions import Written, edition_document, edition_path, input_fingerprint, utc_now, write_edition
+from generator.errors import UsageError
+from generator.pipeline import choose_editions
+from generator.present import export_rows, period_label
+from generator.results import PublishedEdition, Report
+
+
+@dataclass
+class Freezer:
+    """Publishes the period a build computes into `folder`; `written` says what it wrote."""
+
+    folder: Path
+    content: Path
+    measures: Path
+    force: bool = False
+    now: str = ""  # UTC ISO time of publication; empty: the time of the build
+    written: Written | None = None
+    _document: dict[str, Any] = field(default_factory=dict)
+
+    def check(self, period: str | None) -> None:
+        """Refuse, before any work, to publish a period again without --force."""
+        if period is not None and not self.force and os.path.lexists(edition_path(self.folder, period)):
+            raise UsageError(
+                f"{edition_path(self.folder, period)} exists: {period} was published before; nothing was changed "
+                "(use --force to publish it again, keeping the earlier edition as a revision)"
+            )
+
+    def freeze(self, report: Report) -> Report:
+        """Prepare the edition of the report's period; return the report with it among the published."""
+        period = str(report.period)
+        self.check(period)
+        unpublished = dataclasses.replace(report, editions=(), restatements=())  # rows as published: none restated
+        rows = {e.folder: export_rows(e.report) for e in choose_editions(unpublished, None)}
+        inputs = input_fingerprint(self.content, self.measures)
+        self._document = edition_document(period, period_label(report), self.now or utc_now(), inputs, rows)
+        fields = {k: v for k, v in self._document.items() if k not in ("format", "checksum")}
+        published = PublishedEdition(path=str(edition_path(self.folder, period)), **fields)
+        others = tuple(e for e in report.editions if e.period != period)
+        return restate(dataclasses.replace(report, editions=tuple(sorted((*others, published), key=_period))))
+
+    def commit(self) -> None:
+        """Write the edition file (keeping an earlier one as a revision with --force)."""
+        if self._document:
+            self.written = write_edition(self.folder, self._document, self.force)
+
+
+def _period(edition: PublishedEdition) -> str:
+    return edition.period

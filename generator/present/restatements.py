@@ -1,0 +1,112 @@
+"""Restatements and published editions as readers see them: the words every output uses."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from typing import Any
+
+from generator.formatting import DASH, format_number
+from generator.results import Report, Restatement
+
+CHANGE_WORDS = {
+    "value": "Value corrected",
+    "target": "Target changed",
+    "added": "Added since published",
+    "removed": "Removed since published",
+}
+
+
+@dataclass(frozen=True, slots=True)
+class RestatementDisplay:
+    """A restatement formatted for every output."""
+
+    restatement: Restatement
+    unit: str  # the unit's name (its id when the unit no longer exists)
+    kpi: str  # the KPI's name as published or as today
+    period: str  # the period's label
+    change: str  # e.g. "Value corrected"
+    published: str  # e.g. "71.2", a band "75.0–85.0", or a dash
+    current: str
+    note: str
+    published_on: str  # e.g. "14 Oct 2026"
+
+
+def restatement_display(report: Report, r: Restatement) -> RestatementDisplay:
+    """Return one restatement with names, labels and numbers as shown."""
+    unit = report.scorecard.units.get(r.unit)
+    return RestatementDisplay(
+        r,
+        unit.name if unit else r.unit,
+        r.name,
+        period_name(report, r.period),
+        CHANGE_WORDS[r.change],
+        shown(r.published, r.decimals),
+        shown(r.current, r.decimals),
+        r.note,
+        published_on(r.published_at),
+    )
+
+
+def restatement_displays(report: Report) -> list[RestatementDisplay]:
+    """Return the report's restatements, latest period first."""
+    rows = [restatement_display(report, r) for r in report.restatements]
+    return sorted(rows, key=lambda d: d.restatement.period, reverse=True)
+
+
+def shown(value: Any, decimals: int) -> str:
+    """Return a published or restated value as text: a number, a band low–high, text, or a dash."""
+    if value is None:
+        return DASH
+    if isinstance(value, list):
+        return f"{format_number(value[0], decimals)}–{format_number(value[1], decimals)}"
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return format_number(float(value), decimals)
+    return str(value)
+
+
+def published_on(timestamp: str) -> str:
+    """Return the day of a publication timestamp (2026-10-14T09:30:00Z -> '14 Oct 2026')."""
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    if len(timestamp) < 10 or not timestamp[:4].isdigit():
+        return timestamp
+    return (
+        f"{timestamp[8:10]} {months[int(timestamp[5:7]) - 1]} {timestamp[:4]}"
+        if timestamp[5:7].isdigit()
+        else timestamp
+    )
+
+
+def period_name(report: Report, period: str) -> str:
+    """Return a published period's label for readers, or its id when it is not among the report's periods."""
+    for p in report.periods:
+        if str(p) == period:
+            return p.label(report.scorecard.organization.fiscal_year_start)
+    return period
+
+
+def restatement_message(d: RestatementDisplay) -> str:
+    """Return the terminal line of a restatement: KPI, period, published and new value, the note."""
+    r = d.restatement
+    what = {"value": "value", "target": "target"}.get(r.change, "value")
+    if r.change in ("added", "removed"):
+        text = f"kpi '{r.kpi}' of unit '{r.unit}' was {r.change.split()[0]} since {r.period} was published"
+    else:
+        text = f"kpi '{r.kpi}' of unit '{r.unit}': {r.period} restated, {what} published {d.published}, now {d.current}"
+    return text + (f" (note: {r.note})" if r.note else "")
+
+
+def restated_marks(report: Report) -> dict[tuple[str, str, str], RestatementDisplay]:
+    """Return the value corrections by (unit, kpi, period), for marking past values where shown."""
+    return {
+        (d.restatement.unit, d.restatement.kpi, d.restatement.period): d
+        for d in restatement_displays(report)
+        if d.restatement.change == "value"
+    }
+
+
+def latest_publication(report: Report) -> str:
+    """Return when the report's own period was published, e.g. '14 Oct 2026', or ''."""
+    for edition in report.editions:
+        if edition.period == str(report.period):
+            return published_on(edition.published_at)
+    return ""

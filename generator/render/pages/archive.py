@@ -1,0 +1,104 @@
+"""The period menu on every page, and the page listing every published edition (archive.md).
+
+The latest site lists every archived edition; an archived edition's pages link only to itself,
+the latest site and its editions page, so an archive stays valid (and cached) when later periods
+are published.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from generator.present import latest_publication, published_on
+from generator.render.context import Context, render_template
+from generator.render.paths import link
+from generator.render.views import Page, PeriodLink, PeriodMenu
+
+PATH = "archive.md"
+
+
+def archive_folder(period: str) -> str:
+    """Return the folder of an archived edition inside the site, e.g. archive/2026-Q2/."""
+    return f"archive/{period}/"
+
+
+def archived(ctx: Context) -> list[tuple[str, str, str]]:
+    """Return (period, label, published on) of every edition older than the report's period, newest first."""
+    labels = {str(p): p.label(ctx.sc.organization.fiscal_year_start) for p in ctx.report.periods}
+    current = str(ctx.report.period)
+    return [
+        (e.period, labels[e.period], published_on(e.published_at))
+        for e in reversed(ctx.report.editions)
+        if e.period in labels and e.period != current
+    ]
+
+
+def period_menu(ctx: Context, source: str) -> PeriodMenu | None:
+    """Return the period menu of a page, or None where nothing was published."""
+    archive = ctx.options.archive
+    if archive is not None:
+        root = "../" * source.count("/") + "../../"  # from archive/<period>/<page> to the latest site
+        return PeriodMenu(
+            ctx.site.period_label,
+            archive.published_on,
+            True,
+            root + "index.html",
+            archive.latest_label,
+            root + PATH[:-3] + ".html",
+            (),
+        )
+    if not ctx.report.editions:
+        return None
+    links = [PeriodLink(ctx.site.period_label, link(source, "index.md"), latest_publication(ctx.report), True)]
+    links += [PeriodLink(label, link(source, archive_folder(p) + "index.html"), day) for p, label, day in archived(ctx)]
+    return PeriodMenu(
+        ctx.site.period_label,
+        latest_publication(ctx.report),
+        False,
+        "",
+        ctx.site.period_label,
+        link(source, PATH),
+        tuple(links),
+    )
+
+
+def with_period_menu(ctx: Context, page: Page) -> Page:
+    """Return the page with the period menu at its top (after any front matter)."""
+    menu = period_menu(ctx, page.path)
+    if menu is None:
+        return page
+    html = render_template(ctx.options, "_periods.html", menu=menu)
+    head, body = _front_matter(page.text)
+    return Page(page.path, page.title, f"{head}{html}\n{body}")
+
+
+def _front_matter(text: str) -> tuple[str, str]:
+    if text.startswith("---\n") and (end := text.find("\n---\n", 4)) >= 0:
+        return text[: end + 5], text[end + 5 :]
+    return "", text
+
+
+@dataclass(frozen=True, slots=True)
+class EditionRow:
+    """A published period on the editions page."""
+
+    label: str
+    href: str  # "" for the latest site's own period
+    published_on: str
+    restated: int
+
+
+def render_archive(ctx: Context) -> Page:
+    """Render the list of published editions with their publication dates (latest site only)."""
+    counts: dict[str, int] = {}
+    for r in ctx.report.restatements:
+        counts[r.period] = counts.get(r.period, 0) + 1
+    rows = []
+    if published := latest_publication(ctx.report):
+        rows.append(EditionRow(ctx.site.period_label, "", published, counts.get(str(ctx.report.period), 0)))
+    rows += [
+        EditionRow(label, link(PATH, archive_folder(p) + "index.html"), day, counts.get(p, 0))
+        for p, label, day in archived(ctx)
+    ]
+    text = render_template(ctx.options, "archive.md", site=ctx.site, rows=rows)
+    return Page(PATH, "Editions", text)

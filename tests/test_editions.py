@@ -1,0 +1,315 @@
+"""Published editions: publish, --force revisions, restatements in check/export/site, damaged edition files."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import os
+import re
+import subprocess
+from pathlib import Path
+
+import pytest
+import yaml
+from click.testing import CliRunner, Result
+
+from generator.cli import main
+from generator.compute import find_restatements
+from generator.editions import MAX_EDITION_BYTES, checksum, edition_document, read_editions, write_edition
+from generator.errors import UsageError
+from generator.pdf.context import build_pack
+from generator.pipeline import make_report
+from generator.results import Report
+from tests.conftest import ROOT, Tree, report_for
+
+
+def _project(tree: Tree, **files: str) -> Path:
+    project = tree(**files)
+    cfg = yaml.safe_load((ROOT / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg["docs_dir"] = "pages"
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    return project
+
+
+def _run(project: Path, *args: str) -> Result:
+    cwd = os.getcwd()
+    os.chdir(project)  # content, measures, editions, mkdocs.yml and build/ are relative to it
+    try:
+        return CliRunner().invoke(main, list(args))
+    finally:
+        os.chdir(cwd)
+
+
+def _set_value(project: Path, kpi: str, period: str, value: str, note: str = "") -> None:
+    path = project / "measures" / "root.csv"
+    text = re.sub(rf"(?m)^root,{kpi},{period},[^,\n]*,[^\n]*$", f"root,{kpi},{period},{value},{note}", path.read_text())
+    path.write_text(text, encoding="utf-8")
+
+
+@pytest.fixture
+def published(tree: Tree) -> Path:
+    """The minimal project with 2026-Q1 published (site without packs)."""
+    project = _project(tree)
+    result = _run(project, "publish", "--period", "2026-Q1", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    return project
+
+
+def test_publish_writes_the_export_rows_with_date_version_and_fingerprint(published: Path) -> None:
+    document = json.loads((published / "editions" / "2026-Q1.json").read_text(encoding="utf-8"))
+    exported = _run(published, "export", "--period", "2026-Q1", "--format", "json")
+    assert document["rows"] == {"": json.loads(exported.stdout)}  # no audiences: the one report
+    assert document["period"] == "2026-Q1" and document["label"] == "Q1 FY2026 (Jan-Mar 2026)"
+    assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["published_at"])
+    assert document["product_version"] and document["inputs"].startswith("sha256:")
+    assert document["checksum"] == checksum(document)
+    home = (published / "site" / "index.html").read_text(encoding="utf-8")
+    assert "published " + _day(document["published_at"]) in home
+    assert (published / "site" / "restatements.html").is_file()
+
+
+def _day(timestamp: str) -> str:
+    months = "Jan Feb Mar Apr May Jun Jul Aug Sep Oct Nov Dec".split()
+    return f"{timestamp[8:10]} {months[int(timestamp[5:7]) - 1]} {timestamp[:4]}"
+
+
+def test_publishing_again_needs_force_and_keeps_the_earlier_edition(published: Path) -> None:
+    first = (published / "editions" / "2026-Q1.json").read_text(encoding="utf-8")
+    again = _run(published, "publish", "--period", "2026-Q1", "--no-pdf")
+    assert again.exit_code == 2
+    assert again.stderr.splitlines()[-1] == (
+        "error: editions/2026-Q1.json exists: 2026-Q1 was published before; nothing was changed "
+        "(use --force to publish it again, keeping the earlier edition as a revision)"
+    )
+    forced = _run(published, "publish", "--period", "2026-Q1", "--no-pdf", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "(the earlier edition is kept as editions/2026-Q1.r1.json)" in forced.stdout
+    assert (published / "editions" / "2026-Q1.r1.json").read_text(encoding="utf-8") == first
+    assert _run(published, "publish", "--period", "2026-Q1", "--no-pdf", "--force").exit_code == 0
+    assert sorted(p.name for p in (published / "editions").iterdir()) == [
+        "2026-Q1.json",
+        "2026-Q1.r1.json",
+        "2026-Q1.r2.json",
+    ]
+
+
+def test_force_never_replaces_a_file_publish_did_not_write(tree: Tree) -> None:
+    project = _project(tree, **{"editions__2026-Q1.json": "{}\n"})
+    result = _run(project, "publish", "--period", "2026-Q1", "--no-pdf", "--force")
+    assert result.exit_code == 1
+    assert (
+        "editions/2026-Q1.json:1: error: missing field(s): format, checksum, period, label, published_at, "
+        "product_version, inputs, rows" in result.stderr.splitlines()
+    )
+    assert (project / "editions" / "2026-Q1.json").read_text() == "{}\n"
+    assert not (project / "site").exists()
+
+
+def test_write_edition_refuses_to_replace_a_file_it_did_not_write(tmp_path: Path) -> None:
+    (tmp_path / "2026-Q1.json").write_text("{}", encoding="utf-8")
+    with pytest.raises(UsageError) as caught:
+        write_edition(tmp_path, _valid(), force=True)
+    assert str(caught.value).startswith(f"{tmp_path}/2026-Q1.json was not written by scorecard publish (missing")
+    assert (tmp_path / "2026-Q1.json").read_text() == "{}"
+
+
+def test_a_corrected_value_is_a_restatement_in_check_export_and_site(published: Path) -> None:
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    check = _run(published, "check")
+    assert check.exit_code == 0, check.output
+    assert (
+        "editions/2026-Q1.json: warning: kpi 'income' of unit 'root': 2026-Q1 restated, value published 90, now 95 "
+        "(note: Late invoice booked)"
+    ) in check.stderr.splitlines()
+    rows = json.loads(_run(published, "export", "--period", "2026-Q1").stdout)
+    income = next(r for r in rows if r["kpi"] == "income")
+    assert (income["actual"], income["restated_from"]) == (95, 90)
+    assert all(r["restated_from"] is None for r in rows if r["kpi"] != "income")
+    latest = json.loads(_run(published, "export").stdout)  # 2026-Q2 was never published
+    assert all(r["restated_from"] is None for r in latest)
+    assert _run(published, "build", "--no-pdf").exit_code == 0
+    page = (published / "site" / "restatements.html").read_text(encoding="utf-8")
+    assert "Value corrected" in page and "Late invoice booked" in page
+    details = (published / "site" / "units" / "root" / "details.html").read_text(encoding="utf-8")
+    assert "Restated · Published 90 (" in details
+    assert (
+        "%2Crestated_from%0A2026-Q1%2C95%2C100%2C80%2C95%2Camber%2C5.8%2CLate%20invoice%20booked%2Cfalse%2C90%0A"
+        in details
+    )
+    assert "(published 90)" in details  # the chart's hover for 2026-Q1
+
+
+def test_a_difference_of_rounding_is_not_a_restatement(published: Path) -> None:
+    _set_value(published, "income", "2026-Q1", "90.4")  # income has 0 decimals: shown as 90
+    check = _run(published, "check")
+    assert "restated" not in check.stderr
+
+
+@pytest.mark.parametrize(
+    ("row", "change", "was", "now"),
+    [
+        ({"actual": 90, "target": 100}, None, None, None),
+        ({"actual": 90, "target": 90}, "target", 90, 100),
+        ({"actual": 91, "target": 100}, "value", 91, 90),
+    ],
+)
+def test_restatements_compare_values_and_targets(row: dict, change: str | None, was: int, now: int) -> None:
+    report = report_for(ROOT / "tests" / "fixtures" / "minimal", "2026-Q2")
+    published = {("root", "income"): {"level": "kpi", "unit": "root", "kpi": "income", **row}}
+    found = [r for r in find_restatements(report, "2026-Q1", published, "2026-04-02T10:00:00Z") if r.kpi == "income"]
+    assert [(r.change, r.published, r.current) for r in found] == ([(change, was, now)] if change else [])
+
+
+def test_kpis_added_and_removed_since_publication_are_restatements() -> None:
+    report = report_for(ROOT / "tests" / "fixtures" / "minimal", "2026-Q2")
+    published = {
+        key: {"level": "kpi", "unit": key[0], "kpi": key[1], "actual": r.actual, "target": r.target}
+        for key, r in report.by_period[report.periods[0]].kpis.items()
+        if key != ("root", "income")
+    }
+    published[("root", "gone")] = {"level": "kpi", "unit": "root", "kpi": "gone", "name": "Old KPI", "actual": 3}
+    found = find_restatements(report, "2026-Q1", published, "2026-04-02T10:00:00Z")
+    assert {(r.kpi, r.change, r.published) for r in found} == {("income", "added", None), ("gone", "removed", 3)}
+
+
+def _edition(project: Path, document: object | str) -> Result:
+    folder = project / "editions"
+    folder.mkdir(exist_ok=True)
+    text = document if isinstance(document, str) else json.dumps(document, indent=1)
+    (folder / "2026-Q1.json").write_text(text, encoding="utf-8")
+    return _run(project, "check")
+
+
+def _valid(**rows: list) -> dict:
+    return edition_document("2026-Q1", "Q1", "2026-04-02T10:00:00Z", "sha256:x", rows or {"": []})
+
+
+@pytest.mark.parametrize(
+    ("document", "message"),
+    [
+        (
+            '{\n "format": 1,\n "checksum": }',
+            "editions/2026-Q1.json:3: error: not valid JSON (Expecting value); restore it with git",
+        ),
+        ("[1]", "editions/2026-Q1.json:1: error: an edition is a JSON object"),
+        (
+            '{"format": NaN}',
+            "editions/2026-Q1.json: error: not valid JSON (NaN is not a number JSON allows); restore it with git",
+        ),
+        (
+            {
+                **_valid(),
+                "period": "2026-Q4",
+            },
+            "editions/2026-Q1.json:3: error: the checksum does not match its contents: the file was changed by hand; restore it with git",
+        ),
+        (
+            _valid(**{"": [{"level": "kpi", "unit": "root", "kpi": "x", "actual": {"a": 1}}]}),
+            "editions/2026-Q1.json:9: error: rows of '': row 1: 'actual' must be a number, text, [low, high] or null",
+        ),
+        (
+            {**_valid(), "published_at": "yesterday"},
+            "editions/2026-Q1.json:6: error: 'published_at' must be a UTC time such as 2026-10-14T09:30:00Z",
+        ),
+        (
+            edition_document("2026-Q4", "Q4", "2026-04-02T10:00:00Z", "sha256:x", {"": []}),
+            "editions/2026-Q1.json:3: error: period '2026-Q4' is not the file's",
+        ),
+    ],
+)
+def test_a_damaged_edition_is_an_error_with_file_and_line(tree: Tree, document: object, message: str) -> None:
+    result = _edition(tree(), document)
+    assert result.exit_code == 1
+    assert message in result.stderr.splitlines(), result.stderr
+
+
+def test_edition_files_are_limited_in_size_and_kind(tree: Tree) -> None:
+    project = tree(**{"editions__notes.txt": "hello"})
+    os.symlink("/etc/passwd", project / "editions" / "2026-Q2.json")
+    with open(project / "editions" / "2026-Q1.json", "wb") as stream:
+        stream.truncate(MAX_EDITION_BYTES + 1)
+    _, problems = read_editions(project / "editions")
+    assert [str(p) for p in problems] == [
+        f"{project}/editions/2026-Q1.json: error: cannot read the edition: larger than 64 MB",
+        f"{project}/editions/2026-Q2.json: error: cannot read the edition: Too many levels of symbolic links",
+        f"{project}/editions/notes.txt: error: not an edition file (expected <period>.json or <period>.rN.json, "
+        "as scorecard publish writes them)",
+    ]
+
+
+def test_an_editions_path_that_is_a_file_is_a_usage_error(tree: Tree) -> None:
+    project = _project(tree, editions="not a folder")
+    result = _run(project, "publish", "--no-pdf")
+    assert result.exit_code == 2
+    assert result.stderr.splitlines()[-1] == (
+        "error: editions folder 'editions' is not a folder; nothing was changed (use --editions DIR)"
+    )
+
+
+def _restated_report(published: Path, period: str | None = None) -> Report:
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    report, _ = make_report(published / "content", published / "measures", period, editions=published / "editions")
+    return report
+
+
+def test_the_next_period_pack_lists_restatements_of_earlier_ones(published: Path) -> None:
+    pack = build_pack(_restated_report(published), "root", 1, dt.date(2026, 7, 1))
+    assert [(r.kpi, r.period, r.change, r.published, r.current, r.note) for r in pack.restatements] == [
+        ("Income", "Q1 FY2026 (Jan-Mar 2026)", "Value corrected", "90", "95", "Late invoice booked")
+    ]
+    own = build_pack(_restated_report(published, "2026-Q1"), "root", 1, dt.date(2026, 7, 1))
+    assert own.restatements == ()  # the period's own pack shows today's numbers, not a restatement of itself
+
+
+@pytest.mark.pdf
+def test_the_pack_prints_the_restatements_section(published: Path, tmp_path: Path) -> None:
+    from generator.pdf import render_packs
+
+    [result] = render_packs(_restated_report(published), tmp_path / "packs", ["root"], 1)
+    text = subprocess.run(["pdftotext", str(result.path), "-"], check=True, capture_output=True, text=True).stdout
+    text = re.sub(r"\s+", " ", text)
+    assert "Restatements of earlier periods" in text
+    assert "Income Root Unit Q1 FY2026 (Jan-Mar 2026) Value corrected" in text  # pdftotext reads the columns
+    assert "90 95 Late invoice booked" in text  # of a table in two runs
+
+
+def test_archived_editions_show_the_published_numbers_and_link_to_the_latest(published: Path) -> None:
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    built = _run(published, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "1 archived edition (0 from the cache)" in built.stdout
+    site = published / "site"
+    archive = (site / "archive" / "2026-Q1" / "units" / "root" / "index.html").read_text(encoding="utf-8")
+    assert "<strong>Archive: Q1 FY2026 (Jan-Mar 2026)</strong>, as published on " in archive
+    assert 'href="../../../../index.html">Go to the latest scorecard (Q2 FY2026 (Apr-Jun 2026))</a>' in archive
+    assert re.search(r">Income<.*?>90 EUR<", archive, re.S) and "95 EUR" not in archive  # as published
+    latest = (site / "units" / "root" / "details.html").read_text(encoding="utf-8")
+    assert "Restated · Published 90 (" in latest
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a> · published ' in home  # period menu
+    editions = (site / "archive.html").read_text(encoding="utf-8")
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a>' in editions
+
+
+def test_an_unchanged_archived_edition_comes_from_the_cache(published: Path) -> None:
+    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    cached = published / "build" / "archive" / "_" / "2026-Q1" / "site" / "index.html"
+    rendered = cached.stat().st_ino
+    _set_value(published, "income", "2026-Q2", "104")  # today's numbers change; the edition does not
+    assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    assert cached.stat().st_ino == rendered  # not written again
+    assert (published / "site" / "archive" / "2026-Q1" / "index.html").stat().st_ino == rendered  # linked in
+    assert _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf").exit_code == 0
+    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+
+
+def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
+    path = published / "editions" / "2026-Q1.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    income = next(r for r in document["rows"][""] if r["kpi"] == "income")
+    income["note"] = "<script>alert(1)</script>\x1b[31m"
+    document["checksum"] = checksum(document)  # a forged edition passes the checksum: its text is still data
+    path.write_text(json.dumps(document), encoding="utf-8")
+    assert _run(published, "build", "--no-pdf").exit_code == 0
+    page = (published / "site" / "archive" / "2026-Q1" / "units" / "root" / "details.html").read_text(encoding="utf-8")
+    assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
