@@ -608,6 +608,13 @@ class Scorecard:
         """Return the direct children of a unit, in tree order."""
         return [u for u in self.units.values() if u.parent == unit_id]
 
+    def subtree(self, unit_id: str) -> list[str]:
+        """Return the ids of a unit and every unit below it, in tree order."""
+        ids = [unit_id]
+        for child in self.children(unit_id):
+            ids += self.subtree(child.id)
+        return ids
+
     @property
     def root(self) -> Unit:
         """Return the root unit (the first without a parent)."""

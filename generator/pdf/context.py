@@ -22,6 +22,7 @@ from generator.periods import Period
 from generator.present import (
     DASH,
     TREND_LEGEND,
+    ChangeDisplay,
     KpiDisplay,
     RestatementDisplay,
     StatusView,
@@ -55,7 +56,7 @@ from generator.present import (
     unit_status,
     units_below,
 )
-from generator.results import Report, Status, as_number
+from generator.results import Change, Report, Status, as_number
 from generator.usertext import render_markdown
 
 CHART_SIZE = {"width": 330, "height": 180}  # px, drawn at print size so chart text stays legible
@@ -185,10 +186,9 @@ def build_summary(report: Report, unit: Unit) -> Summary:
     """Return the executive summary: ratings, counts and what changed since the previous period."""
     result = report.current.units[unit.id]
     previous = report.previous.units[unit.id] if report.previous else None
-    changes = report.changes_in([unit.id])
+    below = units_below(report, unit.id)  # a unit that only groups units counts theirs, changes too
+    changes = report.changes_in(report.scorecard.subtree(unit.id) if below else [unit.id])
     highlighted = {id(c) for c in changes.new_reds + changes.recoveries}
-    name = unit.name
-    below = units_below(report, unit.id)  # a unit that only groups units counts theirs
     counts = below.counts if below else status_counts(result.counts)
     return Summary(
         overall=unit_status(report, unit.id),
@@ -200,25 +200,30 @@ def build_summary(report: Report, unit: Unit) -> Summary:
         previous_overall=status_view(previous.status, previous.score)
         if previous and report.scorecard.scores(unit.id)
         else None,
-        new_reds=tuple(change_display(c, name) for c in changes.new_reds),
-        recoveries=tuple(change_display(c, name) for c in changes.recoveries),
-        other_changes=tuple(
-            change_display(c, name) for c in by_move(changes.status_changes) if id(c) not in highlighted
-        ),
+        new_reds=tuple(_change(report, c) for c in changes.new_reds),
+        recoveries=tuple(_change(report, c) for c in changes.recoveries),
+        other_changes=tuple(_change(report, c) for c in by_move(changes.status_changes) if id(c) not in highlighted),
         note=_note(report.scorecard.commentary.get((unit.id, report.period)), "unit"),
     )
 
 
+def _change(report: Report, change: Change) -> ChangeDisplay:
+    sc = report.scorecard
+    return change_display(change, sc.units[change.unit].name, sc.scores(change.unit))
+
+
 def perspective_ratings(report: Report, unit_id: str) -> tuple[tuple[str, StatusView], ...]:
-    """Return each perspective's name and status."""
-    return tuple((p.name, perspective_status(report, unit_id, p.id)) for p in report.scorecard.perspectives(unit_id))
+    """Return the name and status of each perspective the unit uses (as the site's tiles: no empty 'No data' rows)."""
+    sc = report.scorecard
+    used = {o.perspective for o in sc.units[unit_id].objectives}
+    return tuple((p.name, perspective_status(report, unit_id, p.id)) for p in sc.perspectives(unit_id) if p.id in used)
 
 
 # --- Scorecard and strategy map ------------------------------------------------------------
 
 
 def build_perspectives(report: Report, unit: Unit, kpis: list[KpiDisplay]) -> tuple[PerspectiveView, ...]:
-    """Return perspective -> objective -> KPI, in the unit's perspective order."""
+    """Return perspective -> objective -> KPI, in the unit's perspective order (perspectives it uses)."""
     by_key = {k.key: k for k in kpis}
     commentary = report.scorecard.commentary.get((unit.id, report.period))
     views = []
@@ -236,8 +241,9 @@ def build_perspectives(report: Report, unit: Unit, kpis: list[KpiDisplay]) -> tu
             for o in unit.objectives
             if o.perspective == persp.id
         )
-        status = perspective_status(report, unit.id, persp.id)
-        views.append(PerspectiveView(persp.id, persp.name, persp.description, status, objectives))
+        if objectives:  # as on the site: a perspective the unit does not use is left out, not "No data"
+            status = perspective_status(report, unit.id, persp.id)
+            views.append(PerspectiveView(persp.id, persp.name, persp.description, status, objectives))
     return tuple(views)
 
 

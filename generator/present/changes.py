@@ -1,8 +1,8 @@
-"""What changed since the previous quarter, as readers see it."""
+"""What changed since the previous period, as readers see it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.formatting import DASH
@@ -24,24 +24,27 @@ class ChangeDisplay:
     before: StatusView
     after: StatusView
     delta: str  # signed score move, e.g. "+1.2", or a dash
+    scored: bool = True  # False where the unit's scores are off (`scores: false`): no score, no move
 
 
-def change_display(change: Change, unit_name: str) -> ChangeDisplay:
-    """Return a status change formatted for every output."""
+def change_display(change: Change, unit_name: str, scored: bool = True) -> ChangeDisplay:
+    """Return a status change formatted for every output; `scored`: False where the unit's scores are off."""
     delta = change.score_delta
     return ChangeDisplay(
         change,
         LEVEL_WORDS[change.level],
         change.name,
         unit_name,
-        _side(change.before, change.score_before, change.not_applicable[0]),
-        _side(change.after, change.score_after, change.not_applicable[1]),
-        DASH if delta is None else f"{delta:+.1f}",
+        _side(change.before, change.score_before, change.not_applicable[0], scored),
+        _side(change.after, change.score_after, change.not_applicable[1], scored),
+        DASH if delta is None or not scored else f"{delta:+.1f}",
+        scored,
     )
 
 
-def _side(status: Status, score: float | None, not_applicable: bool) -> StatusView:
-    return not_applicable_view() if not_applicable else status_view(status, score)
+def _side(status: Status, score: float | None, not_applicable: bool, scored: bool) -> StatusView:
+    view = not_applicable_view() if not_applicable else status_view(status, score)
+    return view if scored else replace(view, score="", scored=False)
 
 
 def by_move(changes: tuple[Change, ...]) -> list[Change]:

@@ -99,9 +99,11 @@ def late_note(report: Report, unit_id: str) -> str:
     return f"Latest values from {label_of(report, since)}: none reported for {label_of(report, report.period)}."
 
 
-def history_columns(report: Report) -> tuple[str, ...]:
-    """Return the columns of a KPI's history download, the first named by the cadence ('year', 'quarter')."""
-    return (period_words(report).noun, *KPI_HISTORY_COLUMNS[1:])
+def history_columns(report: Report, scored: bool = True) -> tuple[str, ...]:
+    """Return the columns of a KPI's history download, the first named by the cadence ('year', 'quarter');
+    without `score` where the unit's scores are off (`scored` False)."""
+    rest = KPI_HISTORY_COLUMNS[1:] if scored else tuple(c for c in KPI_HISTORY_COLUMNS[1:] if c != "score")
+    return (period_words(report).noun, *rest)
 
 
 def recent_window(report: Report, items: list[T]) -> list[T]:

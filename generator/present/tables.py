@@ -182,18 +182,23 @@ def _row(level: str, unit: str, **fields: Any) -> Row:
 
 
 def kpi_history_rows(
-    kpi: Kpi, history: Iterable[KpiResult], restated: Mapping[tuple[str, str, str], Any] | None = None
+    kpi: Kpi,
+    history: Iterable[KpiResult],
+    restated: Mapping[tuple[str, str, str], Any] | None = None,
+    scored: bool = True,
 ) -> list[list[Any]]:
     """Return a KPI's periods, oldest first, in the order of KPI_HISTORY_COLUMNS.
 
-    `restated` (from `restated_values`) gives the published value of a period today's numbers correct.
+    `restated` (from `restated_values`) gives the published value of a period today's numbers correct;
+    `scored` False (the unit's scores are off) leaves the score out, as `history_columns` does.
     """
     rows, restated = [], restated or {}
     for r in history:
         numbers = [round_value(r.actual, kpi.decimals), rounded_band(r.target, kpi.decimals)]
         numbers += [rounded_band(r.red_flag, kpi.decimals), round_value(r.ytd, kpi.decimals)]
         published = restated.get((r.unit, kpi.id, str(r.period)))
-        rows.append([str(r.period), *numbers, r.status.value, round_score(r.score), r.note, r.manual, published])
+        score = [round_score(r.score)] if scored else []
+        rows.append([str(r.period), *numbers, r.status.value, *score, r.note, r.manual, published])
     return rows
 
 

@@ -25,7 +25,8 @@ import html
 from collections.abc import Sequence
 from typing import Any
 
-from generator.model import Scorecard, Unit
+from generator.model import Unit
+from generator.present import has_own_kpis
 from generator.render.context import TEMPLATES, Archive, Context, RenderOptions, make_context, make_environment
 from generator.render.pages.archive import archive_folder, render_archive, with_period_menu
 from generator.render.pages.details import render_details
@@ -91,7 +92,9 @@ def render_site(report: Report, options: RenderOptions | None = None) -> list[Pa
     if report.editions and ctx.options.archive is None:
         pages += [render_archive(ctx), render_restatements(ctx)]
     for unit in ctx.sc.units.values():
-        pages += [render_unit(ctx, unit), render_details(ctx, unit), render_map(ctx, unit)]
+        pages.append(render_unit(ctx, unit))
+        if has_own_kpis(report, unit.id):  # a unit that only groups units: its page shows them instead
+            pages += [render_details(ctx, unit), render_map(ctx, unit)]
     return [with_period_menu(ctx, page) for page in pages]
 
 
@@ -106,7 +109,7 @@ def site_nav(report: Report, archive: bool = False) -> list[Any]:
     sc = report.scorecard
     return [
         {"Home": "index.md"},
-        _unit_nav(sc, sc.root),
+        _unit_nav(report, sc.root),
         {"What changed": "changes.md"},
         {"Initiatives": "initiatives.md"},
         {"Data quality": "quality.md"},
@@ -114,11 +117,10 @@ def site_nav(report: Report, archive: bool = False) -> list[Any]:
     ] + ([{"Editions": "archive.md"}, {"Restatements": "restatements.md"}] if report.editions and not archive else [])
 
 
-def _unit_nav(sc: Scorecard, unit: Unit) -> dict[str, list[Any]]:
-    entries: list[Any] = [
-        unit_page(unit.id),
-        {"Objectives &amp; KPIs": details_page(unit.id)},
-        {"Strategy map": map_page(unit.id)},
-    ]
+def _unit_nav(report: Report, unit: Unit) -> dict[str, list[Any]]:
+    entries: list[Any] = [unit_page(unit.id)]
+    if has_own_kpis(report, unit.id):
+        entries += [{"Objectives &amp; KPIs": details_page(unit.id)}, {"Strategy map": map_page(unit.id)}]
+    children = [_unit_nav(report, child) for child in report.scorecard.children(unit.id)]
     # MkDocs themes print nav titles unescaped: escape names here
-    return {html.escape(unit.name): entries + [_unit_nav(sc, child) for child in sc.children(unit.id)]}
+    return {html.escape(unit.name): entries + children}

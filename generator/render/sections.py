@@ -61,7 +61,8 @@ def _change_row(ctx: Context, source: str, change: Change) -> ChangeRow:
         href = link(source, unit_page(change.unit))
     else:
         href = link(source, details_page(change.unit), f"{change.level[:3]}-{slug(change.id)}")
-    return ChangeRow(change_display(change, ctx.sc.units[change.unit].name), href)
+    shown = change_display(change, ctx.sc.units[change.unit].name, ctx.sc.scores(change.unit))
+    return ChangeRow(shown, href)
 
 
 def unit_tiles(ctx: Context, source: str, unit_id: str) -> tuple[Tile, tuple[Tile, ...]]:

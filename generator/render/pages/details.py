@@ -158,7 +158,10 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
             for r in reversed(history[-period_words(ctx.report).window :])
         ),
         len(history),
-        csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history, restated_values(ctx.report))),
+        csv_text(
+            history_columns(ctx.report, scored),
+            kpi_history_rows(kpi, history, restated_values(ctx.report), scored),
+        ),
         tuple(kpi_link(ctx, path, c.id, kpi.id) for c in children),
         tuple(comment_views(ctx, unit, ("kpi", kpi.id))),
     )

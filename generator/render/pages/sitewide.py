@@ -16,6 +16,7 @@ from generator.present import (
     StatusView,
     banded,
     commentary_required_words,
+    has_own_kpis,
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
@@ -77,9 +78,8 @@ def _home_links(ctx: Context, path: str) -> dict[str, str]:
         "changes": link(path, "changes.md"),
         "quality": link(path, "quality.md"),
         "initiatives": link(path, "initiatives.md"),
-        "map": link(path, map_page(root)),
         "how_to_read": link(path, HOW_TO_READ),
-    }
+    } | ({"map": link(path, map_page(root))} if has_own_kpis(ctx.report, root) else {})
 
 
 def _tree(ctx: Context, source: str, unit: Unit) -> TreeNode:
@@ -163,7 +163,7 @@ class StatusMeaning:
 
 
 def render_how_to_read(ctx: Context) -> Page:
-    """Render the page that explains statuses, the 0-10 scale, trend arrows and roll-ups."""
+    """Render the page that explains statuses, the 0-10 scale (where scores are on), trend arrows and roll-ups."""
     text = render_template(
         ctx.options,
         "how-to-read.md",
@@ -172,6 +172,8 @@ def render_how_to_read(ctx: Context) -> Page:
         trends=[(TREND_ARROWS[t], TREND_WORDS[t], meaning) for t, meaning in _TREND_MEANINGS.items()],
         rule=organisation_rule(ctx.report),
         banded=banded(ctx.report),
+        # where no unit shows scores (`scores: false`), the page explains none
+        scored=any(ctx.sc.scores(unit_id) for unit_id in ctx.sc.units),
     )
     return Page(HOW_TO_READ, "How to read this scorecard", text)
 

@@ -5,10 +5,11 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from generator.charts import heatmap_figure
-from generator.model import Objective, Scorecard, Unit
+from generator.model import Objective, Unit
 from generator.present import (
     MISS_HEADING,
     format_value,
+    has_own_kpis,
     kpi_status,
     late_note,
     own_unit_rule,
@@ -52,7 +53,7 @@ def render_unit(ctx: Context, unit: Unit) -> Page:
         heatmap=_heatmap(ctx, path, unit, children) if _has_heatmap(ctx, unit, children) else None,
         timeline=timeline_view(ctx, path, unit),
         comments=comment_views(ctx, unit, None),
-        changes=changes_view(ctx, path, _subtree(ctx.sc, unit.id), limit=8),
+        changes=changes_view(ctx, path, ctx.sc.subtree(unit.id), limit=8),
         links=_unit_links(ctx, path, unit),
         rule=own_unit_rule(ctx.report, unit.id),
         late=late_note(ctx.report, unit.id),
@@ -71,22 +72,12 @@ def _has_heatmap(ctx: Context, unit: Unit, children: Sequence[Unit]) -> bool:
 
 
 def _unit_links(ctx: Context, path: str, unit: Unit) -> dict[str, str]:
-    links = {
-        "details": link(path, details_page(unit.id)),
-        "map": link(path, map_page(unit.id)),
-        "changes": link(path, "changes.md"),
-        "how_to_read": link(path, HOW_TO_READ),
-    }
+    links = {"changes": link(path, "changes.md"), "how_to_read": link(path, HOW_TO_READ)}
+    if has_own_kpis(ctx.report, unit.id):  # a unit that only groups units has no details or map page
+        links |= {"details": link(path, details_page(unit.id)), "map": link(path, map_page(unit.id))}
     if ctx.options.packs:
         links["pack"] = link(path, f"packs/{ctx.site.period}-{slug(unit.id)}.pdf")
     return links
-
-
-def _subtree(sc: Scorecard, unit_id: str) -> list[str]:
-    ids = [unit_id]
-    for child in sc.children(unit_id):
-        ids += _subtree(sc, child.id)
-    return ids
 
 
 def _scorecard(ctx: Context, source: str, unit: Unit) -> list[PerspectiveBlock]:
