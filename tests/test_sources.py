@@ -620,3 +620,19 @@ def test_a_query_may_say_n_a_and_a_value_outside_the_bounds_names_its_result_row
     (measures / "b.sql").unlink()
     [measure] = [m for m in load_tree(project).measures if str(m.raw_period) == "2026-Q3"]
     assert measure.value == "n/a"
+
+
+def test_a_fraction_among_percentages_is_a_warning_at_its_sheet_and_cell(tree: Tree) -> None:
+    root = (FIXTURES / "minimal/content/units/root.yaml").read_text()
+    bounded = root.replace('        unit: "%"\n', '        unit: "%"\n        min: 0\n        max: 100\n', 1)
+    project = tree(**{"content__units__root.yaml": bounded})
+    _workbook(
+        project / "measures" / "q3.xlsx",
+        [["unit", "kpi", "period", "value"], ["root", "satisfaction", "2026-Q3", 0.9999]],
+        title="Q3 data",
+    )
+    _, warnings = validate_input(load_input(project / "content", project / "measures"))
+    assert [str(w).replace(str(project) + "/", "") for w in warnings if "fraction" in w.message] == [
+        "measures/q3.xlsx:'Q3 data'!D2: warning: value: 0.9999 for kpi 'satisfaction' is at most 1 while its other "
+        "values are percentages (median 82); a fraction? 0.9999 is 99.99%: write 99.99"
+    ]

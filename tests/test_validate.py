@@ -843,3 +843,41 @@ def test_files_that_look_like_input_but_are_ignored_are_warned_about(
         "measures/sub/x.csv: warning: file ignored (with 1 more in 'measures/sub'): only files directly in "
         "'measures' are read (move them there, or start the folder's name with '.' to keep it aside)",
     ]
+
+
+def _fraction_warnings(project: Path) -> list[str]:
+    _, warnings = validate_input(load_input(project / "content", project / "measures"))
+    return [str(w).replace(str(project) + "/", "") for w in warnings if "fraction" in w.message]
+
+
+def test_a_fraction_on_a_percent_kpi_is_a_warning_at_its_csv_line(tree: Tree) -> None:
+    bounded = _edit(ROOT_YAML, '        unit: "%"\n', '        unit: "%"\n        min: 0\n        max: 100\n')
+    project = tree(
+        **{
+            "content__units__root.yaml": bounded,
+            "measures__extra.csv": "unit,kpi,period,value\nroot,satisfaction,2025-Q4,90\nroot,satisfaction,2026-Q3,0.9999\n",
+        }
+    )
+    assert _fraction_warnings(project) == [
+        "measures/extra.csv:3: warning: value: 0.9999 for kpi 'satisfaction' is at most 1 while its other values are "
+        "percentages (median 86); a fraction? 0.9999 is 99.99%: write 99.99"
+    ]
+
+
+@pytest.mark.parametrize(
+    "unit, values",
+    [
+        ('unit: "%"', "0.9999,0.98"),  # every value a fraction: nothing to compare with
+        ('unit: "%"', "0,95"),  # 0% is a real value
+        ('unit: "count"', "0.9999,95"),  # not a percentage
+        ('unit: "%"', "0.8,2.85"),  # a small percentage among small ones (a budget variance)
+    ],
+)
+def test_no_fraction_warning_without_the_slip(tree: Tree, unit: str, values: str) -> None:
+    root = _edit(ROOT_YAML, '        unit: "%"\n', f"        {unit}\n")
+    first, second = values.split(",")
+    csv = f"unit,kpi,period,value\nroot,satisfaction,2025-Q4,{first}\nroot,satisfaction,2026-Q3,{second}\n"
+    project = tree(**{"content__units__root.yaml": root, "measures__extra.csv": csv})
+    measures = project / "measures/root.csv"  # only the two values above
+    measures.write_text(measures.read_text().replace("root,satisfaction,2026-Q1,82,\n", ""))
+    assert _fraction_warnings(project) == []

@@ -18,6 +18,7 @@ from generator.model import (
     StatusBands,
 )
 from generator.periods import MAX_YEARS_FROM_MEDIAN, PERIOD_FORMATS, fiscal_period, parse_raw_period, year_problem
+from generator.validate.slips import MeasureKey, fraction_warnings, measure_key
 
 # --- Measures ------------------------------------------------------------------------------
 
@@ -26,12 +27,23 @@ _FORMAT_FOR = {"month": "YYYY-MM", "quarter": "YYYY-Qn", "year": "YYYY"}
 
 
 def check_measures(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> tuple[Measure, ...]:
-    measures = list(_check_rows(rows, sc, problems, broken))
-    return tuple(_without_stray_years(measures, problems))
+    value_cells: dict[MeasureKey, Location] = {}
+    measures = _without_stray_years(list(_check_rows(rows, sc, problems, broken, value_cells)), problems)
+    problems += fraction_warnings(measures, sc.kpi_index(), value_cells)
+    return tuple(measures)
 
 
-def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], broken: set[str]) -> Iterable[Measure]:
-    """Return the valid measures; a row with an empty value (a note at most) yields to a value given elsewhere."""
+def _check_rows(
+    rows: list[RawRow],
+    sc: Scorecard,
+    problems: list[Problem],
+    broken: set[str],
+    value_cells: dict[MeasureKey, Location],
+) -> Iterable[Measure]:
+    """Return the valid measures; a row with an empty value (a note at most) yields to a value given elsewhere.
+
+    `value_cells` receives where each kept measure's value is (a workbook's cell, a CSV's line).
+    """
     kpis = sc.kpi_index()
     ambiguous = _duplicate_kpis(sc)
     weights = _weight_kpis(sc)
@@ -46,9 +58,10 @@ def _check_rows(rows: list[RawRow], sc: Scorecard, problems: list[Problem], brok
             problems.append(Problem(row.where("value"), message))
         if measure is None or len(problems) > before:
             continue
-        key = (measure.unit, measure.kpi, str(measure.raw_period))
+        key = measure_key(measure)
         if (first := kept.get(key)) is None or _not_reported(first):
-            kept[key] = measure if first is None or not _not_reported(measure) else first
+            if first is None or not _not_reported(measure):
+                kept[key], value_cells[key] = measure, row.where("value")
         elif not _not_reported(measure):
             problems.append(
                 Problem(
