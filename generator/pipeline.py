@@ -13,11 +13,12 @@ from pathlib import Path
 from generator.attention import unexplained_statuses
 from generator.audiences import edition, lone_restricted_warnings, unseen_warnings
 from generator.compute import available_periods, compute_report, restate
+from generator.compute.forecast import fiscal_year_periods
 from generator.compute.published import as_published
 from generator.editions import read_editions
 from generator.errors import DataError, Problem, UsageError, suggest
 from generator.load import load_input
-from generator.model import Audience, Location, Scorecard
+from generator.model import Audience, Location, Measure, Scorecard
 from generator.periods import ID_FORMS, PER_YEAR, PERIOD_NOUNS, Period, id_label, parse_period, year_problem
 from generator.present.restatements import restatement_display, restatement_message
 from generator.results import PublishedEdition, Report
@@ -104,7 +105,7 @@ def make_report(
     if published:
         report = restate(dataclasses.replace(report, editions=tuple(published)))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
-    warnings += commentary_warnings(report)
+    warnings += commentary_warnings(report) + ignored_forecast_warnings(report)
     warnings += unseen_warnings(scorecard) + restatement_warnings(report)
     if audience is not None:
         report = edition(report, choose_audience(scorecard, audience).id)
@@ -199,6 +200,33 @@ def commentary_warnings(report: Report) -> list[Problem]:
         )
         warnings.append(Problem(where, message, "warning"))
     return warnings
+
+
+def ignored_forecast_warnings(report: Report) -> list[Problem]:
+    """Return a warning at every row whose owner's `forecast` is not used, saying why."""
+    sc, warnings = report.scorecard, []
+    for m in sc.measures:
+        if m.forecast is not None and (why := _forecast_ignored(report, m)):
+            message = f"forecast: {m.forecast:g} for kpi '{m.kpi}' of unit '{m.unit}' is ignored: {why}"
+            warnings.append(Problem(m.where, message, "warning"))
+    return warnings
+
+
+def _forecast_ignored(report: Report, m: Measure) -> str:
+    kpi, start = report.scorecard.kpi(m.unit, m.kpi), report.scorecard.organization.fiscal_year_start
+    if kpi.forecast == "none":
+        return "the KPI has 'forecast: none'"
+    if kpi.polarity == "none":
+        return "the KPI is a reference measure (polarity 'none'), never forecast"
+    if kpi.frequency == "annual":
+        return "an annual KPI's value is its year's end"
+    if m.period != report.period:
+        return f"only the row of the reporting period ({report.period}) gives the year-end forecast"
+    if report.period == fiscal_year_periods(report.period, start)[-1]:
+        return f"{report.period} ends the fiscal year: nothing is left to forecast"
+    if report.current.kpis[(m.unit, m.kpi)].target is None:
+        return "the KPI has no target to forecast against"
+    return ""
 
 
 def undefined_warnings(report: Report) -> list[Problem]:

@@ -413,3 +413,30 @@ def test_a_workbook_gives_the_owners_forecast_in_the_same_column(tree: Tree) -> 
     book.save(project / "measures" / "owners.xlsx")
     [measure] = [m for m in load_tree(project).measures if str(m.raw_period) == "2026-Q3"]
     assert (measure.value, measure.forecast) == (97.0, 420.0)
+
+
+def test_check_warns_where_an_owners_forecast_is_ignored_and_why(tree: Tree) -> None:
+    measures = (
+        MEASURES.replace("root,rate,2026-Q3,50,\n", "root,rate,2026-Q3,50,55\n")
+        .replace("root,visits,2026-Q3,3,\n", "root,visits,2026-Q3,3,4\n")
+        .replace("root,satisfaction,2026-Q1,84,\n", "root,satisfaction,2026-Q1,84,79\n")
+    )
+    project = tree(
+        None,
+        **{
+            "content__organization.yaml": ORGANIZATION,
+            "content__units__root.yaml": ROOT,
+            "measures__root.csv": measures,
+        },
+    )
+    _, warnings = make_report(project / "content", project / "measures", "2026-Q3")
+    assert [str(w).replace(str(project) + "/", "") for w in warnings if "forecast:" in w.message] == [
+        "measures/root.csv:6: warning: forecast: 79 for kpi 'satisfaction' of unit 'root' is ignored: only the row "
+        "of the reporting period (2026-Q3) gives the year-end forecast",
+        "measures/root.csv:13: warning: forecast: 4 for kpi 'visits' of unit 'root' is ignored: the KPI has no target "
+        "to forecast against",
+        "measures/root.csv:16: warning: forecast: 55 for kpi 'rate' of unit 'root' is ignored: the KPI has "
+        "'forecast: none'",
+    ]
+    _, used = make_report(project / "content", project / "measures", "2026-Q1")
+    assert not [w for w in used if "satisfaction" in w.message and "forecast:" in w.message]
