@@ -79,6 +79,7 @@ def test_a_root_without_kpis_has_no_empty_details_page_or_strategy_map(report: R
     assert [list(e)[0] for e in council[1:]] == ["North District", "South District"]
     assert "details.html" not in pages["units/council/index.md"].split("## ")[0]
     assert 'href="units/council/map.html"' not in pages["index.md"]
+    assert "Harbour City Council</a> " in pages["index.md"] and 'sp-score-small">–' not in pages["index.md"]
 
 
 def test_the_pack_of_a_root_without_kpis_counts_the_changes_below_and_has_no_empty_appendix(report: Report) -> None:

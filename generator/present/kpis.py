@@ -140,7 +140,8 @@ def unit_status(report: Report, unit_id: str) -> StatusView:
     result = report.current.units[unit_id]
     kpis = [k.id for o in report.scorecard.units[unit_id].objectives for k in o.kpis]
     if not kpis and result.status is Status.NOT_RATED:  # a unit that only groups the units below it
-        return replace(status_view(result.status), hint=GROUPING_HINT)
+        view = replace(status_view(result.status), hint=GROUPING_HINT)
+        return view if report.scorecard.scores(unit_id) else replace(view, score="", scored=False)
     return _rolled_up(report, unit_id, result.status, result.score, kpis)
 
 
