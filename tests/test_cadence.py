@@ -233,7 +233,9 @@ def test_roll_ups_follow_the_missing_policy(tree: Tree, policy: str, customers: 
 
 
 def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
-    parent = "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
+    parent = (
+        "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
+    )
     parent += "      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, rollup: sum}\n"
     child = "id: ID\nname: NAME\nparent: root\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n"
     child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum}\n"
@@ -384,3 +386,87 @@ def test_a_unit_reporting_only_less_often_than_the_cadence_is_not_late_between_r
     survey = report.current.kpis[("operations", "satisfaction")]  # the April-June survey, still current
     assert (on_time.actual, on_time.carried, survey.actual, survey.carried) == (87.25, False, 86.0, False)
     assert not [w for w in warnings if "has no values" in w.message]
+
+
+# --- Late filers in comparisons ------------------------------------------------------------------
+
+_DISTRICT = """\
+id: ID
+name: NAME
+parent: council
+objectives:
+  - id: serve
+    name: Serve
+    perspective: internal
+    kpis:
+      - {id: potholes, name: Potholes repaired, owner: A, unit: "%", target: 90, frequency: annual}
+"""
+
+
+def _grouping_project(tree: Tree) -> Path:
+    """An annual council over two districts, South's latest value a year older than North's."""
+    return tree(
+        None,
+        **{
+            "content__organization.yaml": "name: Council\ncadence: annual\nfiscal_year_start: 4\n",
+            "content__units__council.yaml": "id: council\nname: Council\n",
+            "content__units__north.yaml": _DISTRICT.replace("ID", "north").replace("NAME", "North"),
+            "content__units__south.yaml": _DISTRICT.replace("ID", "south").replace("NAME", "South"),
+            "measures__m.csv": "unit,kpi,period,value\nnorth,potholes,2025,91\nnorth,potholes,2026,93\n"
+            "south,potholes,2025,80\n",
+        },
+    )
+
+
+def test_a_late_filer_is_marked_with_its_year_among_the_units_below(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/council/index.md"]
+    assert (
+        '<a href="../south/index.html">South</a> <span class="sp-stale">from FY2025</span></th>' in page
+    )  # list and column
+    assert page.count('South</a> <span class="sp-stale">from FY2025</span>') == 2
+    assert '<span class="sp-value">80.0%</span>' in page
+    assert re.search(
+        r"80\.0%</span> <span class=\"sp-status[^>]*>.*?</span> <span class=\"sp-stale\">from FY2025", page
+    )
+
+
+def test_a_late_filer_is_marked_in_the_heatmap() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/regulator/index.md"]
+    assert '<a href="../eastvale/index.html">Eastvale Water</a> <span class="sp-stale">from FY2021</span></th>' in page
+    assert "Eastvale Water (from FY2021)" in page  # the chart's row label
+    assert re.search(
+        r'Eastvale Water</a> <span class="sp-status[^"]*">.*?</span> <span class="sp-score-small">[0-9.]+</span> '
+        r'<span class="sp-stale">from FY2021</span></li>',
+        page,
+    )  # the list of units below
+
+
+def _pack_html(report: object, unit_id: str) -> str:
+    """Return a pack's HTML as WeasyPrint would lay it out (without laying it out)."""
+    import collections
+    import datetime as dt
+
+    from generator.pdf.context import build_pack
+    from generator.pdf.render import _environment
+
+    pack = build_pack(report, unit_id, 2, dt.date(2026, 11, 23))  # type: ignore[arg-type]
+    return " ".join(
+        re.sub(
+            r"<[^>]+>",
+            " ",
+            _environment().get_template("pack.html").render(pack=pack, svgs=collections.defaultdict(str)),
+        ).split()
+    )
+
+
+def test_a_late_filer_is_marked_in_its_parents_pack(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    units = _pack_html(report, "council")
+    assert "South from FY2025" in units and "80.0% ◆ Off target from FY2025" in units
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    summary = _pack_html(report, "regulator").rsplit("Unit summaries", 1)[1]
+    assert "Managing Director Latest values from FY2021: none reported for FY2022. Perspective" in summary

@@ -318,6 +318,7 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
         exceptions=exceptions(unit_kpis(report, child)),
         note=_note(sc.commentary.get((child.id, report.period)), "unit"),
         rule=own_unit_rule(report, child.id),
+        late=late_note(report, child.id),
     )
 
 

@@ -91,6 +91,7 @@ class ChildView:
     exceptions: tuple[KpiDisplay, ...]
     note: Note | None
     rule: str = ""  # the unit's status rule in words, where it differs from the organisation's
+    late: str = ""  # a late filer: "Latest values from FY2025: none reported for FY2026."
 
 
 @dataclass(frozen=True, slots=True)
