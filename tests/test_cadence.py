@@ -470,3 +470,12 @@ def test_a_late_filer_is_marked_in_its_parents_pack(tree: Tree) -> None:
     report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
     summary = _pack_html(report, "regulator").rsplit("Unit summaries", 1)[1]
     assert "Managing Director Latest values from FY2021: none reported for FY2022. Perspective" in summary
+
+
+def test_a_late_filers_pack_says_its_values_are_from_its_latest_period() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    assert (
+        "KPIs without data (0) Every KPI has a value from its latest period. "
+        "Latest values from FY2021: none reported for FY2022." in _pack_html(report, "eastvale")
+    )
+    assert "KPIs without data (0) Every KPI has a value for FY2022." in _pack_html(report, "northbrook")
