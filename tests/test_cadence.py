@@ -159,6 +159,22 @@ def test_a_commentary_folder_takes_the_cadence_form(tree: Tree) -> None:
     assert "commentary folder '2026-Q2' is not a year (expected commentary/YYYY/<unit-id>.md)" in err
 
 
+@pytest.mark.parametrize("mistake", ["window: 0", "missing: carry_forward"])
+def test_one_mistake_in_organization_yaml_keeps_its_cadence(tree: Tree, mistake: str) -> None:
+    project = _grouping_project(tree)
+    (project / "content/organization.yaml").write_text(
+        f"name: Council\ncadence: annual\nfiscal_year_start: 4\n{mistake}\n"
+    )
+    (project / "content/units/north.yaml").write_text(
+        _DISTRICT.replace("ID", "north").replace("NAME", "North") + "cadence: annual\n"
+    )
+    (project / "content/commentary/2026").mkdir(parents=True)
+    (project / "content/commentary/2026/north.md").write_text("## Summary\n\nFine.\n")
+    code, _, err = run("check", "--content", str(project / "content"), "--measures", str(project / "measures"))
+    assert code == 1 and err.count("error:") == 1 and err.endswith("1 error in content or measures.\n"), err
+    assert f"{project / 'content/organization.yaml'}:4: error: " in err
+
+
 # --- Aggregation across cadences ---------------------------------------------------------------
 
 _ONE_UNIT = """
