@@ -223,6 +223,19 @@ def test_a_quarterly_kpi_in_a_monthly_scorecard_is_carried_but_charted_once(tree
     assert history == {"2025-07": None, "2025-08": None, "2025-09": 82.0, "2025-10": None, "2025-11": None}
 
 
+def test_a_quarterly_kpi_in_a_monthly_scorecard_keeps_its_year_to_date_and_its_reports(tree: Tree) -> None:
+    rows = "".join(f"root,calls,2025-{m:02d},{m}\n" for m in range(7, 12))
+    rows += "root,survey,2025-Q4,70\nroot,survey,2026-Q1,82\n"  # Apr-Jun, then Jul-Sep 2025
+    project = _project(tree, "monthly", "monthly", rows)
+    report, _ = make_report(project / "content", project / "measures", "2025-11")
+    assert report.current.kpis[("root", "survey")].ytd == 82.0  # FY2026 so far: its Jul-Sep survey
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    table = page.split("{#kpi-survey}", 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<th scope="row">([^<]*)</th>', table) == ["Sep 2025", "Jun 2025"]  # no empty months
+    figure = page.split("{#kpi-survey}", 1)[1].split("data-figure='", 1)[1]
+    assert '"connectgaps":true' in figure.split("'", 1)[0]
+
+
 # --- Late filers and the missing policy ---------------------------------------------------------
 
 

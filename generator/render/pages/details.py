@@ -156,6 +156,7 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         tuple(
             _data_row(ctx, kpi, r, scored, marks.get(str(r.period)))
             for r in reversed(history[-period_words(ctx.report).window :])
+            if (unit.id, kpi.id) not in ctx.report.by_period[r.period].between  # a less frequent KPI: its reports
         ),
         len(history),
         csv_text(history_columns(ctx.report), kpi_history_rows(kpi, history, restated_values(ctx.report))),
