@@ -508,3 +508,11 @@ def test_a_late_filers_pack_says_its_values_are_from_its_latest_period() -> None
         "Latest values from FY2021: none reported for FY2022." in _pack_html(report, "eastvale")
     )
     assert "KPIs without data (0) Every KPI has a value for FY2022." in _pack_html(report, "northbrook")
+
+
+def test_a_monthly_pack_scorecard_has_year_to_date_and_the_same_month_last_year() -> None:
+    report, _ = make_report(OPERATIONS / "content", OPERATIONS / "measures", None)
+    text = _pack_html(report, "operations").split("Scorecard", 2)[2]
+    assert "Objective / KPI Status Score Actual Target Year to date Same month last year Trend" in text
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    assert "Objective / KPI Status Score Actual Target Trend" in _pack_html(report, "eastvale")
