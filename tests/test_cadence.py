@@ -516,3 +516,12 @@ def test_a_monthly_pack_scorecard_has_year_to_date_and_the_same_month_last_year(
     assert "Objective / KPI Status Score Actual Target Year to date Same month last year Trend" in text
     report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
     assert "Objective / KPI Status Score Actual Target Trend" in _pack_html(report, "eastvale")
+
+
+def test_the_quality_page_names_periods_by_their_labels(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = " ".join(re.sub(r"<[^>]+>", " ", {p.path: p.text for p in render_site(report)}["quality.md"]).split())
+    assert "1 value due for the year and not reported yet. scorecard collect" in page  # no "(months for ...)"
+    assert "Potholes repaired (South) FY2026" in page and "stale: latest value FY2025" in page
+    assert not re.search(r"\b20\d\d\b(?!\))", page.replace("FY20", "")), page  # no bare year ids
