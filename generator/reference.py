@@ -314,6 +314,12 @@ is a year older) shows its latest values with their own period, marked "from FY2
 units above count it: `skip` (default) leaves it out of the period; `carry-forward` counts its latest
 value.
 
+**In exports.** `period` is the reporting period's id and `latest_period` the id of the period the
+latest value was reported for, as measures write it (an annual KPI's fiscal year is `2026`). A late
+filer's KPI rows say `carried: true`, and `same_period_last_year` is the value a year before its own
+`latest_period` (what its carried value compares with). Every export has the same columns whatever the
+cadence: `ytd` is empty in an annual scorecard (a year's value is its own year to date).
+
 ## Shown, not rated
 
 Some measures are published without being rated. Each is shown with its value (and its change),

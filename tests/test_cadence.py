@@ -525,3 +525,10 @@ def test_the_quality_page_names_periods_by_their_labels(tree: Tree) -> None:
     assert "1 value due for the year and not reported yet. scorecard collect" in page  # no "(months for ...)"
     assert "Potholes repaired (South) FY2026" in page and "stale: latest value FY2025" in page
     assert not re.search(r"\b20\d\d\b(?!\))", page.replace("FY20", "")), page  # no bare year ids
+
+
+def test_an_export_names_an_annual_kpis_latest_period_by_its_id(tree: Tree) -> None:
+    project = _project(tree, "monthly", "annual", "root,calls,2025,10\nroot,survey,2026-Q1,82\n")
+    code, out, _ = run("export", "--format", "csv", "--period", "2025-09", *folders(project))
+    rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(out)) if r["level"] == "kpi"}
+    assert code == 0 and (rows["calls"]["latest_period"], rows["survey"]["latest_period"]) == ("2025", "2025-09")
