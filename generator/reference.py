@@ -116,7 +116,10 @@ def _model_section(model: type[BaseModel]) -> str:
         "|---|---|---|---|",
     ]
     for name, info in model.model_fields.items():
-        default = "required" if info.is_required() else _show(info.default)
+        shown = (
+            (info.json_schema_extra or {}).get("shown_default") if isinstance(info.json_schema_extra, dict) else None
+        )
+        default = "required" if info.is_required() else str(shown or _show(info.default))
         lines.append(f"| `{name}` | {_type_name(info.annotation)} | {default} | {info.description or ''} |")
     return "\n".join(lines) + "\n"
 

@@ -16,7 +16,7 @@ from generator.periods import Period, RawPeriod, fiscal_period, parse_period, pe
 from generator.pipeline import make_report
 from generator.present import kpi_display, period_words
 from generator.render import render_site
-from tests.conftest import ROOT, Tree
+from tests.conftest import ROOT, Tree, load_tree
 
 REGULATOR = ROOT / "examples" / "regulator"
 OPERATIONS = ROOT / "examples" / "operations"
@@ -532,3 +532,13 @@ def test_an_export_names_an_annual_kpis_latest_period_by_its_id(tree: Tree) -> N
     code, out, _ = run("export", "--format", "csv", "--period", "2025-09", *folders(project))
     rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(out)) if r["level"] == "kpi"}
     assert code == 0 and (rows["calls"]["latest_period"], rows["survey"]["latest_period"]) == ("2025", "2025-09")
+
+
+def test_a_kpi_without_frequency_reports_on_the_organisations_cadence(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    for name in ("north", "south"):
+        path = project / f"content/units/{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(", frequency: annual", ""), encoding="utf-8")
+    code, out, err = run("check", *folders(project))
+    assert code == 0 and "error" not in err and out.startswith("OK: 3 units, 2 KPIs, 3 measures; latest period 2026;")
+    assert load_tree(project).kpi("north", "potholes").frequency == "annual"
