@@ -542,3 +542,19 @@ def test_a_kpi_without_frequency_reports_on_the_organisations_cadence(tree: Tree
     code, out, err = run("check", *folders(project))
     assert code == 0 and "error" not in err and out.startswith("OK: 3 units, 2 KPIs, 3 measures; latest period 2026;")
     assert load_tree(project).kpi("north", "potholes").frequency == "annual"
+
+
+def test_details_say_how_a_kpis_values_make_the_cadences_periods(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/north/details.md"]
+    assert "<dt>Polarity</dt><dd>Higher is better; reported each year</dd>" in page
+    project = _project(tree, "monthly", "monthly", "root,calls,2025-07,5\nroot,survey,2026-Q1,82\n")
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    assert "<dd>Higher is better; reported each month; summed into the year to date</dd>" in page
+    assert "<dd>Higher is better; quarterly; each month shows the latest quarter&#39;s value</dd>" in page
+    project = _project(tree, "annual", "quarterly", "root,calls,2026-Q1,5\n")
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    assert "<dd>Higher is better; quarterly, summed into each year</dd>" in page

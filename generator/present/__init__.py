@@ -59,6 +59,7 @@ from generator.present.missing import MissingValue, OwnerMissing, missing_by_own
 from generator.present.periods import (
     DEFAULT_WINDOWS,
     PeriodWords,
+    counting_words,
     history_columns,
     label_of,
     label_of_id,
@@ -116,6 +117,7 @@ __all__ = [
     "DEFAULT_WINDOWS",
     "PeriodWords",
     "history_columns",
+    "counting_words",
     "label_of",
     "label_of_id",
     "late_mark",
