@@ -261,13 +261,13 @@ def test_roll_ups_follow_the_missing_policy(tree: Tree, policy: str, customers: 
     assert report.current.kpis[("regulator", "customers")].actual == customers
 
 
-def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
+def _late_west(tree: Tree) -> Path:
     parent = (
         "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
     )
     parent += "      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, rollup: sum}\n"
     child = "id: ID\nname: NAME\nparent: root\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n"
-    child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum}\n"
+    child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, target: 50}\n"
     rows = "".join(f"east,calls,2025-{m:02d},10\n" for m in (7, 8, 9, 10))
     rows += "".join(f"west,calls,2025-{m:02d},100\n" for m in (7, 8, 9))  # west has not filed October
     project = tree(
@@ -280,6 +280,11 @@ def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -
             "measures__m.csv": "unit,kpi,period,value\n" + rows,
         },
     )
+    return project
+
+
+def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
+    project = _late_west(tree)
     september, _ = make_report(project / "content", project / "measures", "2025-09")
     october, _ = make_report(project / "content", project / "measures", "2025-10")
     assert september.current.kpis[("root", "calls")].ytd == 330.0
@@ -558,3 +563,11 @@ def test_details_say_how_a_kpis_values_make_the_cadences_periods(tree: Tree) -> 
     report, _ = make_report(project / "content", project / "measures", None)
     page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
     assert "<dd>Higher is better; quarterly, summed into each year</dd>" in page
+
+
+def test_a_late_units_tiles_show_no_move_since_its_own_latest_month(tree: Tree) -> None:
+    project = _late_west(tree)
+    report, _ = make_report(project / "content", project / "measures", "2025-10")
+    pages = {p.path: p.text for p in render_site(report)}
+    assert "since Sep 2025" in pages["units/east/index.md"]  # east filed October: its score moved, or not
+    assert "since Sep 2025" not in pages["units/west/index.md"]
