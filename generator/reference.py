@@ -227,7 +227,8 @@ Scorecard definitions are YAML files in `content/`:
 - `content/organization.yaml`: one [Organization](#organization).
 - `content/units/<id>.yaml`: one [Unit](#unit) per file, any depth below the root.
 - `content/templates/<id>.yaml`: [Template](#template)s shared by sibling units (`template: <id>`).
-- `content/commentary/<YYYY-Qn>/<unit-id>.md`: commentary (see below).
+- `content/commentary/<period>/<unit-id>.md`: commentary (see below), one folder per period named by its id in
+  the cadence's form: `2022` (annual), `2026-Q3` (quarterly), `2026-09` (monthly).
 
 Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters, digits, `_`)
 so that formulas can name them. No id may be a name that Windows file shares reserve (`con`, `prn`,
@@ -387,7 +388,8 @@ projected to miss the year-end target (amber or red forecast), even those green 
 
 ## Commentary
 
-`content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
+`content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3 (in an annual scorecard
+`commentary/2026/it.md` for FY2026, in a monthly one `commentary/2026-09/it.md` for Sep 2026). Optional front
 matter gives the `author` and `restricted_to` (audience ids, e.g. `[board]`: the whole file).
 Sections start with `## Summary` (the unit), `## Objective: <id>` or `## KPI: <id>`; inside a
 section, `### Analysis` and `### Actions` are what boards read. A line `restricted_to: board`

@@ -571,3 +571,9 @@ def test_a_late_units_tiles_show_no_move_since_its_own_latest_month(tree: Tree) 
     pages = {p.path: p.text for p in render_site(report)}
     assert "since Sep 2025" in pages["units/east/index.md"]  # east filed October: its score moved, or not
     assert "since Sep 2025" not in pages["units/west/index.md"]
+
+
+def test_format_names_commentary_folders_by_the_cadences_period() -> None:
+    code, out, _ = run("schema")
+    assert code == 0 and "<YYYY-Qn>" not in out
+    assert "- `content/commentary/<period>/<unit-id>.md`: commentary (see below), one folder per period" in out
