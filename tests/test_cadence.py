@@ -331,8 +331,8 @@ def test_monthly_pages_show_year_to_date_the_same_month_last_year_and_13_months(
     assert (words.since_last, words.pack_title, words.window) == ("since last month", "Monthly report", 13)
     page = {p.path: p.text for p in render_site(report)}["units/operations/index.md"]
     assert (
-        '<th scope="col" class="sp-num">Year to date</th><th scope="col" class="sp-num">Same month last year</th>'
-        in page
+        '<th scope="col" class="sp-num"><abbr title="Year to date">YTD</abbr></th>'
+        '<th scope="col" class="sp-num"><abbr title="Same month last year">Last year</abbr></th>' in page
     )
     assert "## What changed since last month" in page and '<th scope="col">Recent months</th>' in page
     spark = re.search(r'aria-label="Recent months: ([^"]*)"', page)
@@ -371,7 +371,7 @@ def _page_texts(site: Path, pages: list[str]) -> dict[str, str]:
         (
             OPERATIONS,
             ["index.html", "units/operations/index.html"],
-            ["Sep 2026", "What changed since last month", "Same month last year"],
+            ["Sep 2026", "What changed since last month", "YTD", "Last year"],
             re.compile(r"quarter\b|\bQ[1-4]\b"),
         ),
     ],
@@ -395,6 +395,48 @@ def test_pages_in_a_browser_speak_the_cadence(
         assert not absent.search(text), (name, absent.search(text))
     joined = "\n".join(texts.values())
     assert all(words in joined for words in expected)
+
+
+_JOURNEYS = """\
+id: root
+name: Transit
+objectives:
+  - id: run
+    name: Run a reliable network
+    perspective: internal
+    kpis:
+      - {id: ridership, name: Passenger journeys, owner: A, unit: journeys, aggregation: sum, target: 2000000}
+      - {id: km, name: Service kilometres, owner: A, unit: km, aggregation: sum, target: 900000}
+"""
+
+
+@pytest.mark.browser
+def test_monthly_unit_tables_fit_the_content_column_at_1280_px(tree: Tree, tmp_path: Path) -> None:
+    from generator.build import build_site
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    months = [f"{2025 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(1, 23)]
+    rows = "".join(f"root,ridership,{m},{1944983 + i}\nroot,km,{m},{958207 + i}\n" for i, m in enumerate(months))
+    project = tree(
+        None,
+        **{
+            "content__organization.yaml": "name: Transit\ncadence: monthly\nfiscal_year_start: 7\n",
+            "content__units__root.yaml": _JOURNEYS,
+            "measures__m.csv": "unit,kpi,period,value\n" + rows,
+        },
+    )
+    build_site(project / "content", project / "measures", tmp_path / "site", work=tmp_path / "b", pdf=False)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((tmp_path / "site" / "units" / "root" / "index.html").as_uri())
+        widths = page.evaluate(
+            "() => { const c = document.querySelector('.md-content__inner').getBoundingClientRect().width;"
+            " return [...document.querySelectorAll('table.sp-scorecard')]"
+            ".map(t => [Math.round(t.getBoundingClientRect().width), Math.round(c)]); }"
+        )
+        browser.close()
+    assert widths and all(table <= column for table, column in widths), widths
 
 
 @pytest.mark.pdf
