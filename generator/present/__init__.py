@@ -65,6 +65,7 @@ from generator.present.periods import (
     label_of_id,
     late_mark,
     late_note,
+    less_often_note,
     period_words,
     short_label_of,
 )
@@ -122,6 +123,7 @@ __all__ = [
     "label_of_id",
     "late_mark",
     "late_note",
+    "less_often_note",
     "period_words",
     "short_label_of",
     "CHANGE_WORDS",

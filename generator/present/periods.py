@@ -137,3 +137,13 @@ def counting_words(report: Report, kpi: Kpi) -> str:
         return f"{kpi.frequency}; each {noun} shows its latest level"
     periods = f"each {noun} and the year to date" if ytd else f"each {noun}"
     return f"{kpi.frequency}, {_MAKES[kpi.aggregation].format(periods)}"
+
+
+def less_often_note(report: Report, kpis: list[Kpi]) -> str:
+    """Return why a table of periods has dashes for KPIs reported less often than the cadence, or ''."""
+    cadence = report.scorecard.organization.cadence
+    rarer = sorted({k.frequency for k in kpis if PER_YEAR[k.frequency] < PER_YEAR[cadence]}, key=lambda f: -PER_YEAR[f])
+    if not rarer:
+        return ""
+    nouns = _NOUNS[cadence] + "s"
+    return f"A {' or '.join(rarer)} KPI has a value only in the {nouns} that end its period."
