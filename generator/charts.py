@@ -12,6 +12,7 @@ from collections.abc import Mapping, Sequence
 from typing import Any
 
 from generator.model import Kpi
+from generator.periods import PER_YEAR
 from generator.results import Forecast, KpiResult, Status, as_number
 
 # Lightest to darkest, so the bands stay apart in greyscale print too (grey ~243, ~229, ~209 on white)
@@ -56,6 +57,8 @@ def trend_figure(
             "hovertemplate": f"%{{x}}: %{{y:,.{kpi.decimals}f}}{_unit_suffix(kpi)}<extra>Actual</extra>",
         },
     ]
+    if history and PER_YEAR[kpi.frequency] < history[0].period.per_year:
+        traces[0]["connectgaps"] = True  # a KPI reported less often than the cadence: its values, joined
     if restated:
         traces[0]["customdata"] = [restated.get(str(r.period), "") for r in history]
         traces[0]["hovertemplate"] = traces[0]["hovertemplate"].replace("<extra>", "%{customdata}<extra>")

@@ -339,7 +339,11 @@ class Kpi(_Schema):
             "none: no forecast for this KPI."
         ),
     )
-    frequency: Frequency = Field("quarterly", description="monthly, quarterly or annual.")
+    frequency: Frequency = Field(
+        "quarterly",  # validation sets a KPI without one to the organisation's cadence
+        description="How often the KPI is measured: monthly, quarterly or annual; by default the organisation's `cadence`.",
+        json_schema_extra={"shown_default": "the `cadence`"},
+    )
     aggregation: Aggregation = Field(
         "average",
         description=(

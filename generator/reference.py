@@ -116,7 +116,10 @@ def _model_section(model: type[BaseModel]) -> str:
         "|---|---|---|---|",
     ]
     for name, info in model.model_fields.items():
-        default = "required" if info.is_required() else _show(info.default)
+        shown = (
+            (info.json_schema_extra or {}).get("shown_default") if isinstance(info.json_schema_extra, dict) else None
+        )
+        default = "required" if info.is_required() else str(shown or _show(info.default))
         lines.append(f"| `{name}` | {_type_name(info.annotation)} | {default} | {info.description or ''} |")
     return "\n".join(lines) + "\n"
 
@@ -224,7 +227,8 @@ Scorecard definitions are YAML files in `content/`:
 - `content/organization.yaml`: one [Organization](#organization).
 - `content/units/<id>.yaml`: one [Unit](#unit) per file, any depth below the root.
 - `content/templates/<id>.yaml`: [Template](#template)s shared by sibling units (`template: <id>`).
-- `content/commentary/<YYYY-Qn>/<unit-id>.md`: commentary (see below).
+- `content/commentary/<period>/<unit-id>.md`: commentary (see below), one folder per period named by its id in
+  the cadence's form: `2022` (annual), `2026-Q3` (quarterly), `2026-09` (monthly).
 
 Ids are lower-case letters, digits, `-` and `_`; KPI ids are snake_case (letters, digits, `_`)
 so that formulas can name them. No id may be a name that Windows file shares reserve (`con`, `prn`,
@@ -314,6 +318,12 @@ is a year older) shows its latest values with their own period, marked "from FY2
 units above count it: `skip` (default) leaves it out of the period; `carry-forward` counts its latest
 value.
 
+**In exports.** `period` is the reporting period's id and `latest_period` the id of the period the
+latest value was reported for, as measures write it (an annual KPI's fiscal year is `2026`). A late
+filer's KPI rows say `carried: true`, and `same_period_last_year` is the value a year before its own
+`latest_period` (what its carried value compares with). Every export has the same columns whatever the
+cadence: `ytd` is empty in an annual scorecard (a year's value is its own year to date).
+
 ## Shown, not rated
 
 Some measures are published without being rated. Each is shown with its value (and its change),
@@ -378,7 +388,8 @@ projected to miss the year-end target (amber or red forecast), even those green 
 
 ## Commentary
 
-`content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3. Optional front
+`content/commentary/2026-Q3/it.md` holds the IT unit's commentary for 2026-Q3 (in an annual scorecard
+`commentary/2026/it.md` for FY2026, in a monthly one `commentary/2026-09/it.md` for Sep 2026). Optional front
 matter gives the `author` and `restricted_to` (audience ids, e.g. `[board]`: the whole file).
 Sections start with `## Summary` (the unit), `## Objective: <id>` or `## KPI: <id>`; inside a
 section, `### Analysis` and `### Actions` are what boards read. A line `restricted_to: board`

@@ -16,7 +16,7 @@ from generator.periods import Period, RawPeriod, fiscal_period, parse_period, pe
 from generator.pipeline import make_report
 from generator.present import kpi_display, period_words
 from generator.render import render_site
-from tests.conftest import ROOT, Tree
+from tests.conftest import ROOT, Tree, load_tree
 
 REGULATOR = ROOT / "examples" / "regulator"
 OPERATIONS = ROOT / "examples" / "operations"
@@ -159,6 +159,22 @@ def test_a_commentary_folder_takes_the_cadence_form(tree: Tree) -> None:
     assert "commentary folder '2026-Q2' is not a year (expected commentary/YYYY/<unit-id>.md)" in err
 
 
+@pytest.mark.parametrize("mistake", ["window: 0", "missing: carry_forward"])
+def test_one_mistake_in_organization_yaml_keeps_its_cadence(tree: Tree, mistake: str) -> None:
+    project = _grouping_project(tree)
+    (project / "content/organization.yaml").write_text(
+        f"name: Council\ncadence: annual\nfiscal_year_start: 4\n{mistake}\n"
+    )
+    (project / "content/units/north.yaml").write_text(
+        _DISTRICT.replace("ID", "north").replace("NAME", "North") + "cadence: annual\n"
+    )
+    (project / "content/commentary/2026").mkdir(parents=True)
+    (project / "content/commentary/2026/north.md").write_text("## Summary\n\nFine.\n")
+    code, _, err = run("check", "--content", str(project / "content"), "--measures", str(project / "measures"))
+    assert code == 1 and err.count("error:") == 1 and err.endswith("1 error in content or measures.\n"), err
+    assert f"{project / 'content/organization.yaml'}:4: error: " in err
+
+
 # --- Aggregation across cadences ---------------------------------------------------------------
 
 _ONE_UNIT = """
@@ -207,6 +223,19 @@ def test_a_quarterly_kpi_in_a_monthly_scorecard_is_carried_but_charted_once(tree
     assert history == {"2025-07": None, "2025-08": None, "2025-09": 82.0, "2025-10": None, "2025-11": None}
 
 
+def test_a_quarterly_kpi_in_a_monthly_scorecard_keeps_its_year_to_date_and_its_reports(tree: Tree) -> None:
+    rows = "".join(f"root,calls,2025-{m:02d},{m}\n" for m in range(7, 12))
+    rows += "root,survey,2025-Q4,70\nroot,survey,2026-Q1,82\n"  # Apr-Jun, then Jul-Sep 2025
+    project = _project(tree, "monthly", "monthly", rows)
+    report, _ = make_report(project / "content", project / "measures", "2025-11")
+    assert report.current.kpis[("root", "survey")].ytd == 82.0  # FY2026 so far: its Jul-Sep survey
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    table = page.split("{#kpi-survey}", 1)[1].split("</table>", 1)[0]
+    assert re.findall(r'<th scope="row">([^<]*)</th>', table) == ["Sep 2025", "Jun 2025"]  # no empty months
+    figure = page.split("{#kpi-survey}", 1)[1].split("data-figure='", 1)[1]
+    assert '"connectgaps":true' in figure.split("'", 1)[0]
+
+
 # --- Late filers and the missing policy ---------------------------------------------------------
 
 
@@ -232,11 +261,13 @@ def test_roll_ups_follow_the_missing_policy(tree: Tree, policy: str, customers: 
     assert report.current.kpis[("regulator", "customers")].actual == customers
 
 
-def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
-    parent = "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
+def _late_west(tree: Tree) -> Path:
+    parent = (
+        "id: root\nname: Parent\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n    kpis:\n"
+    )
     parent += "      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, rollup: sum}\n"
     child = "id: ID\nname: NAME\nparent: root\nobjectives:\n  - id: serve\n    name: Serve\n    perspective: internal\n"
-    child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum}\n"
+    child += "    kpis:\n      - {id: calls, name: Calls, owner: A, frequency: monthly, aggregation: sum, target: 50}\n"
     rows = "".join(f"east,calls,2025-{m:02d},10\n" for m in (7, 8, 9, 10))
     rows += "".join(f"west,calls,2025-{m:02d},100\n" for m in (7, 8, 9))  # west has not filed October
     project = tree(
@@ -249,6 +280,11 @@ def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -
             "measures__m.csv": "unit,kpi,period,value\n" + rows,
         },
     )
+    return project
+
+
+def test_a_roll_up_year_to_date_keeps_the_months_a_late_unit_filed(tree: Tree) -> None:
+    project = _late_west(tree)
     september, _ = make_report(project / "content", project / "measures", "2025-09")
     october, _ = make_report(project / "content", project / "measures", "2025-10")
     assert september.current.kpis[("root", "calls")].ytd == 330.0
@@ -295,8 +331,8 @@ def test_monthly_pages_show_year_to_date_the_same_month_last_year_and_13_months(
     assert (words.since_last, words.pack_title, words.window) == ("since last month", "Monthly report", 13)
     page = {p.path: p.text for p in render_site(report)}["units/operations/index.md"]
     assert (
-        '<th scope="col" class="sp-num">Year to date</th><th scope="col" class="sp-num">Same month last year</th>'
-        in page
+        '<th scope="col" class="sp-num"><abbr title="Year to date">YTD</abbr></th>'
+        '<th scope="col" class="sp-num"><abbr title="Same month last year">Last year</abbr></th>' in page
     )
     assert "## What changed since last month" in page and '<th scope="col">Recent months</th>' in page
     spark = re.search(r'aria-label="Recent months: ([^"]*)"', page)
@@ -335,7 +371,7 @@ def _page_texts(site: Path, pages: list[str]) -> dict[str, str]:
         (
             OPERATIONS,
             ["index.html", "units/operations/index.html"],
-            ["Sep 2026", "What changed since last month", "Same month last year"],
+            ["Sep 2026", "What changed since last month", "YTD", "Last year"],
             re.compile(r"quarter\b|\bQ[1-4]\b"),
         ),
     ],
@@ -361,6 +397,48 @@ def test_pages_in_a_browser_speak_the_cadence(
     assert all(words in joined for words in expected)
 
 
+_JOURNEYS = """\
+id: root
+name: Transit
+objectives:
+  - id: run
+    name: Run a reliable network
+    perspective: internal
+    kpis:
+      - {id: ridership, name: Passenger journeys, owner: A, unit: journeys, aggregation: sum, target: 2000000}
+      - {id: km, name: Service kilometres, owner: A, unit: km, aggregation: sum, target: 900000}
+"""
+
+
+@pytest.mark.browser
+def test_monthly_unit_tables_fit_the_content_column_at_1280_px(tree: Tree, tmp_path: Path) -> None:
+    from generator.build import build_site
+
+    sync_api = pytest.importorskip("playwright.sync_api")
+    months = [f"{2025 + (m > 12)}-{(m - 1) % 12 + 1:02d}" for m in range(1, 23)]
+    rows = "".join(f"root,ridership,{m},{1944983 + i}\nroot,km,{m},{958207 + i}\n" for i, m in enumerate(months))
+    project = tree(
+        None,
+        **{
+            "content__organization.yaml": "name: Transit\ncadence: monthly\nfiscal_year_start: 7\n",
+            "content__units__root.yaml": _JOURNEYS,
+            "measures__m.csv": "unit,kpi,period,value\n" + rows,
+        },
+    )
+    build_site(project / "content", project / "measures", tmp_path / "site", work=tmp_path / "b", pdf=False)
+    with sync_api.sync_playwright() as p:
+        browser = p.chromium.launch(executable_path="/usr/bin/chromium", args=BROWSER_ARGS)
+        page = browser.new_page(viewport={"width": 1280, "height": 900})
+        page.goto((tmp_path / "site" / "units" / "root" / "index.html").as_uri())
+        widths = page.evaluate(
+            "() => { const c = document.querySelector('.md-content__inner').getBoundingClientRect().width;"
+            " return [...document.querySelectorAll('table.sp-scorecard')]"
+            ".map(t => [Math.round(t.getBoundingClientRect().width), Math.round(c)]); }"
+        )
+        browser.close()
+    assert widths and all(table <= column for table, column in widths), widths
+
+
 @pytest.mark.pdf
 def test_an_annual_pack_is_an_annual_report_without_quarters(tmp_path: Path) -> None:
     import subprocess
@@ -384,3 +462,169 @@ def test_a_unit_reporting_only_less_often_than_the_cadence_is_not_late_between_r
     survey = report.current.kpis[("operations", "satisfaction")]  # the April-June survey, still current
     assert (on_time.actual, on_time.carried, survey.actual, survey.carried) == (87.25, False, 86.0, False)
     assert not [w for w in warnings if "has no values" in w.message]
+
+
+# --- Late filers in comparisons ------------------------------------------------------------------
+
+_DISTRICT = """\
+id: ID
+name: NAME
+parent: council
+objectives:
+  - id: serve
+    name: Serve
+    perspective: internal
+    kpis:
+      - {id: potholes, name: Potholes repaired, owner: A, unit: "%", target: 90, frequency: annual}
+"""
+
+
+def _grouping_project(tree: Tree) -> Path:
+    """An annual council over two districts, South's latest value a year older than North's."""
+    return tree(
+        None,
+        **{
+            "content__organization.yaml": "name: Council\ncadence: annual\nfiscal_year_start: 4\n",
+            "content__units__council.yaml": "id: council\nname: Council\n",
+            "content__units__north.yaml": _DISTRICT.replace("ID", "north").replace("NAME", "North"),
+            "content__units__south.yaml": _DISTRICT.replace("ID", "south").replace("NAME", "South"),
+            "measures__m.csv": "unit,kpi,period,value\nnorth,potholes,2025,91\nnorth,potholes,2026,93\n"
+            "south,potholes,2025,80\n",
+        },
+    )
+
+
+def test_a_late_filer_is_marked_with_its_year_among_the_units_below(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/council/index.md"]
+    assert (
+        '<a href="../south/index.html">South</a> <span class="sp-stale">from FY2025</span></th>' in page
+    )  # list and column
+    assert page.count('South</a> <span class="sp-stale">from FY2025</span>') == 2
+    assert '<span class="sp-value">80.0%</span>' in page
+    assert re.search(
+        r"80\.0%</span> <span class=\"sp-status[^>]*>.*?</span> <span class=\"sp-stale\">from FY2025", page
+    )
+
+
+def test_a_late_filer_is_marked_in_the_heatmap() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/regulator/index.md"]
+    assert '<a href="../eastvale/index.html">Eastvale Water</a> <span class="sp-stale">from FY2021</span></th>' in page
+    assert "Eastvale Water (from FY2021)" in page  # the chart's row label
+    assert re.search(
+        r'Eastvale Water</a> <span class="sp-status[^"]*">.*?</span> <span class="sp-score-small">[0-9.]+</span> '
+        r'<span class="sp-stale">from FY2021</span></li>',
+        page,
+    )  # the list of units below
+
+
+def _pack_html(report: object, unit_id: str) -> str:
+    """Return a pack's HTML as WeasyPrint would lay it out (without laying it out)."""
+    import collections
+    import datetime as dt
+
+    from generator.pdf.context import build_pack
+    from generator.pdf.render import _environment
+
+    pack = build_pack(report, unit_id, 2, dt.date(2026, 11, 23))  # type: ignore[arg-type]
+    return " ".join(
+        re.sub(
+            r"<[^>]+>",
+            " ",
+            _environment().get_template("pack.html").render(pack=pack, svgs=collections.defaultdict(str)),
+        ).split()
+    )
+
+
+def test_a_late_filer_is_marked_in_its_parents_pack(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    units = _pack_html(report, "council")
+    assert "South from FY2025" in units and "80.0% ◆ Off target from FY2025" in units
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    summary = _pack_html(report, "regulator").rsplit("Unit summaries", 1)[1]
+    assert "Managing Director Latest values from FY2021: none reported for FY2022. Perspective" in summary
+
+
+def test_a_late_filers_pack_says_its_values_are_from_its_latest_period() -> None:
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    assert (
+        "KPIs without data (0) Every KPI has a value from its latest period. "
+        "Latest values from FY2021: none reported for FY2022." in _pack_html(report, "eastvale")
+    )
+    assert "KPIs without data (0) Every KPI has a value for FY2022." in _pack_html(report, "northbrook")
+
+
+def test_a_monthly_pack_scorecard_has_year_to_date_and_the_same_month_last_year() -> None:
+    report, _ = make_report(OPERATIONS / "content", OPERATIONS / "measures", None)
+    text = _pack_html(report, "operations").split("Scorecard", 2)[2]
+    assert "Objective / KPI Status Score Actual Target Year to date Same month last year Trend" in text
+    report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
+    assert "Objective / KPI Status Score Actual Target Trend" in _pack_html(report, "eastvale")
+
+
+def test_the_quality_page_names_periods_by_their_labels(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = " ".join(re.sub(r"<[^>]+>", " ", {p.path: p.text for p in render_site(report)}["quality.md"]).split())
+    assert "1 value due for the year and not reported yet. scorecard collect" in page  # no "(months for ...)"
+    assert "Potholes repaired (South) FY2026" in page and "stale: latest value FY2025" in page
+    assert not re.search(r"\b20\d\d\b(?!\))", page.replace("FY20", "")), page  # no bare year ids
+
+
+def test_an_export_names_an_annual_kpis_latest_period_by_its_id(tree: Tree) -> None:
+    project = _project(tree, "monthly", "annual", "root,calls,2025,10\nroot,survey,2026-Q1,82\n")
+    code, out, _ = run("export", "--format", "csv", "--period", "2025-09", *folders(project))
+    rows = {r["kpi"]: r for r in csv.DictReader(io.StringIO(out)) if r["level"] == "kpi"}
+    assert code == 0 and (rows["calls"]["latest_period"], rows["survey"]["latest_period"]) == ("2025", "2025-09")
+
+
+def test_a_kpi_without_frequency_reports_on_the_organisations_cadence(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    for name in ("north", "south"):
+        path = project / f"content/units/{name}.yaml"
+        path.write_text(path.read_text(encoding="utf-8").replace(", frequency: annual", ""), encoding="utf-8")
+    code, out, err = run("check", *folders(project))
+    assert code == 0 and "error" not in err and out.startswith("OK: 3 units, 2 KPIs, 3 measures; latest period 2026;")
+    assert load_tree(project).kpi("north", "potholes").frequency == "annual"
+
+
+def test_details_say_how_a_kpis_values_make_the_cadences_periods(tree: Tree) -> None:
+    project = _grouping_project(tree)
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/north/details.md"]
+    assert "<dt>Polarity</dt><dd>Higher is better; reported each year</dd>" in page
+    project = _project(tree, "monthly", "monthly", "root,calls,2025-07,5\nroot,survey,2026-Q1,82\n")
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    assert "<dd>Higher is better; reported each month; summed into the year to date</dd>" in page
+    assert "<dd>Higher is better; quarterly; each month shows the latest quarter&#39;s value</dd>" in page
+    project = _project(tree, "annual", "quarterly", "root,calls,2026-Q1,5\n")
+    report, _ = make_report(project / "content", project / "measures", None)
+    page = {p.path: p.text for p in render_site(report)}["units/root/details.md"]
+    assert "<dd>Higher is better; quarterly, summed into each year</dd>" in page
+
+
+def test_a_late_units_tiles_show_no_move_since_its_own_latest_month(tree: Tree) -> None:
+    project = _late_west(tree)
+    report, _ = make_report(project / "content", project / "measures", "2025-10")
+    pages = {p.path: p.text for p in render_site(report)}
+    assert "since Sep 2025" in pages["units/east/index.md"]  # east filed October: its score moved, or not
+    assert "since Sep 2025" not in pages["units/west/index.md"]
+
+
+def test_format_names_commentary_folders_by_the_cadences_period() -> None:
+    code, out, _ = run("schema")
+    assert code == 0 and "<YYYY-Qn>" not in out
+    assert "- `content/commentary/<period>/<unit-id>.md`: commentary (see below), one folder per period" in out
+
+
+def test_a_monthly_pack_appendix_says_why_a_quarterly_kpi_has_dashes(tree: Tree) -> None:
+    project = _project(tree, "monthly", "monthly", "root,calls,2025-07,5\nroot,survey,2026-Q1,82\n")
+    report, _ = make_report(project / "content", project / "measures", None)
+    assert (
+        "A dash means no value. A quarterly KPI has a value only in the months that end its period."
+        in _pack_html(report, "root")
+    )

@@ -225,11 +225,11 @@ def test_the_quality_page_lists_per_owner_what_is_still_missing(report: Report) 
     assert "5 values due for the quarter and not reported yet" in section
     rows = [" ".join(re.sub(r"<[^>]+>", " ", r).split()) for r in section.split("</tr>")[1:-1]]
     assert rows == [
-        "Bo 1 Satisfaction (Root Unit) 2026-Q2",
-        "Cy 4 Tickets handled (Team A) 2026-05; Tickets handled (Team A) 2026-06; "
-        "Tickets handled (Team B) 2026-05; Tickets handled (Team B) 2026-06",
+        "Bo 1 Satisfaction (Root Unit) Q2 FY2026 (Apr-Jun 2026)",
+        "Cy 4 Tickets handled (Team A) May 2026; Tickets handled (Team A) Jun 2026; "
+        "Tickets handled (Team B) May 2026; Tickets handled (Team B) Jun 2026",
     ]
-    assert '<a href="units/team-b/details.html#kpi-total_tickets">Tickets handled (Team B)</a> 2026-05' in section
+    assert '<a href="units/team-b/details.html#kpi-total_tickets">Tickets handled (Team B)</a> May 2026' in section
 
 
 def test_the_quality_page_has_no_missing_list_when_everything_is_in(tree: Tree) -> None:

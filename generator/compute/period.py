@@ -121,7 +121,8 @@ def rate_kpi(
         red_flag=red_flag,
         score=score,
         status=status,
-        ytd=series.ytd.get(period) if actual is not None else None,
+        # a KPI reported less often carries its latest year to date, while that is of this fiscal year
+        ytd=series.ytd.get(reading) if actual is not None and _same_year(reading, period, fys) else None,
         previous=previous,
         trend=kpi_trend(kpi, target, previous, actual),
         latest_period=label or (series.labels[latest[0]] if latest else None),
@@ -384,3 +385,7 @@ def _unit_result(
 
 
 # --- Changes -------------------------------------------------------------------------------
+
+
+def _same_year(a: Period, b: Period, fiscal_year_start: int) -> bool:
+    return a.fiscal_year(fiscal_year_start) == b.fiscal_year(fiscal_year_start)

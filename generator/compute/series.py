@@ -136,7 +136,7 @@ def _position(raw: RawPeriod, fiscal_start: int) -> int:
 def _label(kpi: Kpi, period: Period, fiscal_start: int) -> str:
     """Return the id of the period a value was reported for: an annual KPI's fiscal year, else the period."""
     if kpi.frequency == "annual" and period.per_year > 1:
-        return f"FY{period.fiscal_year(fiscal_start)}"
+        return str(period.fiscal_year(fiscal_start))  # as measures write a year: "2026"
     return str(period)
 
 

@@ -36,6 +36,7 @@ from generator.present import (
     kpi_display,
     label_of,
     late_note,
+    less_often_note,
     not_applicable_legend,
     objective_status,
     own_kpi_rules,
@@ -95,6 +96,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         periods=tuple(short_label_of(report, p) for p in recent(report, list(report.periods))),
         words=period_words(report),
         tables=build_tables(report, unit),
+        less_often=less_often_note(report, [k for o in unit.objectives for k in o.kpis]),
         charts=chart_specs(report, unit),
         notes=kpi_notes(report, unit),
         objectives={k.key: o for o in objectives for k in o.kpis},
@@ -324,6 +326,7 @@ def child_view(report: Report, child: Unit, level: int, top: Unit) -> ChildView:
         exceptions=exceptions(unit_kpis(report, child)),
         note=_note(sc.commentary.get((child.id, report.period)), "unit"),
         rule=own_unit_rule(report, child.id),
+        late=late_note(report, child.id),
     )
 
 

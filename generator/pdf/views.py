@@ -91,6 +91,7 @@ class ChildView:
     exceptions: tuple[KpiDisplay, ...]
     note: Note | None
     rule: str = ""  # the unit's status rule in words, where it differs from the organisation's
+    late: str = ""  # a late filer: "Latest values from FY2025: none reported for FY2026."
 
 
 @dataclass(frozen=True, slots=True)
@@ -154,6 +155,7 @@ class Pack:
     rule_differs: bool = False  # from the organisation's
     own_rules: Rules = ()  # (rule, KPI names) of KPIs rated otherwise
     late: str = ""  # a late unit: "Latest values from FY2021: none reported for FY2022."
+    less_often: str = ""  # why the data tables have dashes for KPIs reported less often than the cadence
     below: UnitsBelow | None = None  # a unit without KPIs of its own: the units below it, compared
     scores: bool = True  # 0-10 scores shown (`scores: false` rates KPIs only)
     not_applicable: str = ""  # the legend line for n/a values, when any KPI of the period is n/a

@@ -11,6 +11,7 @@ from dataclasses import dataclass
 
 from generator.formatting import format_value
 from generator.present.kpis import unit_status
+from generator.present.periods import label_of, late_mark
 from generator.present.status import Count, StatusView, kpi_status, status_counts
 from generator.results import Report, Status
 
@@ -25,6 +26,7 @@ class UnitBelow:
     name: str
     status: StatusView
     counts: tuple[Count, ...]
+    late: str = ""  # a late filer: "from FY2025", shown beside its name wherever it is compared
 
 
 @dataclass(frozen=True, slots=True)
@@ -33,6 +35,7 @@ class ComparedValue:
 
     value: str
     status: StatusView
+    late: str = ""  # a late filer's value: "from FY2025", the period it was reported in
 
 
 @dataclass(frozen=True, slots=True)
@@ -85,7 +88,7 @@ def units_below(report: Report, unit_id: str) -> UnitsBelow | None:
 
 def _unit_below(report: Report, unit_id: str, name: str) -> UnitBelow:
     counts = status_counts(report.current.units[unit_id].counts)
-    return UnitBelow(unit_id, name, unit_status(report, unit_id), counts)
+    return UnitBelow(unit_id, name, unit_status(report, unit_id), counts, late_mark(report, unit_id))
 
 
 def _shared_kpis(report: Report, unit_ids: list[str]) -> tuple[ComparedKpi, ...]:
@@ -105,4 +108,6 @@ def _value(report: Report, unit_id: str, kpi_id: str) -> ComparedValue | None:
     if kpi is None:
         return None
     result = report.current.kpis[(unit_id, kpi_id)]
-    return ComparedValue(format_value(kpi, result.actual), kpi_status(result, kpi, report.scorecard.scores(unit_id)))
+    late = f"from {label_of(report, result.carried_from)}" if result.carried_from else ""
+    status = kpi_status(result, kpi, report.scorecard.scores(unit_id))
+    return ComparedValue(format_value(kpi, result.actual), status, late)

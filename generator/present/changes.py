@@ -6,7 +6,7 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from generator.formatting import DASH
-from generator.present.periods import short_label_of
+from generator.present.periods import late_since, short_label_of
 from generator.present.status import StatusView, not_applicable_view, status_view
 from generator.results import Change, PeriodResult, Report, Status
 
@@ -74,6 +74,8 @@ def score_move(report: Report, level: str, key: str | tuple[str, str]) -> ScoreM
     previous = report.previous
     if previous is None:
         return None
+    if late_since(report, key if isinstance(key, str) else key[0]) is not None:
+        return None  # a late unit's values are its own latest period's: nothing has moved since
     before, now = _result(previous, level, key), _result(report.current, level, key)
     if before is None or now is None or (before.score is None and now.score is None):
         return None  # nothing to compare (where scores are off, neither has one)

@@ -10,7 +10,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TypeVar
 
-from generator.periods import Period, id_label
+from generator.model import Kpi
+from generator.periods import PER_YEAR, Period, id_label
 from generator.present.tables import KPI_HISTORY_COLUMNS
 from generator.results import Report
 
@@ -109,3 +110,42 @@ def history_columns(report: Report, scored: bool = True) -> tuple[str, ...]:
 def recent_window(report: Report, items: list[T]) -> list[T]:
     """Return the last `window` items (sparklines, print charts, short tables)."""
     return items[-period_words(report).window :]
+
+
+_MAKES = {
+    "sum": "summed into {}",
+    "average": "averaged into {}",
+    "last": "the latest value makes {}",
+    "min": "the lowest value makes {}",
+    "max": "the highest value makes {}",
+}
+
+
+def counting_words(report: Report, kpi: Kpi) -> str:
+    """Return how a KPI's values make the cadence's periods, e.g. 'monthly, averaged into each quarter and the year to date'."""
+    cadence = report.scorecard.organization.cadence
+    noun, ytd = _NOUNS[cadence], cadence != "annual" and kpi.type != "categorical"
+    to_date = " and year to date" if ytd else ""
+    if kpi.rollup:
+        return f"{kpi.rollup} of the units below, each {noun}{to_date}"
+    if kpi.formula:
+        return f"calculated each {noun}{to_date} from its inputs"
+    often, every = PER_YEAR[kpi.frequency], PER_YEAR[cadence]
+    if often < every:
+        return f"{kpi.frequency}; each {noun} shows the latest {_NOUNS[kpi.frequency]}'s value"
+    if often == every:
+        return f"reported each {noun}" + (f"; {_MAKES[kpi.aggregation].format('the year to date')}" if ytd else "")
+    if kpi.type == "categorical":
+        return f"{kpi.frequency}; each {noun} shows its latest level"
+    periods = f"each {noun} and the year to date" if ytd else f"each {noun}"
+    return f"{kpi.frequency}, {_MAKES[kpi.aggregation].format(periods)}"
+
+
+def less_often_note(report: Report, kpis: list[Kpi]) -> str:
+    """Return why a table of periods has dashes for KPIs reported less often than the cadence, or ''."""
+    cadence = report.scorecard.organization.cadence
+    rarer = sorted({k.frequency for k in kpis if PER_YEAR[k.frequency] < PER_YEAR[cadence]}, key=lambda f: -PER_YEAR[f])
+    if not rarer:
+        return ""
+    nouns = _NOUNS[cadence] + "s"
+    return f"A {' or '.join(rarer)} KPI has a value only in the {nouns} that end its period."

@@ -87,6 +87,7 @@ class HeatRow:
     href: str
     status: StatusView
     cells: tuple[HeatCell | None, ...]  # None: the unit has no such KPI or perspective
+    late: str = ""  # a late filer: "from FY2025", beside its name
 
 
 @dataclass(frozen=True, slots=True)

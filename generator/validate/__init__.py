@@ -39,6 +39,7 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
         uid: (apply_template(u, templates, _locator(index, uid, where), problems, broken), where)
         for uid, (u, where) in units.items()
     }
+    units = {uid: (_default_frequency(u, organization.cadence), where) for uid, (u, where) in units.items()}
     # A unit whose template is broken lacks its KPIs: its measures and roll-ups are not re-reported.
     broken |= {uid for uid, (u, _) in units.items() if u.template in broken and u.template not in templates}
     ordered = order_tree(units, problems, broken)
@@ -60,6 +61,24 @@ def validate_input(raw: RawInput) -> tuple[Scorecard, list[Problem]]:
     if errors := [p for p in problems if p.severity == "error"]:
         raise DataError(errors)
     return scorecard, [p for p in problems if p.severity == "warning"]
+
+
+def _default_frequency(unit: Unit, cadence: str) -> Unit:
+    """Return the unit with its KPIs that set no `frequency` reported on the organisation's cadence."""
+    if all("frequency" in k.model_fields_set for o in unit.objectives for k in o.kpis):
+        return unit
+    objectives = tuple(
+        o.model_copy(
+            update={
+                "kpis": tuple(
+                    k if "frequency" in k.model_fields_set else k.model_copy(update={"frequency": cadence})
+                    for k in o.kpis
+                )
+            }
+        )
+        for o in unit.objectives
+    )
+    return unit.model_copy(update={"objectives": objectives})
 
 
 def _locator(index: dict[tuple[str, ...], Location], unit_id: str, default: Location) -> Callable[..., Location]:

@@ -28,7 +28,21 @@ from generator.model import (
 def check_organization(doc: RawDocument | None, problems: list[Problem]) -> Organization:
     if doc is not None and (org := _model(doc, Organization, problems)):
         return org
-    return Organization(name="(organisation.yaml missing or invalid)")
+    # Other checks read the cadence and the fiscal year: keep those that are valid, so one mistake
+    # elsewhere in organization.yaml is not reported again as every commentary folder and unit.
+    kept: dict[str, Any] = {"name": "(organisation.yaml missing or invalid)"}
+    data = doc.data if doc is not None and isinstance(doc.data, dict) else {}
+    for field in _PERIOD_FIELDS:
+        if field in data:
+            try:
+                Organization.model_validate({**kept, field: data[field]})
+            except ValidationError:
+                continue
+            kept[field] = data[field]
+    return Organization.model_validate(kept)
+
+
+_PERIOD_FIELDS = ("cadence", "fiscal_year_start")  # what periods are named and counted by
 
 
 def check_models(docs: list[RawDocument], cls: type[BaseModel], problems: list[Problem]) -> list[tuple[Any, Location]]:

@@ -11,6 +11,7 @@ from generator.model import Kpi, Objective, Unit
 from generator.present import (
     RestatementDisplay,
     StatusView,
+    counting_words,
     csv_text,
     format_target,
     format_value,
@@ -55,6 +56,7 @@ class KpiDetail:
     row: KpiRow
     ytd: str
     polarity: str
+    counted: str  # how its values make the cadence's periods
     red_flag: str
     figure: Markup
     table: tuple[DataRow, ...]  # the latest periods of the window, newest first
@@ -151,11 +153,13 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
         kpi_row(ctx, path, unit.id, kpi),
         format_value(kpi, current.ytd),
         _direction(kpi),
+        counting_words(ctx.report, kpi),
         format_target(kpi, current.red_flag),
         figure_attribute(figure) if figure else Markup(""),
         tuple(
             _data_row(ctx, kpi, r, scored, marks.get(str(r.period)))
             for r in reversed(history[-period_words(ctx.report).window :])
+            if (unit.id, kpi.id) not in ctx.report.by_period[r.period].between  # a less frequent KPI: its reports
         ),
         len(history),
         csv_text(

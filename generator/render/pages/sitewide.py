@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from generator.model import Kpi, Unit
+from generator.periods import PER_YEAR
 from generator.present import (
     COUNTED,
     INITIATIVE_STATES,
@@ -17,6 +18,7 @@ from generator.present import (
     banded,
     commentary_required_words,
     has_own_kpis,
+    label_of_id,
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
@@ -217,6 +219,7 @@ def render_quality(ctx: Context) -> Page:
         manual_hidden=max(0, len(manual) - TABLE_LIMIT),
         missing=missing,
         missing_count=sum(len(m.values) for m in missing),
+        finer=_finer_words(ctx),
         rows=rows[:TABLE_LIMIT],
         hidden=max(0, len(rows) - TABLE_LIMIT),
         owners=sorted(owners.items(), key=lambda i: -i[1]),
@@ -245,7 +248,10 @@ def _missing(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
     todos = []
     for owner in missing_by_owner(ctx.report):
         shown = owner.values[:OWNER_VALUES_SHOWN]
-        links = tuple(_missing_link(ctx, path, v.unit, v.kpi, f"{v.kpi_name} ({v.unit_name})", v.period) for v in shown)
+        links = tuple(
+            _missing_link(ctx, path, v.unit, v.kpi, f"{v.kpi_name} ({v.unit_name})", label_of_id(ctx.report, v.period))
+            for v in shown
+        )
         todos.append(OwnerTodo(owner.owner, len(owner.values), links, len(owner.values) - len(shown)))
     return tuple(todos[:TABLE_LIMIT])
 
@@ -268,6 +274,17 @@ def _unexplained(ctx: Context, path: str) -> tuple[OwnerTodo, ...]:
     return tuple(todos[:TABLE_LIMIT])
 
 
+def _finer_words(ctx: Context) -> str:
+    """Return how values of KPIs reported more often than the cadence are due, e.g. 'months for monthly KPIs'."""
+    cadence = ctx.sc.organization.cadence
+    frequencies = {k.frequency for u in ctx.sc.units.values() for o in u.objectives for k in o.kpis}
+    finer = [f for f in ("quarterly", "monthly") if f in frequencies and PER_YEAR[f] > PER_YEAR[cadence]]
+    return " and ".join(f"{_FREQUENCY_NOUNS[f]} for {f} KPIs" for f in finer)
+
+
+_FREQUENCY_NOUNS = {"quarterly": "quarters", "monthly": "months"}
+
+
 def _missing_link(ctx: Context, path: str, unit_id: str, kpi_id: str, name: str, period: str) -> Link:
     link_ = kpi_link(ctx, path, unit_id, kpi_id)
     return Link(name, link_.href, link_.status, period)
@@ -288,9 +305,12 @@ def _quality_row(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> QualityRow | 
     r = ctx.report.current.kpis[(unit.id, kpi.id)]
     problems = []
     if r.actual is None and not kpi.formula and not kpi.rollup:
-        problems.append(f"missing for {ctx.site.period}" + (f" (latest {r.latest_period})" if r.latest_period else ""))
+        latest = f" (latest {label_of_id(ctx.report, r.latest_period)})" if r.latest_period else ""
+        problems.append(f"missing for {ctx.site.period_label}{latest}")
     elif r.stale:
-        problems.append(f"stale: latest value {r.latest_period}" if r.latest_period else "stale")
+        problems.append(
+            f"stale: latest value {label_of_id(ctx.report, r.latest_period)}" if r.latest_period else "stale"
+        )
     if not kpi.owner:
         problems.append("no owner")
     if not problems:

@@ -11,6 +11,7 @@ from generator.present import (
     format_value,
     has_own_kpis,
     kpi_status,
+    late_mark,
     late_note,
     own_unit_rule,
     perspective_status,
@@ -164,8 +165,9 @@ def _heatmap_view(
     cells: Sequence[Sequence[HeatCell | None]],
     caption: str,
 ) -> Heatmap:
+    marks = {u.id: late_mark(ctx.report, u.id) for u in units}  # a late filer's row says its values are older
     figure = heatmap_figure(
-        [plotly_label(u.name) for u in units],
+        [plotly_label(f"{u.name} ({marks[u.id]})" if marks[u.id] else u.name) for u in units],
         [plotly_label(c) for c in columns],
         [[c.score if c else None for c in row] for row in cells],
         [[plotly_label(f"{c.text} {c.status.icon}") if c else "" for c in row] for row in cells],
@@ -173,7 +175,7 @@ def _heatmap_view(
         [[c.href if c else "" for c in row] for row in cells],
     )
     rows = tuple(
-        HeatRow(u.name, link(source, unit_page(u.id)), unit_link(ctx, source, u.id).status, tuple(row))
+        HeatRow(u.name, link(source, unit_page(u.id)), unit_link(ctx, source, u.id).status, tuple(row), marks[u.id])
         for u, row in zip(units, cells, strict=True)
     )
     return Heatmap(caption, figure_attribute(figure), tuple(columns), rows)
