@@ -457,7 +457,7 @@ def _build(
     if freezer is not None and freezer.written is not None:
         kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""
         click.echo(
-            for_terminal(f"Published {result.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
+            for_terminal(f"Published {freezer.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
         )
 
 

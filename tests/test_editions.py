@@ -277,7 +277,7 @@ def test_archived_editions_show_the_published_numbers_and_link_to_the_latest(pub
     _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
     built = _run(published, "build", "--no-pdf")
     assert built.exit_code == 0, built.output
-    assert "1 archived edition (0 from the cache)" in built.stdout
+    assert "1 archived edition (1 from the cache)" in built.stdout  # publishing 2026-Q1 rendered it
     site = published / "site"
     archive = (site / "archive" / "2026-Q1" / "units" / "root" / "index.html").read_text(encoding="utf-8")
     assert "<strong>Archive: Q1 FY2026 (Jan-Mar 2026)</strong>, as published on " in archive
@@ -292,15 +292,32 @@ def test_archived_editions_show_the_published_numbers_and_link_to_the_latest(pub
 
 
 def test_an_unchanged_archived_edition_comes_from_the_cache(published: Path) -> None:
-    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout  # publish made it
     cached = published / "build" / "archive" / "_" / "2026-Q1" / "site" / "index.html"
     rendered = cached.stat().st_ino
     _set_value(published, "income", "2026-Q2", "104")  # today's numbers change; the edition does not
     assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout
     assert cached.stat().st_ino == rendered  # not written again
     assert (published / "site" / "archive" / "2026-Q1" / "index.html").stat().st_ino == rendered  # linked in
-    assert _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf").exit_code == 0
-    assert "1 archived edition (0 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    again = _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf")
+    assert "1 archived edition (0 from the cache)" in again.stdout  # a new edition: rendered again
+    assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout
+
+
+def test_publishing_an_earlier_period_again_keeps_the_latest_site_with_it_archived(published: Path) -> None:
+    assert _run(published, "publish", "--period", "2026-Q2", "--no-pdf").exit_code == 0
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
+    again = _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf")
+    assert again.exit_code == 0, again.output
+    assert "Built site/ for 2026-Q2: " in again.stdout and ", 1 archived edition (0 from the cache) in " in again.stdout
+    assert "Published 2026-Q1: wrote editions/2026-Q1.json (the earlier edition is kept as " in again.stdout
+    site = published / "site"
+    archive = (site / "archive" / "2026-Q1" / "units" / "root" / "index.html").read_text(encoding="utf-8")
+    assert re.search(r">Income<.*?>95 EUR<", archive, re.S) and "90 EUR" not in archive  # as re-issued
+    home = (site / "index.html").read_text(encoding="utf-8")
+    assert "Q2 FY2026 (Apr-Jun 2026)" in home
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a> · published ' in home
+    assert '<a href="archive/2026-Q1/index.html">' in (site / "archive.html").read_text(encoding="utf-8")
 
 
 def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
