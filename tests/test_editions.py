@@ -330,3 +330,30 @@ def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
     assert _run(published, "build", "--no-pdf").exit_code == 0
     page = (published / "site" / "archive" / "2026-Q1" / "units" / "root" / "details.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
+
+
+def test_an_edition_without_an_audiences_rows_is_warned_about_and_left_out_of_its_archive(tree: Tree) -> None:
+    from tests.test_audiences import AUDIENCES
+
+    project = _project(tree, **{"content__organization.yaml": AUDIENCES})
+    assert _run(project, "publish", "--period", "2026-Q1", "--no-pdf").exit_code == 0
+    path = project / "editions" / "2026-Q1.json"
+    document = json.loads(path.read_text(encoding="utf-8"))
+    document["rows"] = {"board": document["rows"]["board"], "partners": []}  # staff declared since; partners gone
+    document["checksum"] = checksum(document)
+    path.write_text(json.dumps(document), encoding="utf-8")
+    checked = _run(project, "check")
+    assert checked.exit_code == 0, checked.output
+    assert [line for line in checked.stderr.splitlines() if line.startswith("editions/")] == [
+        "editions/2026-Q1.json: warning: 2026-Q1 was published with no rows for the audience 'staff': the All staff "
+        "edition of the site leaves it out of its archive (publish 2026-Q1 again with --force to include it)",
+        "editions/2026-Q1.json: warning: 2026-Q1 has rows for the audience 'partners', which organization.yaml does "
+        "not declare: no edition of the site shows them",
+    ]
+    built = _run(project, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    site = project / "site"
+    assert (site / "board" / "archive" / "2026-Q1" / "index.html").is_file()
+    assert 'href="archive/2026-Q1/index.html"' in (site / "board" / "index.html").read_text(encoding="utf-8")
+    assert not (site / "staff" / "archive").exists() and not (site / "staff" / "archive.html").exists()
+    assert "archive/2026-Q1" not in (site / "staff" / "index.html").read_text(encoding="utf-8")
