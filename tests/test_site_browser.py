@@ -66,6 +66,7 @@ def example_site(example_folder: Path, httpd: http.server.ThreadingHTTPServer) -
         pdf=False,
         site_url=f"http://127.0.0.1:{httpd.server_port}/",
         audience="board",
+        editions=ROOT / "editions",  # the archive, Editions and Restatements pages too
     )  # the board edition has every unit
     return example_folder / "site"
 
@@ -318,7 +319,7 @@ def _reader(browser: object, width: int, scheme: str = "light") -> object:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_nothing_scrolls_sideways_on_a_phone_or_a_laptop(browser: object, example_site: Path, width: int) -> None:
     page = _reader(browser, width)
-    for path in [*READER_PAGES, "units/it/map.html"]:
+    for path in [*READER_PAGES, "units/it/map.html", "restatements.html", "archive.html"]:
         page.goto((example_site / path).as_uri())  # type: ignore[attr-defined]
         _draw_all_charts(page)
         wide = page.evaluate(SIDEWAYS)  # type: ignore[attr-defined]
