@@ -211,7 +211,7 @@ def export(
     """Export computed results: one row per unit, perspective, objective and KPI.
 
     A KPI row of a published period whose value differs today carries the published value in
-    `restated_from`.
+    `restated_from` (the value only: changed targets are listed by check and the Restatements page).
 
     \b
     Example:

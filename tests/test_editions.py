@@ -19,6 +19,7 @@ from generator.editions import MAX_EDITION_BYTES, checksum, edition_document, re
 from generator.errors import UsageError
 from generator.pdf.context import build_pack
 from generator.pipeline import make_report
+from generator.present.restatements import restatement_display, restatement_message
 from generator.results import Report
 from tests.conftest import ROOT, Tree, report_for
 
@@ -170,6 +171,11 @@ def test_kpis_added_and_removed_since_publication_are_restatements() -> None:
     published[("root", "gone")] = {"level": "kpi", "unit": "root", "kpi": "gone", "name": "Old KPI", "actual": 3}
     found = find_restatements(report, "2026-Q1", published, "2026-04-02T10:00:00Z")
     assert {(r.kpi, r.change, r.published) for r in found} == {("income", "added", None), ("gone", "removed", 3)}
+    messages = sorted(restatement_message(restatement_display(report, r)) for r in found)
+    assert messages == [
+        "kpi 'gone' of unit 'root' was removed since 2026-Q1 was published (value published 3.0)",
+        "kpi 'income' of unit 'root' was added since 2026-Q1 was published (value now 90)",
+    ]
 
 
 def _edition(project: Path, document: object | str) -> Result:
