@@ -66,7 +66,6 @@ def example_site(example_folder: Path, httpd: http.server.ThreadingHTTPServer) -
         pdf=False,
         site_url=f"http://127.0.0.1:{httpd.server_port}/",
         audience="board",
-        editions=ROOT / "editions",  # the archive, Editions and Restatements pages too
     )  # the board edition has every unit
     return example_folder / "site"
 
@@ -319,12 +318,31 @@ def _reader(browser: object, width: int, scheme: str = "light") -> object:
 @pytest.mark.parametrize("width", [390, 1280])
 def test_nothing_scrolls_sideways_on_a_phone_or_a_laptop(browser: object, example_site: Path, width: int) -> None:
     page = _reader(browser, width)
-    for path in [*READER_PAGES, "units/it/map.html", "restatements.html", "archive.html"]:
+    for path in [*READER_PAGES, "units/it/map.html"]:
         page.goto((example_site / path).as_uri())  # type: ignore[attr-defined]
         _draw_all_charts(page)
         wide = page.evaluate(SIDEWAYS)  # type: ignore[attr-defined]
         assert wide == [], (path, wide)
     assert [e for e in page.errors if "search" not in e.lower()] == []  # type: ignore[attr-defined]
+    page.context.close()  # type: ignore[attr-defined]
+
+
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's board edition with its published editions: archive, Editions and Restatements pages."""
+    folder = tmp_path_factory.mktemp("browser-published")
+    build_site(ROOT / "content", ROOT / "measures", folder / "site", config=ROOT / "mkdocs.yml", work=folder / "b",
+               pdf=False, audience="board", editions=ROOT / "editions")
+    return folder / "site"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_published_pages_do_not_scroll_sideways(browser: object, published_site: Path, width: int) -> None:
+    page = _reader(browser, width)
+    for path in ["restatements.html", "archive.html", "units/it/details.html", "archive/2026-Q2/index.html"]:
+        page.goto((published_site / path).as_uri())  # type: ignore[attr-defined]
+        wide = page.evaluate(SIDEWAYS)  # type: ignore[attr-defined]
+        assert wide == [], (path, wide)
     page.context.close()  # type: ignore[attr-defined]
 
 
