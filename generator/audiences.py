@@ -114,10 +114,9 @@ def edition(report: Report, audience: str) -> Report:
         for key, sources in report.supporters.items()
         if key in keep_objectives
     }
-    kept = Report(
-        view, report.period, report.periods, by_period, changes, supporters, audience, editions=report.editions
-    )
-    return restate(kept) if report.editions else kept
+    published = tuple(e for e in report.editions if audience in e.rows)  # an edition without it has no archive here
+    kept = Report(view, report.period, report.periods, by_period, changes, supporters, audience, editions=published)
+    return restate(kept) if published else kept
 
 
 def _change_kept(change: Change, units: set[str], objectives: set[tuple[str, str]], kpis: set[tuple[str, str]]) -> bool:

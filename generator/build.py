@@ -11,7 +11,9 @@ from __future__ import annotations
 
 import contextlib
 import copy
+import dataclasses
 import datetime as dt
+import json
 import logging
 import os
 import re
@@ -226,10 +228,15 @@ def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress)
 
 
 def _archive_inputs(build: _Staged, published: PublishedEdition) -> list[bytes]:
-    """Return what an archived edition's pages depend on: edition file, templates, version, settings."""
+    """Return what an archived edition's pages depend on: edition, templates, version, settings.
+
+    The edition by its contents, not its file: `scorecard publish --force` of an earlier period
+    writes the new file only once the site is built.
+    """
     settings = yaml.safe_dump(build.config.settings, sort_keys=True).encode()
+    edition = {f.name: getattr(published, f.name) for f in dataclasses.fields(published) if f.name != "path"}
     return [
-        Path(published.path).read_bytes(),
+        json.dumps(edition, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"),
         templates_digest().encode(),
         product_version().encode(),
         settings,

@@ -211,7 +211,7 @@ def export(
     """Export computed results: one row per unit, perspective, objective and KPI.
 
     A KPI row of a published period whose value differs today carries the published value in
-    `restated_from`.
+    `restated_from` (the value only: changed targets are listed by check and the Restatements page).
 
     \b
     Example:
@@ -457,7 +457,7 @@ def _build(
     if freezer is not None and freezer.written is not None:
         kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""
         click.echo(
-            for_terminal(f"Published {result.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
+            for_terminal(f"Published {freezer.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
         )
 
 

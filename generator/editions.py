@@ -211,6 +211,9 @@ _BAD_NAME = "not an edition file (expected <period>.json or <period>.rN.json, as
 
 def read_edition(path: Path) -> tuple[PublishedEdition | None, list[Problem]]:
     """Read and check one edition file; return it, or None and why not."""
+    if path.is_symlink():  # never followed: an edition is the file publish wrote, not one elsewhere
+        why = f"is a symbolic link (to '{os.readlink(path)}'): not read (restore the edition file with git)"
+        return None, [Problem(Location(str(path)), why)]
     try:
         text = _read_text(path)
     except (OSError, UnicodeDecodeError, ValueError) as exc:

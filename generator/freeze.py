@@ -13,10 +13,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from generator.compute import restate
+from generator.compute import compute_report, restate
 from generator.editions import Written, edition_document, edition_path, input_fingerprint, utc_now, write_edition
 from generator.errors import UsageError
-from generator.pipeline import choose_editions
+from generator.pipeline import bulk_allocation, choose_editions, choose_period
 from generator.present import export_rows, period_label
 from generator.results import PublishedEdition, Report
 
@@ -41,8 +41,17 @@ class Freezer:
                 "(use --force to publish it again, keeping the earlier edition as a revision)"
             )
 
+    @property
+    def period(self) -> str:
+        """Return the period frozen (empty before `freeze`)."""
+        return str(self._document.get("period", ""))
+
     def freeze(self, report: Report) -> Report:
-        """Prepare the edition of the report's period; return the report with it among the published."""
+        """Prepare the edition of the report's period; return the report the site shows, with it among the published.
+
+        Publishing an earlier period again (--force) freezes that period, but the site still shows
+        the latest period with data, the re-issued one among its archived editions.
+        """
         period = str(report.period)
         self.check(period)
         unpublished = dataclasses.replace(report, editions=(), restatements=())  # rows as published: none restated
@@ -52,6 +61,10 @@ class Freezer:
         fields = {k: v for k, v in self._document.items() if k not in ("format", "checksum")}
         published = PublishedEdition(path=str(edition_path(self.folder, period)), **fields)
         others = tuple(e for e in report.editions if e.period != period)
+        latest = choose_period(report.scorecard, None)
+        if latest > report.period:
+            with bulk_allocation():
+                report = dataclasses.replace(compute_report(report.scorecard, latest), editions=report.editions)
         return restate(dataclasses.replace(report, editions=tuple(sorted((*others, published), key=_period))))
 
     def commit(self) -> None:

@@ -106,7 +106,9 @@ def make_report(
         report = restate(dataclasses.replace(report, editions=tuple(published)))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
     warnings += commentary_warnings(report) + ignored_forecast_warnings(report)
-    warnings += unseen_warnings(scorecard) + restatement_warnings(report)
+    warnings += (
+        unseen_warnings(scorecard) + restatement_warnings(report) + edition_audience_warnings(scorecard, published)
+    )
     if audience is not None:
         report = edition(report, choose_audience(scorecard, audience).id)
     return report, warnings
@@ -138,7 +140,51 @@ def choose_editions(report: Report, audience: str | None) -> list[Edition]:
     if audience is not None:
         chosen = choose_audience(sc, audience)
         return [Edition(chosen, edition(report, chosen.id))]
-    return [Edition(a, edition(report, a.id), a.id) for a in sc.organization.audiences] or [Edition(None, report)]
+    if sc.organization.audiences:
+        return [Edition(a, edition(report, a.id), a.id) for a in sc.organization.audiences]
+    shown = tuple(e for e in report.editions if "" in e.rows)  # an edition for audiences only has no archive here
+    return [Edition(None, report if shown == report.editions else restate(dataclasses.replace(report, editions=shown)))]
+
+
+def edition_audience_warnings(sc: Scorecard, published: list[PublishedEdition]) -> list[Problem]:
+    """Return a warning for every edition without rows for a declared audience, or with rows for another."""
+    declared = {a.id: a.name for a in sc.organization.audiences}
+    messages: list[tuple[str, str]] = []
+    for e in published:
+        again = f"(publish {e.period} again with --force to include it)"
+        if not declared and "" not in e.rows:
+            listed = ", ".join(f"'{a}'" for a in e.rows)
+            messages.append(
+                (
+                    e.path,
+                    f"{e.period} was published for audiences ({listed}): the site, which has none now, leaves it out of its archive {again}",
+                )
+            )
+        elif declared and "" in e.rows:
+            messages.append(
+                (
+                    e.path,
+                    f"{e.period} was published before audiences were declared: no edition of the site lists it in its archive {again}",
+                )
+            )
+        elif declared:
+            messages += [
+                (
+                    e.path,
+                    f"{e.period} was published with no rows for the audience '{a}': the {name} edition of the site leaves it out of its archive {again}",
+                )
+                for a, name in declared.items()
+                if a not in e.rows
+            ]
+            messages += [
+                (
+                    e.path,
+                    f"{e.period} has rows for the audience '{a}', which organization.yaml does not declare: no edition of the site shows them",
+                )
+                for a in e.rows
+                if a not in declared
+            ]
+    return [Problem(Location(path), message, "warning") for path, message in messages]
 
 
 @contextmanager

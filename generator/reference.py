@@ -433,6 +433,16 @@ audience's scores instead, and restricted units out of its `rollup:` KPIs, so ed
 different scores for the same objective (a calculated KPI still uses its restricted inputs; the
 formula names them `restricted`).
 
+## Published editions
+
+`scorecard publish` writes `editions/<period>.json` (commit it with the project): the export rows
+of every audience's edition as published. Publishing a period again needs `--force` and keeps the
+earlier file as `<period>.r1.json`. An edition published before an audience was declared has no
+rows for it: `check` warns, and that audience's site leaves the period out of its archive.
+Where today's numbers differ from a published period, exports give the published value in
+`restated_from` (the value only: a changed target, or a KPI added or removed since, is listed by
+`check` and `build` and on the site's Restatements page, not in the export).
+
 Commentary, missions, the vision and objective descriptions are Markdown, published the same on
 the site and in the packs: paragraphs, emphasis, lists, headings, quotes, code, tables and links
 to `http://`, `https://` or `mailto:` addresses. HTML is shown as text; other links (relative

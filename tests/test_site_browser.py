@@ -327,6 +327,25 @@ def test_nothing_scrolls_sideways_on_a_phone_or_a_laptop(browser: object, exampl
     page.context.close()  # type: ignore[attr-defined]
 
 
+@pytest.fixture(scope="session")
+def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The example's board edition with its published editions: archive, Editions and Restatements pages."""
+    folder = tmp_path_factory.mktemp("browser-published")
+    build_site(ROOT / "content", ROOT / "measures", folder / "site", config=ROOT / "mkdocs.yml", work=folder / "b",
+               pdf=False, audience="board", editions=ROOT / "editions")
+    return folder / "site"
+
+
+@pytest.mark.parametrize("width", [390, 1280])
+def test_published_pages_do_not_scroll_sideways(browser: object, published_site: Path, width: int) -> None:
+    page = _reader(browser, width)
+    for path in ["restatements.html", "archive.html", "units/it/details.html", "archive/2026-Q2/index.html"]:
+        page.goto((published_site / path).as_uri())  # type: ignore[attr-defined]
+        wide = page.evaluate(SIDEWAYS)  # type: ignore[attr-defined]
+        assert wide == [], (path, wide)
+    page.context.close()  # type: ignore[attr-defined]
+
+
 KPI_CARD = """() => { const row = document.querySelector('tr.sp-kpi');
   return [...row.querySelectorAll('td[data-label]')].filter(td => td.offsetParent !== null)
     .map(td => getComputedStyle(td, '::before').content.replaceAll('"', '')); }"""

@@ -88,8 +88,10 @@ def restatement_message(d: RestatementDisplay) -> str:
     """Return the terminal line of a restatement: KPI, period, published and new value, the note."""
     r = d.restatement
     what = {"value": "value", "target": "target"}.get(r.change, "value")
-    if r.change in ("added", "removed"):
-        text = f"kpi '{r.kpi}' of unit '{r.unit}' was {r.change.split()[0]} since {r.period} was published"
+    if r.change == "added":
+        text = f"kpi '{r.kpi}' of unit '{r.unit}' was added since {r.period} was published (value now {d.current})"
+    elif r.change == "removed":
+        text = f"kpi '{r.kpi}' of unit '{r.unit}' was removed since {r.period} was published (value published {d.published})"
     else:
         text = f"kpi '{r.kpi}' of unit '{r.unit}': {r.period} restated, {what} published {d.published}, now {d.current}"
     return text + (f" (note: {r.note})" if r.note else "")

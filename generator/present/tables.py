@@ -43,7 +43,7 @@ EXPORT_COLUMNS = (
     "exceeds",  # KPIs: at or beyond the stretch (status stays green: roll-ups count it so)
     "forecast",  # KPIs: the year-end forecast (sum KPIs: the full-year total); empty without one
     "forecast_status",  # KPIs: the status the forecast would have against the year-end target
-    "restated_from",  # KPIs: the value as published, where today's computation of a published period differs
+    "restated_from",  # KPIs: the value as published, where today's value of a published period differs (targets: no)
 )
 # The columns that mean something at each level (the rest stay empty there): the workbook's
 # sheets and the notebook API's frames.
