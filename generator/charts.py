@@ -34,11 +34,13 @@ def trend_figure(
     labels: Sequence[str] | None = None,
     forecast: Forecast | None = None,
     restated: Mapping[str, str] | None = None,
+    forecast_labels: Sequence[str] | None = None,
 ) -> dict[str, Any]:
     """Return actual vs target across periods, with red/amber/green bands behind.
 
     With a forecast, a dashed line continues from the latest value to the fiscal year's end, beside
-    the targets of the periods left. `restated` maps a period to the words its hover adds, e.g.
+    the targets of the periods left, labelled `forecast_labels` as `labels` label the history (one a
+    period of its path). `restated` maps a period to the words its hover adds, e.g.
     " (published 71.2)"; numbers only.
     """
     x = list(labels or [str(r.period) for r in history])
@@ -76,7 +78,8 @@ def trend_figure(
             }
         )
     if forecast is not None and forecast.path and history and as_number(history[-1].actual) is not None:
-        traces += _forecast_traces(kpi, forecast, x[-1], as_number(history[-1].actual), digits)
+        ahead = list(forecast_labels or [str(p) for p, _, _ in forecast.path])
+        traces += _forecast_traces(kpi, forecast, [x[-1], *ahead], as_number(history[-1].actual), digits)
     shapes = [shape for first, last, r in _runs(history) for shape in _bands(kpi, r, first, last, low, high)]
     return {
         "data": traces,
@@ -94,10 +97,9 @@ def trend_figure(
 
 
 def _forecast_traces(
-    kpi: Kpi, forecast: Forecast, last: str, latest: float | None, digits: int
+    kpi: Kpi, forecast: Forecast, x: list[str], latest: float | None, digits: int
 ) -> list[dict[str, Any]]:
-    """Return the dashed projection from the latest value to the year's end, and the targets of the periods left."""
-    x = [last, *(str(p) for p, _, _ in forecast.path)]
+    """Return the dashed projection from the latest value (at x[0]) to the year's end, and the targets of the periods left."""
     unit = _unit_suffix(kpi)
     traces: list[dict[str, Any]] = [
         {

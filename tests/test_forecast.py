@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import json
 import re
 from pathlib import Path
 
@@ -359,6 +360,16 @@ def test_the_kpi_page_shows_the_forecast_its_method_and_a_dashed_path(project: P
     assert "Projected year-end value in Q4 FY2026 (Oct-Dec 2026): 78.0 against a year-end target of 80.0" in text
     assert "How this forecast is made" in text
     assert "Stretch 4.0" in text and "★ Exceeds" in text
+
+
+def test_the_kpi_pages_forecast_is_labelled_as_its_history_is(project: Path) -> None:
+    ctx = make_context(report_for(project, "2026-Q3"), RenderOptions())
+    page = render_details(ctx, ctx.sc.units["root"]).text
+    figures = [json.loads(f) for f in re.findall(r"data-figure='([^']*)'", page)]
+    forecasts = [t for f in figures for t in f["data"] if t["name"] == "Forecast"]
+    assert forecasts and all(t["x"] == ["Q3 FY2026", "Q4 FY2026"] for t in forecasts)
+    targets = [t for f in figures for t in f["data"] if t["name"] == "Target to year end"]
+    assert targets and all(t["x"] == ["Q4 FY2026"] for t in targets)
 
 
 def test_the_forecast_continues_the_chart_dashed_to_year_end() -> None:

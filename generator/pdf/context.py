@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from typing import Any
 
 from generator.charts import trend_figure
@@ -271,8 +272,23 @@ def chart_specs(report: Report, unit: Unit) -> dict[str, dict[str, Any]]:
 
 
 def axis_label(report: Report, period: Period) -> str:
-    """Return a period's label on a print chart's axis, on two upright lines that are never clipped."""
-    return short_label_of(report, period).replace(" ", "<br>", 1)
+    """Return a period's label on a print chart's axis, on two short upright lines: 'Q3<br>FY26'.
+
+    A 330 px chart holds 13 months (21 px each) of 9 px text: 'FY2026' (38 px) would make Plotly turn the
+    labels on end and clip them, so the year keeps its last two digits ('FY26', "Sep<br>'26").
+    """
+    words = short_label_of(report, period).split(" ", 1)
+    if len(words) == 1:
+        return words[0]  # 'FY2022': annual windows are short enough for the whole year
+    first, year = words
+    return f"{first}<br>{_YEAR.sub(_two_digits, year)}"
+
+
+_YEAR = re.compile(r"^(FY)?\d\d(\d\d)$")
+
+
+def _two_digits(year: re.Match[str]) -> str:
+    return (year[1] or "'") + year[2]  # FY2026 -> FY26, 2026 -> '26
 
 
 def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
@@ -281,13 +297,15 @@ def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
         **figure["layout"],
         **CHART_SIZE,
         "font": {"family": "DejaVu Sans", "size": 10, "color": "#222"},
-        "margin": {"l": 50, "r": 8, "t": 8, "b": 34},
+        "margin": {"l": 50, "r": 8, "t": 8, "b": 34},  # two 9 px lines of axis labels below the plot
         "legend": {"orientation": "h", "y": -0.3, "x": 0, "font": {"size": 9}},
         "paper_bgcolor": "white",
         "plot_bgcolor": "white",
         "template": "none",
     }
-    layout["xaxis"] = {**layout.get("xaxis", {}), "tickfont": {"size": 9}, "showgrid": False, "linecolor": "#888"}
+    # Upright labels: Plotly would turn crowded ones on end, below the chart's edge
+    xaxis = {"tickfont": {"size": 9}, "tickangle": 0, "showgrid": False, "linecolor": "#888"}
+    layout["xaxis"] = {**layout.get("xaxis", {}), **xaxis}
     layout["yaxis"] = {**layout.get("yaxis", {}), "tickfont": {"size": 9}, "gridcolor": "#ddd", "linecolor": "#888"}
     return {"data": figure["data"], "layout": layout}
 

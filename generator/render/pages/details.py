@@ -144,7 +144,8 @@ def _kpi_detail(ctx: Context, path: str, unit: Unit, kpi: Kpi) -> KpiDetail:
     marks = {p: d for (u, k, p), d in ctx.restated.items() if (u, k) == (unit.id, kpi.id)}
     hover = {p: f" (published {d.published})" for p, d in marks.items()}
     drawn = any(as_number(h.actual) is not None for h in history)
-    figure = trend_figure(kpi, history, labels, forecast=current.forecast, restated=hover) if drawn else {}
+    ahead = [short_label_of(ctx.report, p) for p, _, _ in current.forecast.path] if current.forecast else None
+    figure = trend_figure(kpi, history, labels, current.forecast, hover, ahead) if drawn else {}
     children = [c for c in ctx.sc.children(unit.id) if (c.id, kpi.id) in ctx.sc.kpi_index()] if kpi.rollup else []
     scored = ctx.sc.scores(unit.id)
     return KpiDetail(
