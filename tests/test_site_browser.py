@@ -452,3 +452,24 @@ def test_scorecard_sorts_worst_first_and_keeps_kpis_under_their_objective(browse
     best_first = [num(g[0]) for g in table.evaluate(GROUP_KEYS)]  # again: best first, unscored still last
     assert best_first == sorted((h for h in heads if h != float("inf")), reverse=True) + [h for h in heads if h == float("inf")]
     page.context.close()  # type: ignore[attr-defined]
+
+
+def test_sorting_a_perspective_with_one_objective_keeps_the_objective_first(browser: object, tmp_path: Path) -> None:
+    # One objective: one tbody, objective row first. Sorting must move KPI rows only.
+    (tmp_path / "tables.js").write_text((ROOT / "site_templates/assets/tables.js").read_text(encoding="utf-8"))
+    rows = "".join(
+        f'<tr class="sp-kpi"><th scope="row">{name}</th><td></td><td data-sort="{score}">{score}</td></tr>'
+        for name, score in [("b", 5.0), ("a", 1.0), ("c", 9.0)]
+    )
+    (tmp_path / "t.html").write_text(
+        '<table class="sp-sortable"><thead><tr><th>Name</th><th>Status</th><th data-sort>Score</th></tr></thead>'
+        '<tbody><tr class="sp-objective"><th scope="row">objective</th><td></td><td data-sort="4.0">4.0</td></tr>'
+        f"{rows}</tbody></table><script src=\"tables.js\"></script>",
+        encoding="utf-8",
+    )
+    page = _reader(browser, 1280)
+    page.goto((tmp_path / "t.html").as_uri())  # type: ignore[attr-defined]
+    page.locator("button.sp-sort").click()  # type: ignore[attr-defined]
+    names = page.evaluate("() => [...document.querySelectorAll('tbody th')].map(th => th.textContent)")  # type: ignore[attr-defined]
+    assert names == ["objective", "a", "b", "c"]
+    page.context.close()  # type: ignore[attr-defined]

@@ -33,7 +33,10 @@
         table.appendChild(row.parentNode);
       });
     } else if (bodies.length === 1) {
-      order(Array.prototype.slice.call(bodies[0].rows), column, down).forEach(function (row) { bodies[0].appendChild(row); });
+      // One objective: its row stays first and only its KPIs are sorted below it
+      var rows = Array.prototype.slice.call(bodies[0].rows);
+      var fixed = rows.length && rows[0].classList.contains("sp-objective") ? 1 : 0;
+      order(rows.slice(fixed), column, down).forEach(function (row) { bodies[0].appendChild(row); });
     }
   }
 
