@@ -8,8 +8,9 @@ from __future__ import annotations
 
 import datetime as dt
 import math
+from collections.abc import Callable
 from dataclasses import dataclass, field
-from typing import Annotated, Literal
+from typing import Annotated, Any, Literal
 
 from pydantic import AfterValidator, BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
@@ -129,15 +130,20 @@ class Perspective(_Schema):
     description: str = Field("", description="What the perspective asks.")
 
 
-def _unique_ids(items: tuple[Perspective, ...]) -> tuple[Perspective, ...]:
-    ids = [item.id for item in items]
-    if twice := sorted({i for i in ids if ids.count(i) > 1}):
-        raise ValueError(f"duplicate perspective id {', '.join(repr(i) for i in twice)}")
-    return items
+def _unique_ids(kind: str) -> Callable[[tuple[Any, ...]], tuple[Any, ...]]:
+    """Return a validator refusing two items of `kind` (perspective, audience) with one id."""
+
+    def check(items: tuple[Any, ...]) -> tuple[Any, ...]:
+        ids = [item.id for item in items]
+        if twice := sorted({i for i in ids if ids.count(i) > 1}):
+            raise ValueError(f"duplicate {kind} id {', '.join(repr(i) for i in twice)}")
+        return items
+
+    return check
 
 
 # At least one, each once: objectives name them, and each counts once in the unit score.
-Perspectives = Annotated[tuple[Perspective, ...], Field(min_length=1), AfterValidator(_unique_ids)]
+Perspectives = Annotated[tuple[Perspective, ...], Field(min_length=1), AfterValidator(_unique_ids("perspective"))]
 
 
 class Audience(_Schema):
@@ -146,13 +152,6 @@ class Audience(_Schema):
     id: Id = Field(description="Identifier named in `restricted_to` and in `--audience`.")
     name: str = Field(description="Name shown on the edition, e.g. 'Board'.")
     description: str = Field("", description="Who reads this edition.")
-
-
-def _unique_audiences(items: tuple[Audience, ...]) -> tuple[Audience, ...]:
-    ids = [item.id for item in items]
-    if twice := sorted({i for i in ids if ids.count(i) > 1}):
-        raise ValueError(f"duplicate audience id {', '.join(repr(i) for i in twice)}")
-    return items
 
 
 def _one_or_many(value: object) -> object:
@@ -202,7 +201,7 @@ class Organization(_Schema):
         + "For every KPI unless a unit, template or KPI sets its own. None (default): green only on target, "
         "red beyond the red flag.",
     )
-    audiences: Annotated[tuple[Audience, ...], AfterValidator(_unique_audiences)] = Field(
+    audiences: Annotated[tuple[Audience, ...], AfterValidator(_unique_ids("audience"))] = Field(
         (), description="Editions to build, one per audience (e.g. board, staff); none: one edition for all."
     )
     cadence: Cadence = Field(
