@@ -112,7 +112,7 @@ def build_pack(report: Report, unit_id: str, depth: int, produced: dt.date) -> P
         not_applicable=not_applicable_legend(report),
         stretched=any(k.stretch for k in kpis),
         projected_misses=tuple(k for k in kpis if k.forecast is not None and k.forecast.misses),
-        unexplained=unexplained_by_owner(report, {unit.id, *(c.id for c in _descendants(report, unit.id))}),
+        unexplained=unexplained_by_owner(report, set(sc.subtree(unit.id))),
         restatements=pack_restatements(report, unit, depth),
     )
 
@@ -125,15 +125,6 @@ def pack_restatements(report: Report, unit: Unit, depth: int) -> tuple[Restateme
         for d in restatement_displays(report)
         if d.restatement.unit in units and d.restatement.period != str(report.period)
     )
-
-
-def _descendants(report: Report, unit_id: str) -> list[Unit]:
-    found, queue = [], [unit_id]
-    while queue:
-        children = report.scorecard.children(queue.pop())
-        found += children
-        queue += [c.id for c in children]
-    return found
 
 
 # --- KPIs ----------------------------------------------------------------------------------
