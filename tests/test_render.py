@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import html.parser
 import re
 from pathlib import Path
 
@@ -27,6 +28,7 @@ from generator.results import Report
 from tests.conftest import Tree
 
 MINIMAL = Path(__file__).parent / "fixtures" / "minimal"
+ROOT = Path(__file__).resolve().parent.parent
 
 
 @pytest.fixture(scope="module")
@@ -264,3 +266,49 @@ def test_tiles_link_to_what_they_summarise_and_show_the_move(report: Report) -> 
     assert re.search(r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since Q1 FY2026 \(\d\.\d\)</p>', home)
     unit = next(p for p in render_site(report) if p.path == "units/root/index.md").text
     assert "{#persp-financial}" in unit and 'href="../../how-to-read.html">How to read this scorecard</a>' in unit
+
+
+class _TablesOutsideExclusion(html.parser.HTMLParser):
+    """Collect the tables that the search index would read (no ancestor with data-search-exclude)."""
+
+    VOID = {"br", "hr", "img", "input", "link", "meta", "wbr", "col", "source", "area", "base", "embed"}
+
+    def __init__(self) -> None:
+        super().__init__()
+        self.stack: list[tuple[str, bool]] = []
+        self.indexed: list[str] = []
+
+    def handle_starttag(self, tag: str, attrs: list[tuple[str, str | None]]) -> None:
+        excluded = any(e for _, e in self.stack) or any(k == "data-search-exclude" for k, _ in attrs)
+        if tag == "table" and not excluded:
+            self.indexed.append(dict(attrs).get("class") or "")
+        if tag not in self.VOID:
+            self.stack.append((tag, excluded))
+
+    def handle_endtag(self, tag: str) -> None:
+        while self.stack and self.stack.pop()[0] != tag:
+            pass
+
+
+@pytest.mark.parametrize("fixture", ["minimal", "linked-commentary", "annual-council"])
+def test_no_data_table_reaches_the_search_index(fixture: str) -> None:
+    # The index holds a section's text, table cells run together ("KPIUnitOwner..."): tables stay out of it
+    report, _ = make_report(ROOT / "tests/fixtures" / fixture / "content", ROOT / "tests/fixtures" / fixture / "measures", None)
+    for page in render_site(report, RenderOptions(packs=True)):
+        parser = _TablesOutsideExclusion()
+        parser.feed(page.text)
+        assert parser.indexed == [], page.path
+
+
+def test_commentary_headings_are_not_search_sections_and_details_name_the_unit() -> None:
+    # Search makes a section of every heading with an id: a commentary heading "KPI: <name>" would
+    # compete with the KPI's own heading, so it has none and its text joins the KPI's section
+    base = ROOT / "tests/fixtures/linked-commentary"
+    report, _ = make_report(base / "content", base / "measures", None)
+    pages = {p.path: p.text for p in render_site(report)}
+    details = pages["units/trust/details.md"]
+    assert "\n# Objectives and KPIs: Meridian Water Trust\n" in details
+    assert '<h4 class="sp-comment-title">KPI: Supply interruptions</h4>' in details
+    assert '<h3 class="sp-comment-title">Objective: Trusted by households</h3>' in pages["units/trust/index.md"]
+    assert "search:\n  boost: 1.1\n" in pages["units/trust/index.md"]
+    assert "#### KPI:" not in details and "### Objective:" not in pages["units/trust/index.md"]

@@ -365,6 +365,11 @@ def test_a_phone_shows_each_kpi_as_a_card_and_the_heatmap_as_a_ranked_list(brows
     page.context.close()  # type: ignore[attr-defined]
 
 
+FOR_QUERY = """words => { const group = document.querySelector('.md-search-result__item');
+  return group !== null && [...group.querySelectorAll('a')]
+    .some(a => new URL(a.href).searchParams.get('h') === words.replaceAll('+', ' ')); }"""
+
+
 def test_search_finds_a_kpi_by_name_over_file_urls(browser: object, example_site: Path) -> None:
     page = _reader(browser, 1280)
     requests: list[str] = []
@@ -372,8 +377,8 @@ def test_search_finds_a_kpi_by_name_over_file_urls(browser: object, example_site
     page.goto((example_site / "index.html").as_uri())  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially("Average walk-in wait")  # type: ignore[attr-defined]
+    page.wait_for_function(FOR_QUERY, arg="average+walk+wait")  # type: ignore[attr-defined]
     first = page.locator(".md-search-result__item").first  # type: ignore[attr-defined]
-    first.wait_for()
     section = first.locator("a").nth(1)  # the page, then its best-matching section: the KPI's
     assert section.locator("h1, h2").first.inner_text() == "Average walk-in wait"
     assert "/details.html?h=average+walk+wait#kpi-walk_in_wait" in section.get_attribute("href")
@@ -384,7 +389,7 @@ def test_search_finds_a_kpi_by_name_over_file_urls(browser: object, example_site
 @pytest.mark.parametrize(("path", "query", "target"), [
     ("index.html", "Replace the ITSM platform", "units/it/index.html?h=replace+itsm+platform#ini-it-itsm-replacement"),
     ("index.html", "Reliable services", "units/it/details.html?h=reliable+services#obj-reliable-services"),
-    ("index.html", "IT Service Desk", "units/it-service-desk/index.html"),
+    ("index.html", "IT Service Desk", "units/it-service-desk/index.html?h=service+desk"),  # "it": a stop word
     ("index.html", "Average walk-in wait", "details.html?h=average+walk+wait#kpi-walk_in_wait"),
 ])
 def test_search_leads_first_to_the_page_of_what_is_named(server: str, page: object, path: str, query: str,
@@ -392,8 +397,8 @@ def test_search_leads_first_to_the_page_of_what_is_named(server: str, page: obje
     page.goto(f"{server}/{path}")  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially(query)  # type: ignore[attr-defined]
+    page.wait_for_function(FOR_QUERY, arg=target.split("?h=")[1].split("#")[0])  # type: ignore[attr-defined]
     first = page.locator(".md-search-result__item").first  # type: ignore[attr-defined]
-    first.wait_for()
     # The first result is a page; what matched best in it (a section) is its second link
     hrefs = first.locator("a").evaluate_all("links => links.map(a => a.getAttribute('href'))")
     assert target in (hrefs[1] if "#" in target else hrefs[0]), hrefs
@@ -472,4 +477,60 @@ def test_sorting_a_perspective_with_one_objective_keeps_the_objective_first(brow
     page.locator("button.sp-sort").click()  # type: ignore[attr-defined]
     names = page.evaluate("() => [...document.querySelectorAll('tbody th')].map(th => th.textContent)")  # type: ignore[attr-defined]
     assert names == ["objective", "a", "b", "c"]
+    page.context.close()  # type: ignore[attr-defined]
+
+
+# --- An organisation other than the example: names that commentary headings repeat, links in text, a deep tree ---
+
+LINKED = ROOT / "tests/fixtures/linked-commentary"
+
+
+@pytest.fixture(scope="session")
+def linked_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-linked")
+
+
+@pytest.fixture(scope="session")
+def linked_httpd(linked_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
+    yield from _serve(linked_folder / "site")
+
+
+@pytest.fixture(scope="session")
+def linked_site(linked_folder: Path, linked_httpd: http.server.ThreadingHTTPServer) -> Path:
+    """Commentary headed "KPI: <name>" and "Objective: <name>", Markdown links in it, four levels of units."""
+    build_site(LINKED / "content", LINKED / "measures", linked_folder / "site", config=ROOT / "mkdocs.yml",
+               work=linked_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{linked_httpd.server_port}/")
+    return linked_folder / "site"
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def linked_base(request: pytest.FixtureRequest, linked_site: Path, linked_httpd: http.server.ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{linked_httpd.server_port}" if request.param == "http" else linked_site.as_uri()
+
+
+FIRST_GROUP = """() => [...document.querySelector('.md-search-result__item').querySelectorAll('a')]
+  .map(a => [a.querySelector('h1, h2').textContent.trim(), a.getAttribute('href')])"""
+
+
+@pytest.mark.parametrize(("query", "title", "target"), [
+    ("Supply interruptions", "Objectives and KPIs: Meridian Water Trust", "units/trust/details.html?h=supply+interruptions#kpi-interruptions"),
+    ("Trusted by households", "Objectives and KPIs: Meridian Water Trust", "units/trust/details.html?h=trusted+households#obj-trusted"),
+    ("Burst response time", "Objectives and KPIs: North Valley Crew", "units/north-crew/details.html?h=burst+response+time#kpi-burst_response"),
+    ("Smart meters on every main", "Networks Division", "units/networks/index.html?h=smart+meters+main#ini-networks-smart-meters"),
+    ("Networks Division", "Networks Division", "units/networks/index.html"),
+    ("Operations Directorate", "Operations Directorate", "units/operations/index.html"),
+])
+def test_search_puts_the_named_thing_first_and_names_its_unit(browser: object, linked_base: str, query: str,
+                                                              title: str, target: str) -> None:
+    page = _reader(browser, 1280)
+    page.goto(f"{linked_base}/index.html")  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator(".md-search__input").press_sequentially(query)  # type: ignore[attr-defined]
+    # Results follow each keystroke: wait for those of the whole query (a result's ?h= has the words it matched)
+    words = "+".join(w for w in query.lower().split() if w not in ("on", "by", "every"))  # lunr stop words
+    page.wait_for_function(FOR_QUERY, arg=words)  # type: ignore[attr-defined]
+    group = page.evaluate(FIRST_GROUP)  # type: ignore[attr-defined]
+    # The first result is a page, named by its heading; a section in it (the KPI, objective...) is the next link
+    assert group[0][0] == title, group
+    assert target in (group[1][1] if "#" in target else group[0][1]), group
     page.context.close()  # type: ignore[attr-defined]

@@ -1,8 +1,12 @@
-/* scorecard-press: sort tables worst-first. A column whose header has data-sort gets a button;
+/* scorecard-press: sort tables worst-first, and start a wide strategy map at its boxes.
+ * Sorting: a column whose header has data-sort gets a button;
  * each cell of it holds its sort key in data-sort (lower is worse; empty sorts last). Without
  * JavaScript the table keeps the order it was published in, which is readable on its own.
  * In a table with one <tbody> per group (objective and its KPIs), groups sort by their first row
- * and rows inside a group after it, so a KPI never leaves its objective. */
+ * and rows inside a group after it, so a KPI never leaves its objective. On a phone (cards instead
+ * of rows) the sort buttons stay above the cards as a bar (extra.css).
+ * Map: on a screen narrower than the drawing, it scrolls sideways; it starts with its boxes in view
+ * (centred when they fit) rather than at the empty left of the bands, which a box may sit far from. */
 (function () {
   "use strict";
 
@@ -62,7 +66,27 @@
     });
   }
 
-  function start() { document.querySelectorAll("table.sp-sortable").forEach(enhance); }
+  function showBoxes(pan) {
+    if (pan.hasAttribute("data-map-ready")) { return; }
+    var frame = pan.getBoundingClientRect();
+    var lefts = [], rights = [];
+    pan.querySelectorAll(".sp-box rect").forEach(function (rect) {
+      var r = rect.getBoundingClientRect();
+      lefts.push(r.left - frame.left + pan.scrollLeft);
+      rights.push(r.right - frame.left + pan.scrollLeft);
+    });
+    if (lefts.length && pan.scrollWidth > pan.clientWidth) {
+      var first = Math.min.apply(null, lefts), last = Math.max.apply(null, rights);
+      var room = pan.clientWidth - (last - first);
+      pan.scrollLeft = Math.max(0, room > 0 ? first - room / 2 : first - 8);
+    }
+    pan.setAttribute("data-map-ready", "1");
+  }
+
+  function start() {
+    document.querySelectorAll("table.sp-sortable").forEach(enhance);
+    document.querySelectorAll(".sp-map-pan").forEach(showBoxes);
+  }
 
   if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(start); }
   if (document.readyState === "loading") { document.addEventListener("DOMContentLoaded", start); } else { start(); }
