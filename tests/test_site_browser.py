@@ -355,7 +355,7 @@ def test_a_phone_shows_each_kpi_as_a_card_and_the_heatmap_as_a_ranked_list(brows
     page = _reader(browser, 390)
     page.goto((example_site / "units/it/index.html").as_uri())  # type: ignore[attr-defined]
     assert page.evaluate(KPI_CARD) == ["Status", "Score", "Actual", "Target", "Trend", "Recent"]  # type: ignore[attr-defined]
-    assert page.locator("table.sp-scorecard thead").first.bounding_box()["width"] <= 1  # type: ignore[attr-defined]
+    assert page.locator("table.sp-scorecard thead th:not([data-sort])").first.is_hidden()  # type: ignore[attr-defined]
     assert page.locator(".sp-heat-list").is_visible() and not page.locator(".sp-heatmap").is_visible()  # type: ignore[attr-defined]
     first = page.locator(".sp-heat-list > li").first  # type: ignore[attr-defined]
     assert first.locator("a").first.get_attribute("href").endswith("index.html")
@@ -533,4 +533,74 @@ def test_search_puts_the_named_thing_first_and_names_its_unit(browser: object, l
     # The first result is a page, named by its heading; a section in it (the KPI, objective...) is the next link
     assert group[0][0] == title, group
     assert target in (group[1][1] if "#" in target else group[0][1]), group
+    page.context.close()  # type: ignore[attr-defined]
+
+
+IN_TEXT_LINKS = """() => { const links = [...document.querySelectorAll('article p a, article li a')]
+  .filter(a => !a.classList.contains('md-button'));
+  return { count: links.length, underlined: links.filter(a => getComputedStyle(a).textDecorationLine === 'underline').length }; }"""
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_links_in_text_are_told_apart_in_either_theme(browser: object, linked_base: str, scheme: str) -> None:
+    # Commentary and mission links in running text and the four-level organisation tree: axe's
+    # link-in-text-block (serious) asks for more than colour; every page is checked, in both themes
+    axe_module = pytest.importorskip("axe_playwright_python.sync_playwright")
+    page = _reader(browser, 1280, scheme)
+    found, underlines = {}, {}
+    for path in ["index.html", "units/trust/index.html", "units/trust/details.html", "units/north-crew/index.html",
+                 "units/north-crew/details.html", "units/trust/map.html", "how-to-read.html", "quality.html"]:
+        page.goto(f"{linked_base}/{path}")  # type: ignore[attr-defined]
+        _draw_all_charts(page)
+        results = axe_module.Axe().run(page)
+        serious = [v for v in results.response["violations"] if v["impact"] in ("serious", "critical")]
+        if serious:
+            found[path] = [(v["id"], [n["target"] for n in v["nodes"]][:3]) for v in serious]
+        underlines[path] = page.evaluate(IN_TEXT_LINKS)  # type: ignore[attr-defined]
+    assert found == {}
+    assert underlines["index.html"]["count"] >= 9  # mission, tree, the line under it, what changed
+    assert underlines["units/trust/index.html"]["count"] >= 6  # commentary
+    assert all(u["count"] == u["underlined"] for u in underlines.values()), underlines
+    page.context.close()  # type: ignore[attr-defined]
+
+
+BOXES_IN_VIEW = """() => { const pan = document.querySelector('.sp-map-pan'), frame = pan.getBoundingClientRect();
+  return [...pan.querySelectorAll('.sp-box rect')].map(r => r.getBoundingClientRect())
+    .filter(r => r.right > frame.left + 8 && r.left < frame.right - 8).length; }"""
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_phone_opens_the_strategy_map_on_its_boxes(browser: object, linked_site: Path, scheme: str) -> None:
+    # One objective per perspective: the boxes sit in the middle of a drawing wider than the phone
+    page = _reader(browser, 390, scheme)
+    page.goto((linked_site / "units/trust/map.html").as_uri())  # type: ignore[attr-defined]
+    page.wait_for_selector(".sp-map-pan[data-map-ready]", state="attached")  # type: ignore[attr-defined]
+    pan = page.locator(".sp-map-pan")  # type: ignore[attr-defined]
+    assert pan.evaluate("p => p.scrollWidth > p.clientWidth")  # the drawing is wider: it pans
+    assert page.evaluate(BOXES_IN_VIEW) == 4  # type: ignore[attr-defined]
+    page.set_viewport_size({"width": 1280, "height": 900})  # type: ignore[attr-defined]
+    assert page.evaluate(BOXES_IN_VIEW) == 4  # type: ignore[attr-defined]  # a laptop shows the whole drawing
+    page.context.close()  # type: ignore[attr-defined]
+
+
+@pytest.mark.parametrize("scheme", ["light", "dark"])
+def test_a_phone_sorts_the_cards_worst_first_under_their_objective(browser: object, example_site: Path,
+                                                                   scheme: str) -> None:
+    page = _reader(browser, 390, scheme)
+    page.goto((example_site / "units/it/index.html").as_uri())  # type: ignore[attr-defined]
+    table = page.locator("table.sp-scorecard").first  # type: ignore[attr-defined]
+    button = table.locator("button.sp-sort", has_text="Score")
+    assert button.is_visible() and table.locator("tr.sp-kpi").first.evaluate(
+        "r => getComputedStyle(r).display") == "grid"  # a card, with the sort bar above it
+    before = table.evaluate(GROUP_KEYS)
+    button.click()
+    after = table.evaluate(GROUP_KEYS)
+
+    def num(v: str | None) -> float:
+        return float(v) if v else float("inf")
+
+    heads = [num(g[0]) for g in after]
+    assert heads == sorted(heads)
+    assert all([num(v) for v in g[1:]] == sorted(num(v) for v in g[1:]) for g in after)
+    assert sorted(map(sorted, before)) == sorted(map(sorted, after))
+    assert "worst first" in button.evaluate("b => getComputedStyle(b, '::after').content")
     page.context.close()  # type: ignore[attr-defined]
