@@ -312,3 +312,20 @@ def test_commentary_headings_are_not_search_sections_and_details_name_the_unit()
     assert '<h3 class="sp-comment-title">Objective: Trusted by households</h3>' in pages["units/trust/index.md"]
     assert "search:\n  boost: 1.1\n" in pages["units/trust/index.md"]
     assert "#### KPI:" not in details and "### Objective:" not in pages["units/trust/index.md"]
+
+
+def test_how_to_read_explains_what_the_scorecard_uses_in_its_cadence_words(tree: Tree) -> None:
+    example, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    quarterly = {p.path: p.text for p in render_site(example)}["how-to-read.md"]
+    assert "★</span> Exceeds</span>: at or beyond the KPI's stretch target" in quarterly
+    assert "its chart continues as a dashed line to the year's end" in quarterly
+    assert "**projected to miss the year-end target**" in quarterly
+    assert "## Information only" in quarterly and "### The cascade" in quarterly
+    assert "takes its value each quarter from the units below" in quarterly
+    assert "\n\n## Year-end forecasts" in quarterly
+    council = ROOT / "tests/fixtures/annual-council"
+    annual_report, _ = make_report(council / "content", council / "measures", None)
+    annual = {p.path: p.text for p in render_site(annual_report)}["how-to-read.md"]
+    assert "marked with the year they come from, for example \"from FY2025\", beside its name" in annual
+    assert "quarter" not in annual.lower() and "0-10" not in annual  # annual words; no scores there
+    assert "## Year-end forecasts" not in annual and "Exceeds" not in annual  # what it does not use is not explained

@@ -19,6 +19,7 @@ from generator.present import (
     commentary_required_words,
     has_own_kpis,
     label_of_id,
+    late_mark,
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
@@ -176,8 +177,25 @@ def render_how_to_read(ctx: Context) -> Page:
         banded=banded(ctx.report),
         # where no unit shows scores (`scores: false`), the page explains none
         scored=any(ctx.sc.scores(unit_id) for unit_id in ctx.sc.units),
+        uses=_features(ctx),
+        # a late unit's mark as readers see it beside its name, e.g. "from FY2021"
+        late_example=next((m for unit_id in ctx.sc.units if (m := late_mark(ctx.report, unit_id))), ""),
     )
     return Page(HOW_TO_READ, "How to read this scorecard", text)
+
+
+def _features(ctx: Context) -> frozenset[str]:
+    """Return what this scorecard uses that the page explains only where it appears (stretch, forecasts...)."""
+    kpis = [k for unit in ctx.sc.units.values() for o in unit.objectives for k in o.kpis]
+    results = ctx.report.current.kpis.values()
+    found = {
+        "stretch": any(k.stretch is not None for k in kpis),
+        "forecast": any(r.forecast is not None for r in results),
+        "restated": bool(ctx.report.restatements),
+        "rollup": any(k.rollup for k in kpis),
+        "cascade": any(ctx.sc.children(unit_id) for unit_id in ctx.sc.units),
+    }
+    return frozenset(name for name, used in found.items() if used)
 
 
 # --- Data quality -----------------------------------------------------------------------------
