@@ -10,7 +10,7 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import _BAND_FILL
+from generator.charts import BAND_FILL
 from generator.pdf import PackResult, render_packs
 from generator.pipeline import make_report
 from generator.results import Report, Status
@@ -146,8 +146,8 @@ def test_greyscale_print_keeps_the_bands_apart(packs: dict[str, PackResult], tmp
     subprocess.run(["pdftoppm", "-gray", "-r", "60", "-f", str(page), "-l", str(page), str(path), str(out)], check=True)
     (image,) = tmp_path.glob("trends*.pgm")
     levels = Counter(_pgm_pixels(image))
-    bands = {status: _grey(_BAND_FILL[status]) for status in (Status.GREEN, Status.AMBER, Status.RED)}
-    assert bands[Status.GREEN] - bands[Status.AMBER] >= 10 and bands[Status.AMBER] - bands[Status.RED] >= 10
+    bands = {status: _grey(BAND_FILL[status]) for status in (Status.GREEN, Status.AMBER, Status.RED)}
+    assert bands[Status.GREEN] - bands[Status.AMBER] >= 20 and bands[Status.AMBER] - bands[Status.RED] >= 20
     for status, level in bands.items():
         painted = sum(levels[v] for v in range(level - 2, level + 3))
         assert painted > 500, f"{status.value} band (grey {level}) hardly on the page: {painted} pixels"

@@ -22,8 +22,8 @@ from pathlib import Path
 from generator.pdf.views import Pack
 from generator.resources import TEMPLATES
 
-# What else decides a pack's bytes: the product, and the libraries that draw and lay it out
-_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "plotly", "kaleido", "pydyf")
+# What else decides a pack's bytes: the product (its chart drawing included), and the libraries that lay it out
+_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "pydyf")
 _TEMPLATE_FOLDERS = ("pdf", "shared")
 
 
