@@ -17,12 +17,12 @@ from generator.model import Kpi
 from generator.periods import PER_YEAR
 from generator.results import Forecast, KpiResult, Status, as_number
 
-# Lightest to darkest, so the bands stay apart in greyscale print too: grey 245, 222, 195 on white
-# (0.3/0.59/0.11 luminance), at least 20 levels between neighbours
-BAND_FILL = {
-    Status.GREEN: "rgba(26,127,55,0.06)",
-    Status.AMBER: "rgba(191,135,0,0.28)",
-    Status.RED: "rgba(198,40,40,0.36)",
+# Lightest to darkest, so the bands stay apart in greyscale too (grey ~243, ~229, ~209 on white);
+# the packs print deeper ones (pdf/drawing.py)
+_BAND_FILL = {
+    Status.GREEN: "rgba(26,127,55,0.08)",
+    Status.AMBER: "rgba(191,135,0,0.22)",
+    Status.RED: "rgba(198,40,40,0.30)",
 }
 RED_FLAG_COLOR = "#7a1c1c"  # dark: the red-flag line stays visible in greyscale
 MIN_SPAN = 0.02  # the value axis spans at least 2% of the largest value: no cliff for 99.99 -> 99.93
@@ -258,7 +258,7 @@ def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: floa
             "x1": last + 0.5,
             "y0": y0,
             "y1": y1,
-            "fillcolor": BAND_FILL[status],
+            "fillcolor": _BAND_FILL[status],
             "line": {"width": 0},
             "layer": "below",
         }

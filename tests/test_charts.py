@@ -8,7 +8,7 @@ from types import SimpleNamespace
 import plotly.graph_objects as go
 import pytest
 
-from generator.charts import BAND_FILL, _y_range, heatmap_figure, sparkline_points, trend_figure
+from generator.charts import _BAND_FILL, _y_range, heatmap_figure, sparkline_points, trend_figure
 from generator.pipeline import make_report
 from tests.conftest import FIXTURES, report_for
 
@@ -91,4 +91,4 @@ def test_with_status_bands_the_green_band_starts_where_green_starts() -> None:
 
 
 def _fill_status(color: str) -> str:
-    return next(status.value for status, fill in BAND_FILL.items() if fill == color)
+    return next(status.value for status, fill in _BAND_FILL.items() if fill == color)

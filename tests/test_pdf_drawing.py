@@ -4,21 +4,20 @@ from __future__ import annotations
 
 import dataclasses
 import datetime as dt
-import math
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
 import pytest
 
-from generator.charts import RED_FLAG_COLOR, TrendChart, trend_chart
+from generator.charts import _BAND_FILL, RED_FLAG_COLOR, TrendChart, trend_chart
 from generator.model import Kpi
 from generator.pdf.context import build_pack
 from generator.pdf.drawing import (
+    BAND_FILL,
     HEIGHT,
     TICK_SIZE,
     WIDTH,
-    band_fill,
     chart_data_uris,
     draw_charts,
     draw_trend,
@@ -176,7 +175,7 @@ def test_the_value_ticks_are_round_numbers_inside_the_axis() -> None:
 
 
 def test_greyscale_keeps_neighbouring_bands_20_levels_apart_and_the_red_flag_darker() -> None:
-    green, amber, red = (grey_level(band_fill(s)) for s in (Status.GREEN, Status.AMBER, Status.RED))
+    green, amber, red = (grey_level(BAND_FILL[s]) for s in (Status.GREEN, Status.AMBER, Status.RED))
     assert (green, amber, red) == (245, 222, 195)
     assert green - amber >= 20 and amber - red >= 20 and 255 - green >= 5  # lightest to darkest, as the legend says
     assert red - grey_level(RED_FLAG_COLOR) >= 100  # a dark line on the darkest band
@@ -222,6 +221,9 @@ def test_the_example_packs_charts_draw_with_their_forecasts() -> None:
     assert all(uri.startswith("data:image/svg+xml;base64,") for uri in uris.values())
 
 
-def test_band_fills_are_the_sites_translucent_colours_on_white() -> None:
-    assert band_fill(Status.AMBER) == "#edddb8"
-    assert math.isclose(grey_level("#ffffff"), 255)
+def test_the_printed_bands_are_the_sites_hues_over_white() -> None:
+    for status, rgba in _BAND_FILL.items():
+        site = [float(v) for v in re.findall(r"[\d.]+", rgba)][:3]
+        printed = [int(BAND_FILL[status][i : i + 2], 16) for i in (1, 3, 5)]
+        alphas = [(255 - p) / (255 - c) for c, p in zip(site, printed, strict=True)]  # how much of the hue
+        assert max(alphas) - min(alphas) < 0.015, status

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass
 
-from generator.charts import ACTUAL_COLOR, BAND_FILL, FORECAST_COLOR, RED_FLAG_COLOR, TARGET_COLOR, TrendChart
+from generator.charts import ACTUAL_COLOR, FORECAST_COLOR, RED_FLAG_COLOR, TARGET_COLOR, TrendChart
 from generator.formatting import format_number
 from generator.results import Status
 
@@ -27,10 +27,9 @@ LINE = 10.0  # px between the lines of a period label
 GRID_COLOR, AXIS_COLOR, TEXT_COLOR = "#8c959f", "#6e7781", "#222"
 
 
-def band_fill(status: Status) -> str:
-    """Return a band's colour as printed on white: the site's translucent fill, made opaque."""
-    r, g, b, alpha = (float(v) for v in re.findall(r"[\d.]+", BAND_FILL[status]))
-    return "#" + "".join(f"{round(255 * (1 - alpha) + c * alpha):02x}" for c in (r, g, b))
+# The site's band hues, opaque and deeper for paper: grey 245, 222 and 195 in greyscale print, at
+# least 20 levels between neighbours, lightest (on target) to darkest (off target) as the legend says
+BAND_FILL = {Status.GREEN: "#f1f7f3", Status.AMBER: "#edddb8", Status.RED: "#eab2b2"}
 
 
 def grey_level(colour: str) -> int:
@@ -147,7 +146,7 @@ def _bands(chart: TrendChart, plot: Plot) -> Iterable[str]:
         x0, x1 = plot.x(run.first - 0.5), plot.x(run.last + 0.5)
         for bottom, top, status in run.spans:
             y0, y1 = plot.y(top), plot.y(bottom)
-            yield f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0)}" height="{_n(y1 - y0)}" fill="{band_fill(status)}"/>'
+            yield f'<rect x="{_n(x0)}" y="{_n(y0)}" width="{_n(x1 - x0)}" height="{_n(y1 - y0)}" fill="{BAND_FILL[status]}"/>'
 
 
 def _red_flags(chart: TrendChart, plot: Plot) -> Iterable[str]:
