@@ -27,7 +27,7 @@ LINE = 10.0  # px between the lines of a period label
 GRID_COLOR, AXIS_COLOR, TEXT_COLOR = "#8c959f", "#6e7781", "#222"
 
 
-# The site's band hues, opaque and deeper for paper: grey 245, 222 and 195 in greyscale print, at
+# The site's band hues made opaque for paper, amber and red deeper: grey 245, 222 and 195 in greyscale, at
 # least 20 levels between neighbours, lightest (on target) to darkest (off target) as the legend says
 BAND_FILL = {Status.GREEN: "#f1f7f3", Status.AMBER: "#edddb8", Status.RED: "#eab2b2"}
 
