@@ -30,7 +30,7 @@ def _cpu_seconds() -> float:
 
 def time_packs(folder: Path, out: Path, every_unit: bool, limit: int = 0) -> dict[str, Any]:
     """Return the time of one pack cold, the next ones warm, and (if asked) all packs in the pool."""
-    from generator.pdf.render import ChartSession, render_packs, write_pack
+    from generator.pdf.render import render_packs, write_pack
 
     scorecard, _ = validate_input(load_input(folder / "content", folder / "measures"))
     report = compute_report(scorecard, choose_period(scorecard, None))
@@ -40,10 +40,9 @@ def time_packs(folder: Path, out: Path, every_unit: bool, limit: int = 0) -> dic
     result: dict[str, Any] = {"sample": sample}
     (out / "one").mkdir(parents=True, exist_ok=True)
     start = time.perf_counter()
-    with ChartSession() as charts:
-        first = write_pack(report, sample[0], 1, out / "one", charts)
-        result["first"] = time.perf_counter() - start
-        following = [write_pack(report, unit, 1, out / "one", charts) for unit in sample[1:]]
+    first = write_pack(report, sample[0], 1, out / "one")
+    result["first"] = time.perf_counter() - start
+    following = [write_pack(report, unit, 1, out / "one") for unit in sample[1:]]
     result["next"] = statistics.median(r.seconds for r in following)
     result["pages"] = [first.pages, *(r.pages for r in following)]
     if every_unit:

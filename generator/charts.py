@@ -1,21 +1,24 @@
-"""Chart specifications as plain dicts: pure functions, no Plotly objects, no I/O.
+"""Chart specifications: pure functions, no Plotly objects, no I/O.
 
-The site hands these to plotly.js (one shared script sets the template), the PDF packs hand
-them to kaleido for SVG. Plain dicts through json.dumps cost ~0.01 ms a chart, Plotly objects
-~2 ms (measured with plotly 7), which matters at thousands of charts.
+The site hands plain Plotly dicts to plotly.js (one shared script sets the template); plain dicts
+through json.dumps cost ~0.01 ms a chart, Plotly objects ~2 ms (measured with plotly 7), which
+matters at thousands of charts. The PDF packs draw their own SVG from `TrendChart`, the same
+numbers, bands and axis range as data.
 """
 
 from __future__ import annotations
 
 import html
 from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
 from typing import Any
 
 from generator.model import Kpi
 from generator.periods import PER_YEAR
 from generator.results import Forecast, KpiResult, Status, as_number
 
-# Lightest to darkest, so the bands stay apart in greyscale print too (grey ~243, ~229, ~209 on white)
+# Lightest to darkest, so the bands stay apart in greyscale too (grey ~243, ~229, ~209 on white);
+# the packs print deeper ones (pdf/drawing.py)
 _BAND_FILL = {
     Status.GREEN: "rgba(26,127,55,0.08)",
     Status.AMBER: "rgba(191,135,0,0.22)",
@@ -94,6 +97,63 @@ def trend_figure(
             "legend": {"orientation": "h", "y": -0.22, "x": 0},
         },
     }
+
+
+@dataclass(frozen=True, slots=True)
+class Bands:
+    """The status bands and red-flag lines behind periods first..last (indexes), which share limits."""
+
+    first: int
+    last: int
+    spans: tuple[tuple[float, float, Status], ...]  # (bottom, top, status), bottom first
+    red_flags: tuple[float, ...]
+
+
+@dataclass(frozen=True, slots=True)
+class TrendChart:
+    """A KPI's trend as data, for an output that draws it itself (the packs' SVG): what `trend_figure` shows."""
+
+    labels: tuple[str, ...]  # a period's axis label each; lines split by "\n"
+    actual: tuple[float | None, ...]
+    target: tuple[float | None, ...]  # a range's middle
+    bands: tuple[Bands, ...]
+    low: float  # the value axis: target, red flag and forecast included, at least MIN_SPAN tall
+    high: float
+    unit: str  # the value axis title (untrusted text: the drawing escapes it)
+    decimals: int  # as the KPI's values are shown: no axis tick finer
+    connect_gaps: bool  # a KPI reported less often than the cadence: its values joined across gaps
+    ahead: tuple[str, ...] = ()  # the forecast's periods after the latest, labelled as `labels`
+    forecast: tuple[float, ...] = ()  # projected value per period ahead
+    ahead_target: tuple[float | None, ...] = ()  # target per period ahead
+
+
+def trend_chart(
+    kpi: Kpi,
+    history: Sequence[KpiResult],
+    labels: Sequence[str],
+    forecast: Forecast | None = None,
+    forecast_labels: Sequence[str] = (),
+) -> TrendChart:
+    """Return actual vs target across periods with their bands and axis range, and the forecast if any."""
+    low, high = _y_range(history, forecast)
+    latest = as_number(history[-1].actual) if history else None
+    path = forecast.path if forecast is not None and latest is not None else ()
+    return TrendChart(
+        labels=tuple(labels),
+        actual=tuple(as_number(r.actual) for r in history),
+        target=tuple(_target_mid(r.target) for r in history),
+        bands=tuple(
+            Bands(first, last, tuple(band_spans(kpi, r, low, high)), red_flags(r)) for first, last, r in _runs(history)
+        ),
+        low=low,
+        high=high,
+        unit=kpi.unit,
+        decimals=kpi.decimals,
+        connect_gaps=bool(history) and PER_YEAR[kpi.frequency] < history[0].period.per_year,
+        ahead=tuple(forecast_labels) if path else (),
+        forecast=tuple(value for _, value, _ in path),
+        ahead_target=tuple(_target_mid(target) for _, _, target in path),
+    )
 
 
 def _forecast_traces(
@@ -189,6 +249,26 @@ def _limits(r: KpiResult) -> tuple[object, object, object]:
 
 def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: float) -> list[dict[str, Any]]:
     """Return the band rectangles behind quarters first..last, which share r's limits."""
+    rects = [
+        {
+            "type": "rect",
+            "xref": "x",
+            "yref": "y",
+            "x0": first - 0.5,
+            "x1": last + 0.5,
+            "y0": y0,
+            "y1": y1,
+            "fillcolor": _BAND_FILL[status],
+            "line": {"width": 0},
+            "layer": "below",
+        }
+        for y0, y1, status in band_spans(kpi, r, low, high)
+    ]
+    return rects + [_red_flag_line(first, last, flag) for flag in red_flags(r)]
+
+
+def band_spans(kpi: Kpi, r: KpiResult, low: float, high: float) -> list[tuple[float, float, Status]]:
+    """Return r's status bands as (bottom, top, status) between low and high, bottom first."""
     target, red = r.green_limit if r.green_limit is not None else r.target, r.red_flag
     if target is None or red is None:
         return []
@@ -204,24 +284,15 @@ def _bands(kpi: Kpi, r: KpiResult, first: int, last: int, low: float, high: floa
         spans = [(low, target, Status.GREEN), (target, red, Status.AMBER), (red, high, Status.RED)]  # type: ignore[list-item]
     else:
         spans = [(low, red, Status.RED), (red, target, Status.AMBER), (target, high, Status.GREEN)]  # type: ignore[list-item]
-    rects = [
-        {
-            "type": "rect",
-            "xref": "x",
-            "yref": "y",
-            "x0": first - 0.5,
-            "x1": last + 0.5,
-            "y0": y0,
-            "y1": y1,
-            "fillcolor": _BAND_FILL[status],
-            "line": {"width": 0},
-            "layer": "below",
-        }
-        for y0, y1, status in spans
-        if y1 > y0
-    ]
-    flags = red if isinstance(red, tuple) else (red,)
-    return rects + [_red_flag_line(first, last, flag) for flag in flags]
+    return [(y0, y1, status) for y0, y1, status in spans if y1 > y0]
+
+
+def red_flags(r: KpiResult) -> tuple[float, ...]:
+    """Return r's red-flag values (two for a range KPI), or none when it has no bands."""
+    target, red = r.green_limit if r.green_limit is not None else r.target, r.red_flag
+    if target is None or red is None:
+        return ()
+    return red if isinstance(red, tuple) else (red,)
 
 
 def _red_flag_line(first: int, last: int, y: float) -> dict[str, Any]:

@@ -1,5 +1,5 @@
 #!/usr/bin/env bash
-# Install the Debian packages scorecard-press needs: Chromium (browser tests, kaleido charts),
+# Install the Debian packages scorecard-press needs: Chromium (browser tests),
 # poppler-utils (PDF checks), fonts and the pango/harfbuzz libraries WeasyPrint renders with.
 set -euo pipefail
 PACKAGES=(chromium poppler-utils fonts-dejavu-core fonts-liberation libharfbuzz-subset0

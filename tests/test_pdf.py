@@ -5,6 +5,7 @@ from __future__ import annotations
 import dataclasses
 import datetime as dt
 import http.server
+import os
 import re
 import subprocess
 import sys
@@ -306,21 +307,16 @@ def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -
 
 
 @pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])  # in this process, and in two workers
-def test_a_chromium_that_cannot_start_is_a_message(
-    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str]
-) -> None:
-    monkeypatch.setenv("BROWSER_PATH", "/bin/false")
+def test_packs_draw_their_charts_without_a_browser(tmp_path: Path, units: list[str]) -> None:
     minimal = ROOT / "tests/fixtures/minimal"
     args = ["-m", "generator", "pdf", "--content", str(minimal / "content"), "--measures", str(minimal / "measures")]
+    env = {**os.environ, "BROWSER_PATH": "/bin/false", "PATH": str(Path(sys.executable).parent)}  # no Chromium
     done = subprocess.run(
         [sys.executable, *args, *(a for u in units for a in ("--unit", u)), "--out", str(tmp_path)],
-        capture_output=True, text=True, check=False, timeout=600,
+        capture_output=True, text=True, check=False, timeout=600, env=env,
     )  # fmt: skip
-    assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.splitlines()[-1] == (
-        "error: Chromium could not start to draw the packs' charts (The browser seemed to close immediately after "
-        "starting.); the previous site is unchanged (check memory limits, or build without packs: --no-pdf)"
-    )
+    assert done.returncode == 0, done.stderr
+    assert "FY26" in pdf_text(tmp_path / "2026-Q2-root.pdf")  # a chart's period label ('Q2' over 'FY26'), drawn
 
 
 def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> None:

@@ -10,8 +10,8 @@ from pathlib import Path
 
 import pytest
 
-from generator.charts import _BAND_FILL
 from generator.pdf import PackResult, render_packs
+from generator.pdf.drawing import BAND_FILL, grey_level
 from generator.pipeline import make_report
 from generator.results import Report, Status
 
@@ -132,13 +132,6 @@ def test_no_kpi_row_is_printed_without_its_objective(report: Report, packs: dict
                 assert objective is not None and kpi in objective.kpis, f"{name}: page {number}: {kpi.name} alone"
 
 
-def _grey(rgba: str) -> int:
-    """Return the grey level of a band colour drawn over white paper (poppler's 0.3/0.59/0.11 mix)."""
-    r, g, b, alpha = (float(v) for v in re.findall(r"[\d.]+", rgba))
-    red, green, blue = (255 * (1 - alpha) + c * alpha for c in (r, g, b))
-    return round(0.3 * red + 0.59 * green + 0.11 * blue)
-
-
 def test_greyscale_print_keeps_the_bands_apart(packs: dict[str, PackResult], tmp_path: Path) -> None:
     path = packs["it"].path
     page = next(n for n, lines in enumerate(pages(path), start=1) if lines[-1].startswith("KPI trends"))
@@ -146,8 +139,8 @@ def test_greyscale_print_keeps_the_bands_apart(packs: dict[str, PackResult], tmp
     subprocess.run(["pdftoppm", "-gray", "-r", "60", "-f", str(page), "-l", str(page), str(path), str(out)], check=True)
     (image,) = tmp_path.glob("trends*.pgm")
     levels = Counter(_pgm_pixels(image))
-    bands = {status: _grey(_BAND_FILL[status]) for status in (Status.GREEN, Status.AMBER, Status.RED)}
-    assert bands[Status.GREEN] - bands[Status.AMBER] >= 10 and bands[Status.AMBER] - bands[Status.RED] >= 10
+    bands = {status: grey_level(BAND_FILL[status]) for status in (Status.GREEN, Status.AMBER, Status.RED)}
+    assert bands[Status.GREEN] - bands[Status.AMBER] >= 20 and bands[Status.AMBER] - bands[Status.RED] >= 20
     for status, level in bands.items():
         painted = sum(levels[v] for v in range(level - 2, level + 3))
         assert painted > 500, f"{status.value} band (grey {level}) hardly on the page: {painted} pixels"

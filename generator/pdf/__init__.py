@@ -1,6 +1,6 @@
 """The `pdf` stage: board packs (annual, quarterly or monthly), one A4 PDF per unit.
 
-`context` builds what a pack shows (pure), `svg` draws its charts through kaleido, `render`
+`context` builds what a pack shows (pure), `drawing` draws its charts as SVG (pure), `render`
 lays it out with WeasyPrint and writes the files.
 """
 

@@ -1,9 +1,10 @@
 """Reuse packs whose inputs did not change: a fingerprint per pack, the PDFs kept under the work folder.
 
 A pack is a function of its context (`Pack`, built from the report: every number, word and chart
-spec it prints), the templates, and the versions of this product and of the libraries that draw and
-lay it out. The fingerprint hashes all of them; a cached PDF is reused only when its fingerprint
-matches and its bytes still hash to what was recorded, so a damaged cache is rendered again.
+it prints), the templates, the code that draws its charts, and the versions of this product and of
+the libraries that lay it out. The fingerprint hashes all of them; a cached PDF is reused only when
+its fingerprint matches and its bytes still hash to what was recorded, so a damaged cache is
+rendered again.
 """
 
 from __future__ import annotations
@@ -19,11 +20,12 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from generator.pdf import drawing
 from generator.pdf.views import Pack
 from generator.resources import TEMPLATES
 
-# What else decides a pack's bytes: the product, and the libraries that draw and lay it out
-_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "plotly", "kaleido", "pydyf")
+# What else decides a pack's bytes: the product (its chart drawing included), and the libraries that lay it out
+_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "pydyf")
 _TEMPLATE_FOLDERS = ("pdf", "shared")
 
 
@@ -50,6 +52,8 @@ def _environment_digest() -> str:
     digest = hashlib.sha256()
     for name in _DISTRIBUTIONS:
         digest.update(f"{name}={_version(name)}\n".encode())
+    # The charts are drawn by our own code: a change to it between releases draws them anew
+    digest.update(Path(drawing.__file__).read_bytes())
     for folder in _TEMPLATE_FOLDERS:
         for path in sorted((TEMPLATES / folder).rglob("*")):
             if path.is_file():

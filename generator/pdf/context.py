@@ -4,9 +4,8 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from typing import Any
 
-from generator.charts import trend_figure
+from generator.charts import TrendChart, trend_chart
 from generator.model import Commentary, Kpi, Unit
 from generator.pdf.views import (
     ChildView,
@@ -61,7 +60,6 @@ from generator.present import (
 from generator.results import Change, Report, Status, as_number
 from generator.usertext import render_markdown
 
-CHART_SIZE = {"width": 330, "height": 180}  # px, drawn at print size so chart text stays legible
 _EXCEPTION_ORDER = {Status.RED: 0, Status.AMBER: 1}
 
 
@@ -250,29 +248,31 @@ def map_links(unit: Unit) -> tuple[MapLink, ...]:
 # --- Charts --------------------------------------------------------------------------------
 
 
-def chart_specs(report: Report, unit: Unit) -> dict[str, dict[str, Any]]:
-    """Return a trend chart spec per KPI with numbers, sized and styled for print."""
+def chart_specs(report: Report, unit: Unit) -> dict[str, TrendChart]:
+    """Return a trend chart per KPI with numbers: recent periods, bands, and the year-end forecast if any."""
     specs = {}
     for obj in unit.objectives:
         for kpi in obj.kpis:
             history = recent(report, report.kpi_history(unit.id, kpi.id))
             if any(as_number(h.actual) is not None for h in history):
+                forecast = report.current.kpis[(unit.id, kpi.id)].forecast
                 labels = [axis_label(report, r.period) for r in history]
-                specs[f"{unit.id}/{kpi.id}"] = print_figure(trend_figure(kpi, history, labels))
+                ahead = [axis_label(report, p) for p, _, _ in forecast.path] if forecast else []
+                specs[f"{unit.id}/{kpi.id}"] = trend_chart(kpi, history, labels, forecast, ahead)
     return specs
 
 
 def axis_label(report: Report, period: Period) -> str:
-    """Return a period's label on a print chart's axis, on two short upright lines: 'Q3<br>FY26'.
+    """Return a period's label on a print chart's axis, on two short lines: 'Q3\nFY26'.
 
-    A 330 px chart holds 13 months (21 px each) of 9 px text: 'FY2026' (38 px) would make Plotly turn the
-    labels on end and clip them, so the year keeps its last two digits ('FY26', "Sep<br>'26").
+    A chart 84 mm wide holds 13 months (21 px each) of 9 px text: 'FY2026' (38 px) would crowd its
+    neighbours, so the year keeps its last two digits ('FY26', "Sep\n'26").
     """
     words = short_label_of(report, period).split(" ", 1)
     if len(words) == 1:
         return words[0]  # 'FY2022': annual windows are short enough for the whole year
     first, year = words
-    return f"{first}<br>{_YEAR.sub(_two_digits, year)}"
+    return f"{first}\n{_YEAR.sub(_two_digits, year)}"
 
 
 _YEAR = re.compile(r"^(FY)?\d\d(\d\d)$")
@@ -280,25 +280,6 @@ _YEAR = re.compile(r"^(FY)?\d\d(\d\d)$")
 
 def _two_digits(year: re.Match[str]) -> str:
     return (year[1] or "'") + year[2]  # FY2026 -> FY26, 2026 -> '26
-
-
-def print_figure(figure: dict[str, Any]) -> dict[str, Any]:
-    """Return the figure with a fixed print size, the pack's font and a white background."""
-    layout = {
-        **figure["layout"],
-        **CHART_SIZE,
-        "font": {"family": "DejaVu Sans", "size": 10, "color": "#222"},
-        "margin": {"l": 50, "r": 8, "t": 8, "b": 34},  # two 9 px lines of axis labels below the plot
-        "legend": {"orientation": "h", "y": -0.3, "x": 0, "font": {"size": 9}},
-        "paper_bgcolor": "white",
-        "plot_bgcolor": "white",
-        "template": "none",
-    }
-    # Upright labels: Plotly would turn crowded ones on end, below the chart's edge
-    xaxis = {"tickfont": {"size": 9}, "tickangle": 0, "showgrid": False, "linecolor": "#888"}
-    layout["xaxis"] = {**layout.get("xaxis", {}), **xaxis}
-    layout["yaxis"] = {**layout.get("yaxis", {}), "tickfont": {"size": 9}, "gridcolor": "#ddd", "linecolor": "#888"}
-    return {"data": figure["data"], "layout": layout}
 
 
 # --- Children ------------------------------------------------------------------------------

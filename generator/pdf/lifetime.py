@@ -1,8 +1,7 @@
 """Tie a pack worker's life to the build's: a build killed with SIGKILL leaves no worker behind.
 
 A pool worker blocks reading its task queue, and every worker holds the queue's write end too, so
-it never sees the build die and would live on. The kernel's parent-death signal ends it, and its
-Chromium (kaleido) then exits too: it quits when the pipe to its controller closes (measured).
+it never sees the build die and would live on. The kernel's parent-death signal ends it.
 """
 
 from __future__ import annotations

@@ -11,7 +11,6 @@ from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
-from multiprocessing.util import Finalize
 from pathlib import Path
 
 import jinja2
@@ -22,9 +21,9 @@ from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
 from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
+from generator.pdf.drawing import chart_data_uris, svg_data_uri
 from generator.pdf.fetcher import PackFetcher, without_attachments
 from generator.pdf.lifetime import die_with_parent
-from generator.pdf.svg import ChartSession, svg_data_uri
 from generator.pdf.views import Pack
 from generator.present import strategy_map_svg
 from generator.resources import TEMPLATES as SITE_TEMPLATES
@@ -90,8 +89,7 @@ def _render(
     if not units:
         return []
     if len(units) == 1 or workers < 2:
-        with ChartSession() as charts:
-            return [write_pack(report, unit, depth, out_dir, charts, produced) for unit in units]
+        return [write_pack(report, unit, depth, out_dir, produced) for unit in units]
     return _render_in_pool(report, units, depth, out_dir, workers, produced)
 
 
@@ -123,13 +121,11 @@ def pack_path(out_dir: Path, report: Report, unit_id: str) -> Path:
     return out_dir / f"{report.period}-{unit_id}.pdf"
 
 
-def write_pack(
-    report: Report, unit_id: str, depth: int, out_dir: Path, charts: ChartSession, produced: dt.date | None = None
-) -> PackResult:
+def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, produced: dt.date | None = None) -> PackResult:
     """Build, draw and write one unit's pack."""
     start = time.perf_counter()
     pack = build_pack(report, unit_id, depth, produced or dt.date.today())
-    document = render_document(pack, charts.draw(pack.charts))
+    document = render_document(pack, chart_data_uris(pack.charts))
     path = pack_path(out_dir, report, unit_id)
     document.write_pdf(path, **PDF_OPTIONS)
     result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
@@ -174,15 +170,15 @@ def _stylesheet() -> weasyprint.CSS:
     )
 
 
-# --- Two processes, one Chromium each ------------------------------------------------------
+# --- Two processes ------------------------------------------------------------------------
 
-_worker: tuple[Report, int, Path, ChartSession, dt.date] | BuildError | None = None
+_worker: tuple[Report, int, Path, dt.date] | None = None
 
 
 def _render_in_pool(
     report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
 ) -> list[PackResult]:
-    # spawn, not fork: the caller may already run threads (a kaleido server), which fork would copy half-alive
+    # spawn, not fork: the caller may already run threads, which fork would copy half-alive
     context = multiprocessing.get_context("spawn")
     biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
     try:
@@ -190,10 +186,10 @@ def _render_in_pool(
             min(workers, len(units)), context, initializer=_start_worker, initargs=(report, depth, out_dir, produced)
         ) as pool:
             done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
-    except BrokenProcessPool:  # a worker died (out of memory, killed) or Chromium could not start in it
+    except BrokenProcessPool:  # a worker died (out of memory, killed)
         raise BuildError(
-            "a process writing PDF packs stopped before it finished (out of memory, killed, or Chromium could not "
-            "start); the previous site is unchanged (try again, or build without packs: --no-pdf)"
+            "a process writing PDF packs stopped before it finished (out of memory, or killed); "
+            "the previous site is unchanged (try again, or build without packs: --no-pdf)"
         ) from None
     return [done[u] for u in units]
 
@@ -204,21 +200,11 @@ def _size(sc: Scorecard, unit_id: str) -> int:
 
 def _start_worker(report: Report, depth: int, out_dir: Path, produced: dt.date) -> None:
     global _worker
-    die_with_parent()  # a killed build leaves no worker (nor its Chromium) behind
-    charts = ChartSession()
-    try:
-        charts.open()
-    except BuildError as exc:  # raised again with the first pack: the pool would log it as a traceback
-        _worker = exc
-        return
-    # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
-    Finalize(charts, charts.close, exitpriority=10)
-    _worker = (report, depth, out_dir, charts, produced)
+    die_with_parent()  # a killed build leaves no worker behind
+    _worker = (report, depth, out_dir, produced)
 
 
 def _worker_pack(unit_id: str) -> PackResult:
     assert _worker is not None, "worker not initialised"
-    if isinstance(_worker, BuildError):
-        raise _worker
-    report, depth, out_dir, charts, produced = _worker
-    return write_pack(report, unit_id, depth, out_dir, charts, produced)
+    report, depth, out_dir, produced = _worker
+    return write_pack(report, unit_id, depth, out_dir, produced)

@@ -3,10 +3,10 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
 
 from markupsafe import Markup
 
+from generator.charts import TrendChart
 from generator.present import (
     ChangeDisplay,
     Count,
@@ -146,7 +146,7 @@ class Pack:
     periods: tuple[str, ...]  # short labels of the recent periods in the data tables, oldest first
     words: PeriodWords  # the cadence's words: "year", "since last year", "Annual report"
     tables: tuple[DataTable, ...]
-    charts: dict[str, dict[str, Any]]  # KPI key -> Plotly figure spec
+    charts: dict[str, TrendChart]  # KPI key -> its trend chart's data
     notes: dict[str, Note]  # KPI key -> the period's commentary about it
     objectives: dict[str, ObjectiveView]  # KPI key -> its objective
     trend_legend: str = ""
