@@ -164,7 +164,8 @@ def test_the_pack_is_tagged_for_screen_readers(packs: dict[str, PackResult]) -> 
     path = packs["it"].path
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    tree = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True).stdout
+    struct = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True).stdout
+    tree = struct.decode("utf-8", errors="replace")  # Typst writes some attribute strings as UTF-16
     roles = {line.split()[0].rstrip(":") for line in tree.splitlines() if line.strip()}
     assert tree.startswith("Document") and {"H1", "H2", "Table", "TR", "TH", "TD", "L"} <= roles  # StructTreeRoot
 

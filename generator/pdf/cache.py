@@ -1,8 +1,8 @@
 """Reuse packs whose inputs did not change: a fingerprint per pack, the PDFs kept under the work folder.
 
 A pack is a function of its context (`Pack`, built from the report: every number, word and chart
-spec it prints), the templates, and the versions of this product and of the libraries that draw and
-lay it out. The fingerprint hashes all of them; a cached PDF is reused only when its fingerprint
+spec it prints), the templates, the fonts, and the versions of this product and of the libraries
+that draw and lay it out (Typst). The fingerprint hashes all of them; a cached PDF is reused only when its fingerprint
 matches and its bytes still hash to what was recorded, so a damaged cache is rendered again.
 """
 
@@ -19,11 +19,12 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
+from generator.pdf.document import FONT_FOLDERS
 from generator.pdf.views import Pack
 from generator.resources import TEMPLATES
 
 # What else decides a pack's bytes: the product, and the libraries that draw and lay it out
-_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "plotly", "kaleido", "pydyf")
+_DISTRIBUTIONS = ("scorecard-press", "typst", "plotly", "kaleido")
 _TEMPLATE_FOLDERS = ("pdf", "shared")
 
 
@@ -50,6 +51,8 @@ def _environment_digest() -> str:
     digest = hashlib.sha256()
     for name in _DISTRIBUTIONS:
         digest.update(f"{name}={_version(name)}\n".encode())
+    for font in sorted(p for folder in FONT_FOLDERS for p in Path(folder).glob("*") if p.is_file()):
+        digest.update(f"{font.name} {font.stat().st_size}\n".encode())  # a font update changes the layout
     for folder in _TEMPLATE_FOLDERS:
         for path in sorted((TEMPLATES / folder).rglob("*")):
             if path.is_file():

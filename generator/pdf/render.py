@@ -1,11 +1,15 @@
-"""Render board packs: context -> HTML (Jinja) -> PDF (WeasyPrint), in one or two processes."""
+"""Render board packs: context -> JSON -> PDF (a Typst template), in one or two processes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import logging
 import multiprocessing
+import re
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
@@ -13,18 +17,17 @@ from dataclasses import dataclass
 from functools import cache
 from multiprocessing.util import Finalize
 from pathlib import Path
+from typing import Final
 
-import jinja2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+import typst
 
 from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
 from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
-from generator.pdf.fetcher import PackFetcher, without_attachments
+from generator.pdf.document import FONT_FOLDERS, pack_data
 from generator.pdf.lifetime import die_with_parent
-from generator.pdf.svg import ChartSession, svg_data_uri
+from generator.pdf.svg import ChartSession
 from generator.pdf.views import Pack
 from generator.present import strategy_map_svg
 from generator.resources import TEMPLATES as SITE_TEMPLATES
@@ -32,8 +35,9 @@ from generator.results import Report
 
 TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
+TEMPLATE = "pack.typ"
 # PDF/UA-1: tagged (headings, tables, lists for screen readers), with a title and language
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+PDF_STANDARDS: Final = "ua-1"
 _log = logging.getLogger(__name__)
 
 
@@ -129,20 +133,51 @@ def write_pack(
     """Build, draw and write one unit's pack."""
     start = time.perf_counter()
     pack = build_pack(report, unit_id, depth, produced or dt.date.today())
-    document = render_document(pack, charts.draw(pack.charts))
+    pdf = render_pdf(pack, charts.draw(pack.charts))
     path = pack_path(out_dir, report, unit_id)
-    document.write_pdf(path, **PDF_OPTIONS)
-    result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
+    path.write_bytes(pdf)
+    result = PackResult(unit_id, path, page_count(pdf), time.perf_counter() - start)
     _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
     return result
 
 
-def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
-    """Lay out the pack's HTML into pages; it may read only our templates and the charts drawn for it."""
-    svgs = {**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
-    html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
-    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher(TEMPLATES, svgs.values()))
-    return without_attachments(page.render(stylesheets=[_stylesheet()], font_config=_fonts()))
+def render_pdf(pack: Pack, svgs: dict[str, str]) -> bytes:
+    """Lay out the pack (its charts drawn as `svgs`, by KPI key) into a PDF."""
+    return compile_pack(pack_json(pack, svgs), pack.unit_id)
+
+
+def pack_json(pack: Pack, svgs: dict[str, str]) -> str:
+    """Return everything the template prints, as JSON: texts, commentary nodes, chart and map SVGs."""
+    return json.dumps(pack_data(pack, svgs, map_svg(pack)), ensure_ascii=False)
+
+
+def compile_pack(data: str, unit_id: str) -> bytes:
+    """Compile the template with the pack's JSON, in a folder holding only those two files.
+
+    The data goes to the template as JSON, never as Typst markup, so no text from the content can
+    run as Typst code; Typst reads no file outside that folder (its root) and fetches nothing (the
+    template imports no package).
+    """
+    with tempfile.TemporaryDirectory(prefix="pack-") as folder:
+        root = Path(folder)
+        shutil.copyfile(TEMPLATES / TEMPLATE, root / TEMPLATE)
+        (root / "pack.json").write_text(data, encoding="utf-8")
+        try:
+            pdf = _compiler().compile(input=str(root / TEMPLATE), root=str(root), pdf_standards=PDF_STANDARDS)
+        except typst.TypstError as exc:  # a fault of ours, not of the content: data cannot change the template
+            raise BuildError(f"the board pack of {unit_id} could not be laid out: {exc.message}") from None
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF Typst wrote (its page tree's count)."""
+    found = _PAGES.search(pdf)
+    assert found is not None, "a PDF without a page tree"
+    return int(found[1] or found[2])
 
 
 def map_svg(pack: Pack) -> str:
@@ -156,22 +191,9 @@ def map_svg(pack: Pack) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-    )
-
-
-@cache
-def _fonts() -> FontConfiguration:
-    return FontConfiguration()
-
-
-@cache
-def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(
-        filename=str(TEMPLATES / "pack.css"), font_config=_fonts(), url_fetcher=PackFetcher(TEMPLATES)
-    )
+def _compiler() -> typst.Compiler:
+    # One per process: loading the fonts is most of a first compile. No system fonts: the same fonts everywhere.
+    return typst.Compiler(font_paths=[f for f in FONT_FOLDERS if Path(f).is_dir()], ignore_system_fonts=True)
 
 
 # --- Two processes, one Chromium each ------------------------------------------------------
