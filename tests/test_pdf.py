@@ -19,9 +19,10 @@ from click.testing import CliRunner
 from markupsafe import Markup
 
 from generator.cli import main
+from generator.errors import BuildError
 from generator.export import export_rows
 from generator.formatting import format_score, format_target, format_value
-from generator.pdf import PackResult, render_packs
+from generator.pdf import PackResult, render, render_packs
 from generator.pdf.context import build_pack
 from generator.pdf.render import _compiler, render_pdf
 from generator.pipeline import make_report
@@ -318,7 +319,13 @@ def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -
     ]
 
 
-@pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])  # in this process, and in two workers
+CHROMIUM_FAILED = (
+    "Chromium could not start to draw the packs' charts (The browser seemed to close immediately after "
+    "starting.); the previous site is unchanged (check memory limits, or build without packs: --no-pdf)"
+)
+
+
+@pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])
 def test_a_chromium_that_cannot_start_is_a_message(
     tmp_path: Path, monkeypatch: pytest.MonkeyPatch, units: list[str]
 ) -> None:
@@ -330,10 +337,18 @@ def test_a_chromium_that_cannot_start_is_a_message(
         capture_output=True, text=True, check=False, timeout=600,
     )  # fmt: skip
     assert done.returncode == 1 and "Traceback" not in done.stderr, done.stderr
-    assert done.stderr.splitlines()[-1] == (
-        "error: Chromium could not start to draw the packs' charts (The browser seemed to close immediately after "
-        "starting.); the previous site is unchanged (check memory limits, or build without packs: --no-pdf)"
-    )
+    assert done.stderr.splitlines()[-1] == f"error: {CHROMIUM_FAILED}"
+
+
+def test_a_chromium_that_cannot_start_in_the_pack_workers_is_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("BROWSER_PATH", "/bin/false")  # the workers inherit it
+    monkeypatch.setattr(render, "POOL_FROM", 2)  # three packs in two workers
+    report, _ = make_report(MINIMAL / "content", MINIMAL / "measures", None)
+    with pytest.raises(BuildError) as raised:
+        render_packs(report, tmp_path, workers=2)
+    assert str(raised.value) == CHROMIUM_FAILED
 
 
 def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> None:

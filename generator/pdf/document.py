@@ -27,7 +27,7 @@ from generator.usertext import allowed_url
 # (Debian's fonts-liberation and fonts-dejavu-core; scripts/install-system-packages.sh)
 FONT_FOLDERS = ("/usr/share/fonts/truetype/liberation", "/usr/share/fonts/truetype/dejavu")
 # Fields the template does not read: the chart specs become SVG, the map's layout its SVG
-_LEFT_OUT = frozenset({"charts", "strategy_map", "change", "restatement"})
+_LEFT_OUT = frozenset({"charts", "strategy_map"})
 # The HTML that sanitised user Markdown may hold, as node kinds of the template
 _BLOCKS = frozenset({"p", "ul", "ol", "li", "blockquote", "pre", "h1", "h2", "h3", "h4", "h5", "h6", "hr"})
 _INLINE = frozenset({"em", "strong", "code", "a", "br", "i", "b", "del", "s"})

@@ -35,6 +35,7 @@ from generator.results import Report
 
 TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
+POOL_FROM = 8  # packs from which two processes pay off: each starts Python and its chart drawing (BENCHMARKS.md)
 TEMPLATE = "pack.typ"
 # PDF/UA-1: tagged (headings, tables, lists for screen readers), with a title and language
 PDF_STANDARDS: Final = "ua-1"
@@ -75,12 +76,15 @@ def render_packs(
     units = select_units(report.scorecard, unit_ids)
     out_dir.mkdir(parents=True, exist_ok=True)
     produced = dt.date.today()
+    # Contexts are built here, once: the workers get them, not the report (56 MB pickled for 300 units)
+    packs = {unit: build_pack(report, unit, depth, produced) for unit in units}
+    paths = {unit: pack_path(out_dir, report, unit) for unit in units}
     if cache is None:
-        return _render(report, units, depth, out_dir, workers, produced)
+        return _render(packs, paths, workers)
     store = PackCache(cache)
-    keys = {unit: fingerprint(build_pack(report, unit, depth, produced), depth) for unit in units}
-    done = {unit: reused for unit in units if (reused := _reuse(store, keys[unit], report, unit, out_dir))}
-    for result in _render(report, [u for u in units if u not in done], depth, out_dir, workers, produced):
+    keys = {unit: fingerprint(pack, depth) for unit, pack in packs.items()}
+    done = {unit: reused for unit in units if (reused := _reuse(store, keys[unit], unit, paths[unit]))}
+    for result in _render({u: p for u, p in packs.items() if u not in done}, paths, workers):
         store.store(keys[result.unit], result.path, result.pages)
         done[result.unit] = result
     if unit_ids is None:  # a full run: entries no pack uses any more go
@@ -88,22 +92,19 @@ def render_packs(
     return [done[unit] for unit in units]
 
 
-def _render(
-    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
-) -> list[PackResult]:
-    if not units:
+def _render(packs: dict[str, Pack], paths: dict[str, Path], workers: int) -> list[PackResult]:
+    if not packs:
         return []
-    if len(units) == 1 or workers < 2:
+    if len(packs) < POOL_FROM or workers < 2:
         with ChartSession() as charts:
-            return [write_pack(report, unit, depth, out_dir, charts, produced) for unit in units]
-    return _render_in_pool(report, units, depth, out_dir, workers, produced)
+            return [write_built(pack, paths[unit], charts) for unit, pack in packs.items()]
+    return _render_in_pool(packs, paths, workers)
 
 
-def _reuse(store: PackCache, key: str, report: Report, unit_id: str, out_dir: Path) -> PackResult | None:
+def _reuse(store: PackCache, key: str, unit_id: str, path: Path) -> PackResult | None:
     start = time.perf_counter()
     if (cached := store.find(key)) is None:
         return None
-    path = pack_path(out_dir, report, unit_id)
     copy_pack(cached, path)
     result = PackResult(unit_id, path, cached.pages, time.perf_counter() - start, reused=True)
     _log.info("reused %s (%d pages): its inputs did not change", path, result.pages)
@@ -131,12 +132,16 @@ def write_pack(
     report: Report, unit_id: str, depth: int, out_dir: Path, charts: ChartSession, produced: dt.date | None = None
 ) -> PackResult:
     """Build, draw and write one unit's pack."""
-    start = time.perf_counter()
     pack = build_pack(report, unit_id, depth, produced or dt.date.today())
+    return write_built(pack, pack_path(out_dir, report, unit_id), charts)
+
+
+def write_built(pack: Pack, path: Path, charts: ChartSession) -> PackResult:
+    """Draw the charts of a pack whose context is built, lay it out and write it."""
+    start = time.perf_counter()
     pdf = render_pdf(pack, charts.draw(pack.charts))
-    path = pack_path(out_dir, report, unit_id)
     path.write_bytes(pdf)
-    result = PackResult(unit_id, path, page_count(pdf), time.perf_counter() - start)
+    result = PackResult(pack.unit_id, path, page_count(pdf), time.perf_counter() - start)
     _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
     return result
 
@@ -198,33 +203,30 @@ def _compiler() -> typst.Compiler:
 
 # --- Two processes, one Chromium each ------------------------------------------------------
 
-_worker: tuple[Report, int, Path, ChartSession, dt.date] | BuildError | None = None
+_worker: ChartSession | BuildError | None = None
 
 
-def _render_in_pool(
-    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
-) -> list[PackResult]:
+def _render_in_pool(packs: dict[str, Pack], paths: dict[str, Path], workers: int) -> list[PackResult]:
     # spawn, not fork: the caller may already run threads (a kaleido server), which fork would copy half-alive
     context = multiprocessing.get_context("spawn")
-    biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
+    biggest_first = sorted(packs, key=lambda u: -_size(packs[u]))
     try:
-        with ProcessPoolExecutor(
-            min(workers, len(units)), context, initializer=_start_worker, initargs=(report, depth, out_dir, produced)
-        ) as pool:
-            done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
+        with ProcessPoolExecutor(min(workers, len(packs)), context, initializer=_start_worker) as pool:
+            tasks = [(packs[u], paths[u]) for u in biggest_first]
+            done = dict(zip(biggest_first, pool.map(_worker_pack, tasks), strict=True))
     except BrokenProcessPool:  # a worker died (out of memory, killed) or Chromium could not start in it
         raise BuildError(
             "a process writing PDF packs stopped before it finished (out of memory, killed, or Chromium could not "
             "start); the previous site is unchanged (try again, or build without packs: --no-pdf)"
         ) from None
-    return [done[u] for u in units]
+    return [done[u] for u in packs]
 
 
-def _size(sc: Scorecard, unit_id: str) -> int:
-    return sum(len(o.kpis) for o in sc.units[unit_id].objectives)
+def _size(pack: Pack) -> int:
+    return len(pack.charts) + len(pack.children)
 
 
-def _start_worker(report: Report, depth: int, out_dir: Path, produced: dt.date) -> None:
+def _start_worker() -> None:
     global _worker
     die_with_parent()  # a killed build leaves no worker (nor its Chromium) behind
     charts = ChartSession()
@@ -235,12 +237,12 @@ def _start_worker(report: Report, depth: int, out_dir: Path, produced: dt.date) 
         return
     # Pool workers leave through os._exit, which skips atexit: Finalize still runs, so Chromium stops.
     Finalize(charts, charts.close, exitpriority=10)
-    _worker = (report, depth, out_dir, charts, produced)
+    _worker = charts
 
 
-def _worker_pack(unit_id: str) -> PackResult:
+def _worker_pack(task: tuple[Pack, Path]) -> PackResult:
     assert _worker is not None, "worker not initialised"
     if isinstance(_worker, BuildError):
         raise _worker
-    report, depth, out_dir, charts, produced = _worker
-    return write_pack(report, unit_id, depth, out_dir, charts, produced)
+    pack, path = task
+    return write_built(pack, path, _worker)
