@@ -365,3 +365,17 @@ def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> 
     assert "KPIs met 2 of 2 met" in north and "/ 10" not in north
     assert "Debt to equity ◌ Not rated 1.35" in north and "↑ up" in north  # no score dash without scores
     assert "n/a: not applicable this period; not missing, not rated, left out of roll-ups." in north
+
+
+def test_a_pack_with_nothing_below_its_summary_is_still_laid_out(report: Report, tmp_path: Path) -> None:
+    pack = build_pack(report, "it", 1, dt.date(2026, 10, 15))
+    empty = dataclasses.replace(
+        pack, perspectives=(), exceptions=(), objective_exceptions=(), no_data=(), charted=(), initiatives=(),
+        children=(), tables=(), map_links=(), notes={}, objectives={}, projected_misses=(), unexplained=(),
+        restatements=(),
+    )  # fmt: skip
+    (tmp_path / "pack.pdf").write_bytes(render_pdf(empty, {}))
+    text = pdf_text(tmp_path / "pack.pdf")
+    assert "No objective or KPI is off target or at risk this quarter." in text
+    assert "Every KPI has a value for Q3 FY2026 (Jul-Sep 2026)." in text
+    assert "No KPI has numeric values to chart." in text and "No initiatives are recorded for this unit." in text
