@@ -1,8 +1,8 @@
 """Where a pack's time goes, and what reuse saves: `python -m benchmarks.pack_stages FOLDER OUT [--sample N]`.
 
-Times each step of a pack for a sample of units in one warm process (context, charts drawn as
-SVG, HTML, WeasyPrint layout, PDF writing), then a sample of packs on both cores, then the
-same packs again from the cache (nothing changed). Prints one JSON object.
+Times each step of a pack for a sample of units in one warm process (context, charts drawn as SVG, the pack's
+JSON, Typst layout and PDF writing), then a sample of packs on both cores, then the same packs
+again from the cache (nothing changed). Prints one JSON object.
 """
 
 from __future__ import annotations
@@ -18,33 +18,29 @@ from typing import Any
 
 from generator.pipeline import make_report
 
-STEPS = ("context", "charts", "html", "layout", "write")
+STEPS = ("context", "charts", "json", "typst")
 
 
 def time_steps(report: Any, units: list[str], out: Path) -> dict[str, float]:
     """Return the median seconds of each step of a pack over the units (after one warm-up pack)."""
     from generator.pdf.context import build_pack
-    from generator.pdf.drawing import chart_data_uris, svg_data_uri
-    from generator.pdf.render import PDF_OPTIONS, _environment, map_svg, render_document
+    from generator.pdf.drawing import draw_charts
+    from generator.pdf.render import compile_pack, pack_json
 
-    times: dict[str, list[float]] = {step: [] for step in (*STEPS, "html")}
+    times: dict[str, list[float]] = {step: [] for step in STEPS}
     out.mkdir(parents=True, exist_ok=True)
     for n, unit in enumerate([units[0], *units]):
         t0 = time.perf_counter()
         pack = build_pack(report, unit, 1, dt.date.today())
         t1 = time.perf_counter()
-        svgs = chart_data_uris(pack.charts)
+        svgs = {key: svg.decode() for key, svg in draw_charts(pack.charts).items()}
         t2 = time.perf_counter()
-        _environment().get_template("pack.html").render(
-            pack=pack, svgs={**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
-        )
+        data = pack_json(pack, svgs)
         t3 = time.perf_counter()
-        document = render_document(pack, svgs)  # HTML again, then layout
+        (out / f"{unit}.pdf").write_bytes(compile_pack(data, unit))
         t4 = time.perf_counter()
-        document.write_pdf(out / f"{unit}.pdf", **PDF_OPTIONS)
-        t5 = time.perf_counter()
         if n:  # the first is the warm-up
-            for step, seconds in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3 - (t3 - t2), t5 - t4), strict=True):
+            for step, seconds in zip(STEPS, (t1 - t0, t2 - t1, t3 - t2, t4 - t3), strict=True):
                 times[step].append(seconds)
     return {step: statistics.median(values) for step, values in times.items() if values}
 

@@ -56,7 +56,7 @@ class UsageError(ScorecardError):
 
 
 class BuildError(ScorecardError):
-    """A tool we drive (MkDocs, WeasyPrint) refused our output; the message says why."""
+    """A tool we drive (MkDocs, Typst) refused our output; the message says why."""
 
 
 def suggest(name: str, known: Iterable[str]) -> str:

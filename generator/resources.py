@@ -14,7 +14,7 @@ from pathlib import Path
 
 def _templates() -> Path:
     folder = files("generator.site_templates")
-    # Jinja, WeasyPrint and shutil need real files: a zipped install is not supported
+    # Jinja, Typst and shutil need real files: a zipped install is not supported
     if not isinstance(folder, Path):
         raise RuntimeError(f"site templates are not a folder on disk: {folder}")
     return folder

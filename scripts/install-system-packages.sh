@@ -1,9 +1,8 @@
 #!/usr/bin/env bash
 # Install the Debian packages scorecard-press needs: Chromium (browser tests),
-# poppler-utils (PDF checks), fonts and the pango/harfbuzz libraries WeasyPrint renders with.
+# poppler-utils (PDF checks) and the fonts the packs embed (Typst needs no system library).
 set -euo pipefail
-PACKAGES=(chromium poppler-utils fonts-dejavu-core fonts-liberation libharfbuzz-subset0
-          libpango-1.0-0 libpangoft2-1.0-0 python3-venv)
+PACKAGES=(chromium poppler-utils fonts-dejavu-core fonts-liberation python3-venv)
 missing=()
 for pkg in "${PACKAGES[@]}"; do
   dpkg-query -W -f='${Status}' "$pkg" 2>/dev/null | grep -q "install ok installed" || missing+=("$pkg")

@@ -27,7 +27,7 @@ def render_pages(pdf: Path, out_dir: Path, dpi: int, first: int | None = None, l
 
 
 def contact_sheets(pages: list[Path], per_sheet: int) -> list[Path]:
-    """Paste pages side by side, `per_sheet` to an image (Pillow comes with WeasyPrint)."""
+    """Paste pages side by side, `per_sheet` to an image (Pillow: the test extras)."""
     from PIL import Image
 
     sheets = []

@@ -58,3 +58,26 @@ def report_for(project: Path, period: str) -> Report:
     quarter = parse_quarter(period)
     assert quarter is not None
     return compute_report(load_tree(project), quarter)
+
+
+BLANK_CHART = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def pack_text(report: Report, unit_id: str, depth: int = 2) -> str:
+    """Return a pack's text as a reader sees it, on one line: laid out by Typst (blank charts), read by pdftotext."""
+    import datetime as dt
+    import re
+    import subprocess
+    import tempfile
+
+    from generator.pdf.context import build_pack
+    from generator.pdf.render import render_pdf
+
+    pack = build_pack(report, unit_id, depth, dt.date(2026, 11, 23))
+    with tempfile.TemporaryDirectory() as folder:
+        path = Path(folder) / "pack.pdf"
+        path.write_bytes(render_pdf(pack, dict.fromkeys(pack.charts, BLANK_CHART)))
+        text = subprocess.run(
+            ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
+        ).stdout
+    return re.sub(r"\s+", " ", text)

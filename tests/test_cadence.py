@@ -16,7 +16,7 @@ from generator.periods import Period, RawPeriod, fiscal_period, parse_period, pe
 from generator.pipeline import make_report
 from generator.present import kpi_display, period_words
 from generator.render import render_site
-from tests.conftest import ROOT, Tree, load_tree
+from tests.conftest import ROOT, Tree, load_tree, pack_text
 
 REGULATOR = ROOT / "examples" / "regulator"
 OPERATIONS = ROOT / "examples" / "operations"
@@ -521,21 +521,8 @@ def test_a_late_filer_is_marked_in_the_heatmap() -> None:
 
 
 def _pack_html(report: object, unit_id: str) -> str:
-    """Return a pack's HTML as WeasyPrint would lay it out (without laying it out)."""
-    import collections
-    import datetime as dt
-
-    from generator.pdf.context import build_pack
-    from generator.pdf.render import _environment
-
-    pack = build_pack(report, unit_id, 2, dt.date(2026, 11, 23))  # type: ignore[arg-type]
-    return " ".join(
-        re.sub(
-            r"<[^>]+>",
-            " ",
-            _environment().get_template("pack.html").render(pack=pack, svgs=collections.defaultdict(str)),
-        ).split()
-    )
+    """Return a pack's text as laid out (pdftotext, on one line)."""
+    return pack_text(report, unit_id)  # type: ignore[arg-type]
 
 
 def test_a_late_filer_is_marked_in_its_parents_pack(tree: Tree) -> None:
@@ -544,7 +531,7 @@ def test_a_late_filer_is_marked_in_its_parents_pack(tree: Tree) -> None:
     units = _pack_html(report, "council")
     assert "South from FY2025" in units and "80.0% ◆ Off target from FY2025" in units
     report, _ = make_report(REGULATOR / "content", REGULATOR / "measures", None)
-    summary = _pack_html(report, "regulator").rsplit("Unit summaries", 1)[1]
+    summary = _pack_html(report, "regulator").split("Unit summaries", 2)[2]  # the section, after its line in the contents
     assert "Managing Director Latest values from FY2021: none reported for FY2022. Perspective" in summary
 
 

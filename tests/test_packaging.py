@@ -101,7 +101,7 @@ def test_wheel_holds_every_module_and_template_and_nothing_else(wheel: Path) -> 
     templates = {f"generator/site_templates/{p.relative_to(TEMPLATES)}" for p in _files(TEMPLATES)}
     modules = {f"generator/{p.relative_to(ROOT / 'generator')}" for p in _files(ROOT / "generator")}
     assert sorted(templates - names) == [] and sorted(modules - names) == []
-    assert len(templates) > 20 and "generator/site_templates/pdf/pack.html" in templates
+    assert len(templates) > 20 and "generator/site_templates/pdf/pack.typ" in templates
     dist_info = "-".join(wheel.name.split("-")[:2]) + ".dist-info"
     assert {n.split("/")[0] for n in names} == {"generator", dist_info}
 

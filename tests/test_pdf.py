@@ -13,17 +13,19 @@ import threading
 from collections.abc import Iterator
 from pathlib import Path
 
+import pypdf
 import pytest
+import typst
 from click.testing import CliRunner
 from markupsafe import Markup
 
 from generator.cli import main
+from generator.errors import BuildError
 from generator.export import export_rows
 from generator.formatting import format_score, format_target, format_value
-from generator.pdf import PackResult, render_packs
+from generator.pdf import PackResult, render, render_packs
 from generator.pdf.context import build_pack
-from generator.pdf.fetcher import PackFetcher
-from generator.pdf.render import render_document
+from generator.pdf.render import _compiler, render_pdf
 from generator.pipeline import make_report
 from generator.results import Report, Status
 
@@ -59,7 +61,8 @@ def packs(report: Report, tmp_path_factory: pytest.TempPathFactory) -> dict[str,
 
 
 def pdf_text(path: Path, first: int | None = None) -> str:
-    command = ["pdftotext", *(["-f", str(first)] if first else []), str(path), "-"]
+    """Return the text as laid out (table rows read across), on one line."""
+    command = ["pdftotext", "-layout", *(["-f", str(first)] if first else []), str(path), "-"]
     text = subprocess.run(command, check=True, capture_output=True, text=True).stdout
     return re.sub(r"\s+", " ", text)
 
@@ -124,19 +127,37 @@ def test_page_count_metadata_and_embedded_fonts(report: Report, packs: dict[str,
     assert any("DejaVu" in row or "Liberation" in row for row in rows)
 
 
-def test_bookmarks_cover_every_section_and_child(report: Report) -> None:
-    pack = build_pack(report, "it", 2, dt.date(2026, 10, 15))
-    blank = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
-    document = render_document(pack, dict.fromkeys(pack.charts, blank))
-    top = [label for label, *_ in document.make_bookmark_tree()]
-    assert top == SECTIONS
-    children = {label for label, *_, kids, _state in _flatten(document.make_bookmark_tree())}
-    assert {c.name for c in pack.children} <= children
-    assert {f"{k.status.word}: {k.name}" for k in pack.exceptions} <= children
+def outline(pdf: Path) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+    """Return the PDF's bookmarks as (title, children) pairs."""
+    reader = pypdf.PdfReader(pdf)
+
+    def tree(items: list) -> list[tuple[str, list]]:  # type: ignore[type-arg]
+        out: list[tuple[str, list]] = []  # type: ignore[type-arg]
+        for item in items:
+            if isinstance(item, list):
+                out[-1][1].extend(tree(item))  # a nested list holds the children of the item before it
+            else:
+                out.append((item.title, []))
+        return out
+
+    return tree(reader.outline)
 
 
 def _flatten(tree: list) -> list:  # type: ignore[type-arg]
-    return [node for item in tree for node in [item, *_flatten(item[2])]]
+    return [node for item in tree for node in [item, *_flatten(item[1])]]
+
+
+BLANK = '<svg xmlns="http://www.w3.org/2000/svg" width="10" height="10"/>'
+
+
+def test_bookmarks_cover_every_section_and_child(report: Report, tmp_path: Path) -> None:
+    pack = build_pack(report, "it", 2, dt.date(2026, 10, 15))
+    (tmp_path / "pack.pdf").write_bytes(render_pdf(pack, dict.fromkeys(pack.charts, BLANK)))
+    tree = outline(tmp_path / "pack.pdf")
+    assert [label for label, _ in tree] == SECTIONS
+    children = {label for label, _ in _flatten(tree)}
+    assert {c.name for c in pack.children} <= children
+    assert {f"{k.status.word}: {k.name}" for k in pack.exceptions} <= children
 
 
 def test_summary_fits_one_page(packs: dict[str, PackResult]) -> None:
@@ -193,74 +214,67 @@ def tracker() -> Iterator[tuple[str, list[str]]]:
     server.server_close()
 
 
-@pytest.fixture
-def pack_root(tmp_path: Path) -> Path:
-    """A templates folder holding a stylesheet, a subfolder and a symlink that points outside."""
-    (tmp_path / "outside.txt").write_text("secret", encoding="utf-8")
-    root = tmp_path / "templates"
-    (root / "fonts").mkdir(parents=True)
-    (root / "pack.css").write_text("p {}", encoding="utf-8")
-    (root / "fonts" / "a.woff2").write_bytes(b"font")
-    (root / "link.txt").symlink_to(tmp_path / "outside.txt")
-    return root
-
-
 @pytest.mark.parametrize(
-    ("url", "allowed"),
+    ("template", "message"),
     [
-        ("{root}/pack.css", True),
-        ("{root}/fonts/a.woff2?v=1#x", True),
-        ("file://localhost{path}/pack.css", True),
-        ("{root}/fonts/../pack.css", True),
-        ("{root}/../outside.txt", False),
-        ("{root}/fonts/%2e%2e/%2e%2e/outside.txt", False),
-        ("{root}/link.txt", False),  # a symlink out of the folder
-        ("{root}/fonts", False),  # a folder
-        ("{root}/missing.css", False),
-        ("file:///etc/passwd", False),
-        ("file://example.org{path}/pack.css", False),
-        ("http://127.0.0.1:9/x.png", False),
-        ("https://example.org/x.css", False),
-        ("ftp://example.org/x", False),
-        ("data:image/svg+xml,%3Csvg%2F%3E", False),  # not one we generated
-        ("data:image/png;base64,AAAA", True),  # generated for this pack
+        ('#read("../outside.txt")', 'path `"../outside.txt"` would escape the project root'),
+        ('#read("/etc/passwd")', "file not found (searched at {root}/etc/passwd)"),
+        ('#image("http://127.0.0.1:9/x.png")', "file not found (searched at {root}/http:/127.0.0.1:9/x.png)"),
     ],
 )
-def test_pack_fetcher_serves_only_templates_and_generated_data(pack_root: Path, url: str, allowed: bool) -> None:
-    fetcher = PackFetcher(pack_root, ["data:image/png;base64,AAAA"])
-    url = url.format(root=pack_root.as_uri(), path=pack_root)
-    if allowed:
-        fetcher.fetch(url).close()
-    else:
-        with pytest.raises(PermissionError, match=r"^left out .*: packs read only their own templates and charts$"):
-            fetcher.fetch(url)
+def test_the_pack_compiler_reads_only_its_own_folder(tmp_path: Path, template: str, message: str) -> None:
+    (tmp_path / "outside.txt").write_text("secret", encoding="utf-8")
+    root = tmp_path / "pack"
+    root.mkdir()
+    (root / "pack.typ").write_text(template, encoding="utf-8")
+    with pytest.raises(typst.TypstError) as raised:
+        _compiler().compile(input=str(root / "pack.typ"), root=str(root))
+    assert raised.value.message == message.format(root=root)
+
+
+def _links(pdf: Path) -> set[str]:
+    """Return the addresses the PDF's link annotations open."""
+    return {
+        str(annotation.get_object()["/A"]["/URI"])
+        for page in pypdf.PdfReader(pdf).pages
+        for annotation in page.get("/Annots", [])
+        if "/URI" in annotation.get_object().get("/A", {})
+    }
 
 
 def test_a_pack_reads_and_attaches_nothing_even_from_unsanitised_html(
-    report: Report, tracker: tuple[str, list[str]], tmp_path: Path, caplog: pytest.LogCaptureFixture
+    report: Report, tracker: tuple[str, list[str]], tmp_path: Path
 ) -> None:
     url, requests = tracker
     secret = tmp_path / "secret.txt"
     secret.write_text("TOP SECRET", encoding="utf-8")
     hostile = Markup(
-        f'<a rel="attachment" href="{secret.as_uri()}">secret</a> <a rel="attachment" href="pack.css">css</a>'
+        f'<a rel="attachment" href="{secret.as_uri()}">secret</a> <a rel="attachment" href="pack.typ">typ</a>'
         f'<img src="{url}/img.png"><img src="{secret.as_uri()}"><link rel="stylesheet" href="{url}/s.css">'
         f'<style>@import url("{url}/i.css"); p {{ background: url("{url}/bg.png") }}</style>'
-        f'<a href="{secret.as_uri()}">local</a> <a href="https://example.org/">web</a> Mission text'
+        f'<a href="{secret.as_uri()}">local</a> <a href="javascript:alert(1)">script</a> '
+        f'<a href="https://example.org/">web</a> Mission text'
     )
     pack = dataclasses.replace(build_pack(report, "it", 1, dt.date(2026, 10, 15)), mission=hostile)
-    blank = "data:image/svg+xml,%3Csvg%20xmlns%3D%22http%3A//www.w3.org/2000/svg%22/%3E"
-    document = render_document(pack, dict.fromkeys(pack.charts, blank))
-    document.write_pdf(tmp_path / "pack.pdf")
+    (tmp_path / "pack.pdf").write_bytes(render_pdf(pack, dict.fromkeys(pack.charts, BLANK)))
     assert requests == []
     listing = subprocess.run(
         ["pdfdetach", "-list", str(tmp_path / "pack.pdf")], check=True, capture_output=True, text=True
     )
     assert listing.stdout.strip() == "0 embedded files"
-    assert "Mission text" in pdf_text(tmp_path / "pack.pdf")
-    links = {target for page in document.pages for kind, target, *_ in page.links if kind == "external"}
-    assert links == {"https://example.org/"}
-    assert f"left out {url}/img.png: packs read only their own templates and charts" in caplog.text
+    text = pdf_text(tmp_path / "pack.pdf")
+    assert "Mission text" in text and "TOP SECRET" not in text
+    assert _links(tmp_path / "pack.pdf") == {"https://example.org/"}
+
+
+def test_names_and_commentary_are_text_never_typst_code(report: Report, tmp_path: Path) -> None:
+    code = '#read("/etc/passwd") #set text(size: 40pt) ] } $x^2$ <label> @ref \\ *bold* = Heading'
+    pack = build_pack(report, "it", 1, dt.date(2026, 10, 15))
+    pack = dataclasses.replace(pack, unit_name=code, mission=Markup(f"<p>{code}</p>"))
+    (tmp_path / "pack.pdf").write_bytes(render_pdf(pack, dict.fromkeys(pack.charts, BLANK)))
+    text = pdf_text(tmp_path / "pack.pdf")
+    assert text.count(code) >= 3  # the cover, its facts and the mission, as written
+    assert "root:x:0" not in text
 
 
 def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -> None:
@@ -333,3 +347,17 @@ def test_a_regulators_pack_shows_its_utilities_and_no_scores(tmp_path: Path) -> 
     assert "KPIs met 2 of 2 met" in north and "/ 10" not in north
     assert "Debt to equity ◌ Not rated 1.35" in north and "↑ up" in north  # no score dash without scores
     assert "n/a: not applicable this period; not missing, not rated, left out of roll-ups." in north
+
+
+def test_a_pack_with_nothing_below_its_summary_is_still_laid_out(report: Report, tmp_path: Path) -> None:
+    pack = build_pack(report, "it", 1, dt.date(2026, 10, 15))
+    empty = dataclasses.replace(
+        pack, perspectives=(), exceptions=(), objective_exceptions=(), no_data=(), charted=(), initiatives=(),
+        children=(), tables=(), map_links=(), notes={}, objectives={}, projected_misses=(), unexplained=(),
+        restatements=(),
+    )  # fmt: skip
+    (tmp_path / "pack.pdf").write_bytes(render_pdf(empty, {}))
+    text = pdf_text(tmp_path / "pack.pdf")
+    assert "No objective or KPI is off target or at risk this quarter." in text
+    assert "Every KPI has a value for Q3 FY2026 (Jul-Sep 2026)." in text
+    assert "No KPI has numeric values to chart." in text and "No initiatives are recorded for this unit." in text

@@ -3,6 +3,8 @@ stranded headings or nearly empty pages, bands apart in greyscale, a tagged PDF.
 
 from __future__ import annotations
 
+import dataclasses
+import datetime as dt
 import re
 import subprocess
 from collections import Counter
@@ -12,7 +14,10 @@ import pytest
 
 from generator.pdf import PackResult, render_packs
 from generator.pdf.drawing import BAND_FILL, grey_level
+from generator.pdf.context import build_pack
+from generator.pdf.render import render_pdf
 from generator.pipeline import make_report
+from generator.present import InitiativeDisplay
 from generator.results import Report, Status
 
 pytestmark = pytest.mark.pdf
@@ -157,7 +162,8 @@ def test_the_pack_is_tagged_for_screen_readers(packs: dict[str, PackResult]) -> 
     path = packs["it"].path
     info = subprocess.run(["pdfinfo", str(path)], check=True, capture_output=True, text=True).stdout
     assert re.search(r"^Tagged:\s+yes$", info, re.M)
-    tree = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True, text=True).stdout
+    struct = subprocess.run(["pdfinfo", "-struct", str(path)], check=True, capture_output=True).stdout
+    tree = struct.decode("utf-8", errors="replace")  # Typst writes some attribute strings as UTF-16
     roles = {line.split()[0].rstrip(":") for line in tree.splitlines() if line.strip()}
     assert tree.startswith("Document") and {"H1", "H2", "Table", "TR", "TH", "TD", "L"} <= roles  # StructTreeRoot
 
@@ -173,3 +179,32 @@ def test_a_unit_summary_never_starts_a_page_without_its_name(
             assert first == "Unit summaries" or any(first.startswith(u) for u in units), (
                 f"{name}: page {number}: {first!r}"
             )
+
+
+def test_initiatives_show_their_state_as_the_site_does(report: Report, packs: dict[str, PackResult]) -> None:
+    text = " ".join(line for page in pages(packs["it"].path) for line in page)
+    for initiative in initiative_displays(report, "it"):
+        assert f"{initiative.name} {initiative.state_word}" in text
+    assert "◆ Overdue" in text and "◆ Late" in text  # milestones and initiatives, in the site's words
+
+
+def initiative_displays(report: Report, unit_id: str) -> list[InitiativeDisplay]:
+    return list(build_pack(report, unit_id, 1, dt.date(2026, 10, 15)).initiatives)
+
+
+def test_an_objective_longer_than_a_page_repeats_its_header_as_continued(report: Report, tmp_path: Path) -> None:
+    pack = build_pack(report, "it", 1, dt.date(2026, 10, 15))
+    first = pack.perspectives[0]
+    objective = dataclasses.replace(first.objectives[0], kpis=first.objectives[0].kpis * 30)
+    pack = dataclasses.replace(
+        pack, perspectives=(dataclasses.replace(first, objectives=(objective,)), *pack.perspectives[1:])
+    )
+    path = tmp_path / "long.pdf"
+    path.write_bytes(render_pdf(pack, {}))
+    laid_out = [lines for lines in pages(path) if lines[-1].startswith("Scorecard")]
+    starts = [n for n, lines in enumerate(laid_out) if any(line.startswith(objective.name) for line in lines)]
+    assert len(starts) >= 2  # the objective spans pages
+    for lines in laid_out[starts[0] + 1 : starts[-1] + 1]:  # each page after its first: columns, then the objective
+        assert lines[1].startswith("Objective / KPI") and lines[2].startswith(f"{objective.name} (continued)"), lines[
+            :3
+        ]

@@ -1,10 +1,10 @@
 """Reuse packs whose inputs did not change: a fingerprint per pack, the PDFs kept under the work folder.
 
 A pack is a function of its context (`Pack`, built from the report: every number, word and chart
-it prints), the templates, the code that draws its charts, and the versions of this product and of
-the libraries that lay it out. The fingerprint hashes all of them; a cached PDF is reused only when
-its fingerprint matches and its bytes still hash to what was recorded, so a damaged cache is
-rendered again.
+spec it prints), the templates, the fonts, the code that draws its charts, and the versions of
+this product and of the library that lays it out (Typst). The fingerprint hashes all of them; a
+cached PDF is reused only when its fingerprint matches and its bytes still hash to what was
+recorded, so a damaged cache is rendered again.
 """
 
 from __future__ import annotations
@@ -20,12 +20,13 @@ from functools import cache
 from importlib import metadata
 from pathlib import Path
 
-from generator.pdf import drawing
+from generator.pdf import document, drawing
+from generator.pdf.document import FONT_FOLDERS
 from generator.pdf.views import Pack
 from generator.resources import TEMPLATES
 
-# What else decides a pack's bytes: the product (its chart drawing included), and the libraries that lay it out
-_DISTRIBUTIONS = ("scorecard-press", "weasyprint", "pydyf")
+# What else decides a pack's bytes: the product (its chart drawing included), and the library that lays it out
+_DISTRIBUTIONS = ("scorecard-press", "typst")
 _TEMPLATE_FOLDERS = ("pdf", "shared")
 
 
@@ -54,6 +55,9 @@ def _environment_digest() -> str:
         digest.update(f"{name}={_version(name)}\n".encode())
     # The charts are drawn by our own code: a change to it between releases draws them anew
     digest.update(Path(drawing.__file__).read_bytes())
+    digest.update(Path(document.__file__).read_bytes())  # and so is what the template is handed
+    for font in sorted(p for folder in FONT_FOLDERS for p in Path(folder).glob("*") if p.is_file()):
+        digest.update(f"{font.name} {font.stat().st_size}\n".encode())  # a font update changes the layout
     for folder in _TEMPLATE_FOLDERS:
         for path in sorted((TEMPLATES / folder).rglob("*")):
             if path.is_file():

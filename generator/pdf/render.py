@@ -1,28 +1,31 @@
-"""Render board packs: context -> HTML (Jinja) -> PDF (WeasyPrint), in one or two processes."""
+"""Render board packs: context -> JSON -> PDF (a Typst template), in one or two processes."""
 
 from __future__ import annotations
 
 import datetime as dt
 import difflib
+import json
 import logging
 import multiprocessing
+import re
+import shutil
+import tempfile
 import time
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from dataclasses import dataclass
 from functools import cache
 from pathlib import Path
+from typing import Final
 
-import jinja2
-import weasyprint
-from weasyprint.text.fonts import FontConfiguration
+import typst
 
 from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
 from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
-from generator.pdf.drawing import chart_data_uris, svg_data_uri
-from generator.pdf.fetcher import PackFetcher, without_attachments
+from generator.pdf.drawing import draw_charts
+from generator.pdf.document import FONT_FOLDERS, pack_data
 from generator.pdf.lifetime import die_with_parent
 from generator.pdf.views import Pack
 from generator.present import strategy_map_svg
@@ -31,8 +34,10 @@ from generator.results import Report
 
 TEMPLATES = SITE_TEMPLATES / "pdf"
 WORKERS = 2  # the machines we target have two cores
+POOL_FROM = 8  # packs from which two processes pay off: each starts Python and its chart drawing (BENCHMARKS.md)
+TEMPLATE = "pack.typ"
 # PDF/UA-1: tagged (headings, tables, lists for screen readers), with a title and language
-PDF_OPTIONS = {"pdf_variant": "pdf/ua-1"}
+PDF_STANDARDS: Final = "ua-1"
 _log = logging.getLogger(__name__)
 
 
@@ -70,12 +75,15 @@ def render_packs(
     units = select_units(report.scorecard, unit_ids)
     out_dir.mkdir(parents=True, exist_ok=True)
     produced = dt.date.today()
+    # Contexts are built here, once: the workers get them, not the report (56 MB pickled for 300 units)
+    packs = {unit: build_pack(report, unit, depth, produced) for unit in units}
+    paths = {unit: pack_path(out_dir, report, unit) for unit in units}
     if cache is None:
-        return _render(report, units, depth, out_dir, workers, produced)
+        return _render(packs, paths, workers)
     store = PackCache(cache)
-    keys = {unit: fingerprint(build_pack(report, unit, depth, produced), depth) for unit in units}
-    done = {unit: reused for unit in units if (reused := _reuse(store, keys[unit], report, unit, out_dir))}
-    for result in _render(report, [u for u in units if u not in done], depth, out_dir, workers, produced):
+    keys = {unit: fingerprint(pack, depth) for unit, pack in packs.items()}
+    done = {unit: reused for unit in units if (reused := _reuse(store, keys[unit], unit, paths[unit]))}
+    for result in _render({u: p for u, p in packs.items() if u not in done}, paths, workers):
         store.store(keys[result.unit], result.path, result.pages)
         done[result.unit] = result
     if unit_ids is None:  # a full run: entries no pack uses any more go
@@ -83,21 +91,18 @@ def render_packs(
     return [done[unit] for unit in units]
 
 
-def _render(
-    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
-) -> list[PackResult]:
-    if not units:
+def _render(packs: dict[str, Pack], paths: dict[str, Path], workers: int) -> list[PackResult]:
+    if not packs:
         return []
-    if len(units) == 1 or workers < 2:
-        return [write_pack(report, unit, depth, out_dir, produced) for unit in units]
-    return _render_in_pool(report, units, depth, out_dir, workers, produced)
+    if len(packs) < POOL_FROM or workers < 2:
+        return [write_built(pack, paths[unit]) for unit, pack in packs.items()]
+    return _render_in_pool(packs, paths, workers)
 
 
-def _reuse(store: PackCache, key: str, report: Report, unit_id: str, out_dir: Path) -> PackResult | None:
+def _reuse(store: PackCache, key: str, unit_id: str, path: Path) -> PackResult | None:
     start = time.perf_counter()
     if (cached := store.find(key)) is None:
         return None
-    path = pack_path(out_dir, report, unit_id)
     copy_pack(cached, path)
     result = PackResult(unit_id, path, cached.pages, time.perf_counter() - start, reused=True)
     _log.info("reused %s (%d pages): its inputs did not change", path, result.pages)
@@ -121,24 +126,61 @@ def pack_path(out_dir: Path, report: Report, unit_id: str) -> Path:
     return out_dir / f"{report.period}-{unit_id}.pdf"
 
 
-def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, produced: dt.date | None = None) -> PackResult:
+def write_pack(
+    report: Report, unit_id: str, depth: int, out_dir: Path, produced: dt.date | None = None
+) -> PackResult:
     """Build, draw and write one unit's pack."""
-    start = time.perf_counter()
     pack = build_pack(report, unit_id, depth, produced or dt.date.today())
-    document = render_document(pack, chart_data_uris(pack.charts))
-    path = pack_path(out_dir, report, unit_id)
-    document.write_pdf(path, **PDF_OPTIONS)
-    result = PackResult(unit_id, path, len(document.pages), time.perf_counter() - start)
+    return write_built(pack, pack_path(out_dir, report, unit_id))
+
+
+def write_built(pack: Pack, path: Path) -> PackResult:
+    """Draw the charts of a pack whose context is built, lay it out and write it."""
+    start = time.perf_counter()
+    pdf = render_pdf(pack, {key: svg.decode() for key, svg in draw_charts(pack.charts).items()})
+    path.write_bytes(pdf)
+    result = PackResult(pack.unit_id, path, page_count(pdf), time.perf_counter() - start)
     _log.info("wrote %s (%d pages) in %.2f s", path, result.pages, result.seconds)
     return result
 
 
-def render_document(pack: Pack, svgs: dict[str, str]) -> weasyprint.Document:
-    """Lay out the pack's HTML into pages; it may read only our templates and the charts drawn for it."""
-    svgs = {**svgs, "strategy-map": svg_data_uri(map_svg(pack).encode())}
-    html = _environment().get_template("pack.html").render(pack=pack, svgs=svgs)
-    page = weasyprint.HTML(string=html, base_url=str(TEMPLATES), url_fetcher=PackFetcher(TEMPLATES, svgs.values()))
-    return without_attachments(page.render(stylesheets=[_stylesheet()], font_config=_fonts()))
+def render_pdf(pack: Pack, svgs: dict[str, str]) -> bytes:
+    """Lay out the pack (its charts drawn as `svgs`, by KPI key) into a PDF."""
+    return compile_pack(pack_json(pack, svgs), pack.unit_id)
+
+
+def pack_json(pack: Pack, svgs: dict[str, str]) -> str:
+    """Return everything the template prints, as JSON: texts, commentary nodes, chart and map SVGs."""
+    return json.dumps(pack_data(pack, svgs, map_svg(pack)), ensure_ascii=False)
+
+
+def compile_pack(data: str, unit_id: str) -> bytes:
+    """Compile the template with the pack's JSON, in a folder holding only those two files.
+
+    The data goes to the template as JSON, never as Typst markup, so no text from the content can
+    run as Typst code; Typst reads no file outside that folder (its root) and fetches nothing (the
+    template imports no package).
+    """
+    with tempfile.TemporaryDirectory(prefix="pack-") as folder:
+        root = Path(folder)
+        shutil.copyfile(TEMPLATES / TEMPLATE, root / TEMPLATE)
+        (root / "pack.json").write_text(data, encoding="utf-8")
+        try:
+            pdf = _compiler().compile(input=str(root / TEMPLATE), root=str(root), pdf_standards=PDF_STANDARDS)
+        except typst.TypstError as exc:  # a fault of ours, not of the content: data cannot change the template
+            raise BuildError(f"the board pack of {unit_id} could not be laid out: {exc.message}") from None
+    assert isinstance(pdf, bytes)
+    return pdf
+
+
+_PAGES = re.compile(rb"/Type\s*/Pages\b[^>]*?/Count\s+(\d+)|/Count\s+(\d+)[^>]*?/Type\s*/Pages\b")
+
+
+def page_count(pdf: bytes) -> int:
+    """Return the number of pages of a PDF Typst wrote (its page tree's count)."""
+    found = _PAGES.search(pdf)
+    assert found is not None, "a PDF without a page tree"
+    return int(found[1] or found[2])
 
 
 def map_svg(pack: Pack) -> str:
@@ -152,59 +194,34 @@ def map_svg(pack: Pack) -> str:
 
 
 @cache
-def _environment() -> jinja2.Environment:
-    return jinja2.Environment(
-        loader=jinja2.FileSystemLoader(TEMPLATES), autoescape=True, undefined=jinja2.StrictUndefined
-    )
-
-
-@cache
-def _fonts() -> FontConfiguration:
-    return FontConfiguration()
-
-
-@cache
-def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(
-        filename=str(TEMPLATES / "pack.css"), font_config=_fonts(), url_fetcher=PackFetcher(TEMPLATES)
-    )
+def _compiler() -> typst.Compiler:
+    # One per process: loading the fonts is most of a first compile. No system fonts: the same fonts everywhere.
+    return typst.Compiler(font_paths=[f for f in FONT_FOLDERS if Path(f).is_dir()], ignore_system_fonts=True)
 
 
 # --- Two processes ------------------------------------------------------------------------
 
-_worker: tuple[Report, int, Path, dt.date] | None = None
 
-
-def _render_in_pool(
-    report: Report, units: list[str], depth: int, out_dir: Path, workers: int, produced: dt.date
-) -> list[PackResult]:
+def _render_in_pool(packs: dict[str, Pack], paths: dict[str, Path], workers: int) -> list[PackResult]:
     # spawn, not fork: the caller may already run threads, which fork would copy half-alive
     context = multiprocessing.get_context("spawn")
-    biggest_first = sorted(units, key=lambda u: -_size(report.scorecard, u))
+    biggest_first = sorted(packs, key=lambda u: -_size(packs[u]))
     try:
-        with ProcessPoolExecutor(
-            min(workers, len(units)), context, initializer=_start_worker, initargs=(report, depth, out_dir, produced)
-        ) as pool:
-            done = dict(zip(biggest_first, pool.map(_worker_pack, biggest_first), strict=True))
+        with ProcessPoolExecutor(min(workers, len(packs)), context, initializer=die_with_parent) as pool:
+            tasks = [(packs[u], paths[u]) for u in biggest_first]
+            done = dict(zip(biggest_first, pool.map(_worker_pack, tasks), strict=True))
     except BrokenProcessPool:  # a worker died (out of memory, killed)
         raise BuildError(
-            "a process writing PDF packs stopped before it finished (out of memory, or killed); "
+            "a process writing PDF packs stopped before it finished (out of memory or killed); "
             "the previous site is unchanged (try again, or build without packs: --no-pdf)"
         ) from None
-    return [done[u] for u in units]
+    return [done[u] for u in packs]
 
 
-def _size(sc: Scorecard, unit_id: str) -> int:
-    return sum(len(o.kpis) for o in sc.units[unit_id].objectives)
+def _size(pack: Pack) -> int:
+    return len(pack.charts) + len(pack.children)
 
 
-def _start_worker(report: Report, depth: int, out_dir: Path, produced: dt.date) -> None:
-    global _worker
-    die_with_parent()  # a killed build leaves no worker behind
-    _worker = (report, depth, out_dir, produced)
-
-
-def _worker_pack(unit_id: str) -> PackResult:
-    assert _worker is not None, "worker not initialised"
-    report, depth, out_dir, produced = _worker
-    return write_pack(report, unit_id, depth, out_dir, produced)
+def _worker_pack(task: tuple[Pack, Path]) -> PackResult:
+    pack, path = task
+    return write_built(pack, path)

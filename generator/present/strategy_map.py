@@ -272,7 +272,9 @@ def strategy_map(report: Report, unit: Unit, href: Callable[[str], str]) -> Stra
         # where scores are off the count of KPIs met says more than "not rated", and fits the box
         text, score = (view.text, view.score) if view.scored else (f"{view.icon} {view.score}", "")
         objectives.append(MapObjective(o.id, o.name, o.perspective, o.drives, view.css, text, score))
-    perspectives = [(p.id, p.name) for p in report.scorecard.perspectives(unit.id)]
+    # as the scorecard and the tiles: a perspective without objectives of the unit is no empty band
+    used = {o.perspective for o in unit.objectives}
+    perspectives = [(p.id, p.name) for p in report.scorecard.perspectives(unit.id) if p.id in used]
     drawing = layout_strategy_map(perspectives, objectives, href)
     if report.scorecard.scores(unit.id):
         return drawing

@@ -23,10 +23,12 @@ def _pause() -> None:
 
 def _install() -> None:
     if MOMENT == "packs":  # in each pack worker, once its Chromium is open
-        if IN_WORKER:
-            import generator.pdf.render as render
+        import generator.pdf.render as render
 
-            render.write_pack = lambda *args: _pause()
+        if IN_WORKER:
+            render.write_built = lambda *args: _pause()
+        elif sys.orig_argv[1:3] == ["-m", "generator"]:
+            render.POOL_FROM = 2  # the minimal project's three packs in two workers
         return
     if sys.orig_argv[1:3] != ["-m", "generator"]:  # only in the build itself
         return
