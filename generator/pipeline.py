@@ -105,7 +105,7 @@ def make_report(
     if published:
         report = restate(dataclasses.replace(report, editions=tuple(published)))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
-    warnings += commentary_warnings(report) + ignored_forecast_warnings(report)
+    warnings += commentary_warnings(report, content) + ignored_forecast_warnings(report)
     warnings += (
         unseen_warnings(scorecard) + restatement_warnings(report) + edition_audience_warnings(scorecard, published)
     )
@@ -231,7 +231,7 @@ def period_warnings(report: Report) -> list[Problem]:
     ]
 
 
-def commentary_warnings(report: Report) -> list[Problem]:
+def commentary_warnings(report: Report, content: Path) -> list[Problem]:
     """Return a warning for every status `commentary_required` asks an analysis of, where none is written."""
     sc, period = report.scorecard, report.period
     warnings = []
@@ -242,7 +242,7 @@ def commentary_warnings(report: Report) -> list[Problem]:
         message = (
             f"{name} '{item.id}' of unit '{item.unit}' is {item.status.value} in {period} without an analysis, "
             f"which commentary_required asks for: add '{heading}' with '### Analysis' to "
-            f"commentary/{period}/{item.unit}.md"
+            f"{content / 'commentary' / str(period) / item.unit}.md"
         )
         warnings.append(Problem(where, message, "warning"))
     return warnings
