@@ -7,7 +7,9 @@ import json
 import os
 import re
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,7 +17,7 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.compute import find_restatements
-from generator.editions import MAX_EDITION_BYTES, checksum, edition_document, read_editions, write_edition
+from generator.editions import MAX_EDITION_BYTES, checksum, edition_text, read_editions, text_checksum, write_edition
 from generator.errors import UsageError
 from generator.pdf.context import build_pack
 from generator.pipeline import make_report
@@ -63,10 +65,23 @@ def test_publish_writes_the_export_rows_with_date_version_and_fingerprint(publis
     assert document["period"] == "2026-Q1" and document["label"] == "Q1 FY2026 (Jan-Mar 2026)"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["published_at"])
     assert document["product_version"] and document["inputs"].startswith("sha256:")
-    assert document["checksum"] == checksum(document)
+    assert document["format"] == 2 and document["checksum"] == text_checksum(_path_text(published, "2026-Q1"))
     home = (published / "site" / "index.html").read_text(encoding="utf-8")
     assert "published " + _day(document["published_at"]) in home
     assert (published / "site" / "restatements.html").is_file()
+
+
+def _path_text(project: Path, period: str) -> str:
+    return (project / "editions" / f"{period}.json").read_text(encoding="utf-8")
+
+
+def _forge(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Edit an edition file and give it the checksum publish would (a checksum proves no authorship)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    document["checksum"] = ""
+    document["checksum"] = text_checksum(edition_text(document))
+    path.write_text(edition_text(document), encoding="utf-8")
 
 
 def _day(timestamp: str) -> str:
@@ -186,8 +201,16 @@ def _edition(project: Path, document: object | str) -> Result:
     return _run(project, "check")
 
 
+def _format_1(period: str, rows: dict[str, list]) -> dict:
+    """Return an edition as publish wrote it before editions kept their pages (format 1)."""
+    document = {"format": 1, "checksum": "", "period": period, "label": period, "published_at": "2026-04-02T10:00:00Z"}
+    document |= {"product_version": "0.1.0", "inputs": "sha256:x", "rows": rows}
+    document["checksum"] = checksum(document)
+    return document
+
+
 def _valid(**rows: list) -> dict:
-    return edition_document("2026-Q1", "Q1", "2026-04-02T10:00:00Z", "sha256:x", rows or {"": []})
+    return _format_1("2026-Q1", rows or {"": []})
 
 
 @pytest.mark.parametrize(
@@ -218,7 +241,7 @@ def _valid(**rows: list) -> dict:
             "editions/2026-Q1.json:6: error: 'published_at' must be a UTC time such as 2026-10-14T09:30:00Z",
         ),
         (
-            edition_document("2026-Q4", "Q4", "2026-04-02T10:00:00Z", "sha256:x", {"": []}),
+            _format_1("2026-Q4", {"": []}),
             "editions/2026-Q1.json:3: error: period '2026-Q4' is not the file's",
         ),
     ],
@@ -328,12 +351,15 @@ def test_publishing_an_earlier_period_again_keeps_the_latest_site_with_it_archiv
 
 
 def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
-    path = published / "editions" / "2026-Q1.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    income = next(r for r in document["rows"][""] if r["kpi"] == "income")
-    income["note"] = "<script>alert(1)</script>\x1b[31m"
-    document["checksum"] = checksum(document)  # a forged edition passes the checksum: its text is still data
-    path.write_text(json.dumps(document), encoding="utf-8")
+    def edit(document: dict[str, Any]) -> None:
+        income = next(r for r in document["rows"][""] if r["kpi"] == "income")
+        income["note"] = "<script>alert(1)</script>\x1b[31m"
+        pages = next(r for r in document["pages"][""]["results"] if r.get("kpi") == "income")
+        values, at = pages["results"][-1], document["pages"][""]["fields"].index("note")
+        values += [None] * (at + 1 - len(values))  # null: the field's default
+        values[at] = income["note"]
+
+    _forge(published / "editions" / "2026-Q1.json", edit)  # a forged edition passes the checksum: still data
     assert _run(published, "build", "--no-pdf").exit_code == 0
     page = (published / "site" / "archive" / "2026-Q1" / "units" / "root" / "details.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -344,11 +370,12 @@ def test_an_edition_without_an_audiences_rows_is_warned_about_and_left_out_of_it
 
     project = _project(tree, **{"content__organization.yaml": AUDIENCES})
     assert _run(project, "publish", "--period", "2026-Q1", "--no-pdf").exit_code == 0
-    path = project / "editions" / "2026-Q1.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document["rows"] = {"board": document["rows"]["board"], "partners": []}  # staff declared since; partners gone
-    document["checksum"] = checksum(document)
-    path.write_text(json.dumps(document), encoding="utf-8")
+
+    def edit(document: dict[str, Any]) -> None:  # staff declared since; partners gone
+        document["rows"] = {"board": document["rows"]["board"], "partners": []}
+        document["pages"] = {"board": document["pages"]["board"], "partners": document["pages"]["board"]}
+
+    _forge(project / "editions" / "2026-Q1.json", edit)
     checked = _run(project, "check")
     assert checked.exit_code == 0, checked.output
     assert [line for line in checked.stderr.splitlines() if line.startswith("editions/")] == [

@@ -280,9 +280,7 @@ def _rate(
     )
 
 
-def kpi_trend(
-    kpi: Kpi, target: object, previous: Value | None, actual: Value | None, stretch: object = None
-) -> Trend:
+def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | None, stretch: object = None) -> Trend:
     """Return improving, declining or steady versus the previous value, polarity considered.
 
     A range KPI is better the nearer it is to where it scores best: inside its stretch band when

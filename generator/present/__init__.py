@@ -71,6 +71,7 @@ from generator.present.periods import (
 )
 from generator.present.restatements import (
     CHANGE_WORDS,
+    FORMAT_1_NOTICE,
     RestatementDisplay,
     latest_publication,
     published_on,
@@ -127,6 +128,7 @@ __all__ = [
     "period_words",
     "short_label_of",
     "CHANGE_WORDS",
+    "FORMAT_1_NOTICE",
     "COUNTED",
     "DASH",
     "EXPORT_COLUMNS",

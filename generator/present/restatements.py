@@ -8,6 +8,13 @@ from typing import Any
 from generator.formatting import DASH, format_number
 from generator.results import Report, Restatement
 
+# On the pages of an archived edition of format 1, which kept its period's numbers but not its pages
+FORMAT_1_NOTICE = (
+    "This edition was published by an earlier version, which kept only this period's numbers: the list of "
+    "KPIs, their names and definitions, the history, the charts and the previous period's scores come from "
+    "today's content, not from the edition."
+)
+
 CHANGE_WORDS = {
     "value": "Value corrected",
     "target": "Target changed",

@@ -46,6 +46,7 @@ def period_menu(ctx: Context, source: str) -> PeriodMenu | None:
             archive.latest_label,
             root + PATH[:-3] + ".html",
             (),
+            archive.notice,
         )
     if not ctx.report.editions:
         return None
