@@ -3,9 +3,11 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
+import shutil
 import subprocess
 from collections.abc import Callable
 from pathlib import Path
@@ -17,7 +19,15 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.compute import find_restatements
-from generator.editions import MAX_EDITION_BYTES, checksum, edition_text, read_editions, text_checksum, write_edition
+from generator.editions import (
+    MAX_EDITION_BYTES,
+    checksum,
+    edition_text,
+    product_version,
+    read_editions,
+    text_checksum,
+    write_edition,
+)
 from generator.errors import UsageError
 from generator.pdf.context import build_pack
 from generator.pipeline import make_report
@@ -391,3 +401,126 @@ def test_an_edition_without_an_audiences_rows_is_warned_about_and_left_out_of_it
     assert 'href="archive/2026-Q1/index.html"' in (site / "board" / "index.html").read_text(encoding="utf-8")
     assert not (site / "staff" / "archive").exists() and not (site / "staff" / "archive.html").exists()
     assert "archive/2026-Q1" not in (site / "staff" / "index.html").read_text(encoding="utf-8")
+
+
+# --- Archived editions from the edition alone (format 2) --------------------------------------
+
+Q3_ROWS = "root,income,2026-Q3,110,\nroot,satisfaction,2026-Q3,84,\n"
+
+
+def _html_text(path: Path) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))))
+
+
+def _tile_move(page: Path) -> str:
+    found = re.search(r'class="sp-move[^"]*"><span aria-hidden="true">.</span> ([^<]+)</p>', page.read_text("utf-8"))
+    assert found, page
+    return found[1]
+
+
+@pytest.fixture
+def changed_since(tree: Tree) -> Path:
+    """2026-Q2 published with 2026-Q3 the latest, then a KPI renamed, one removed, one added, a Q1 value corrected."""
+    project = _project(tree)
+    with (project / "measures" / "root.csv").open("a", encoding="utf-8") as stream:
+        stream.write(Q3_ROWS)
+    assert _run(project, "publish", "--period", "2026-Q2", "--no-pdf").exit_code == 0
+    unit = project / "content" / "units" / "root.yaml"
+    text = unit.read_text(encoding="utf-8").replace("name: Income\n", "name: Revenue\n")
+    satisfaction = text[text.index("      - id: satisfaction") :]
+    margin = "      - id: margin\n        name: Margin\n        unit: '%'\n        target: 20\n"
+    unit.write_text(text.replace(satisfaction, margin), encoding="utf-8")
+    measures = project / "measures" / "root.csv"
+    kept = [line for line in measures.read_text(encoding="utf-8").splitlines() if ",satisfaction," not in line]
+    margins = [f"root,margin,2026-Q{q},{v}," for q, v in ((1, 18), (2, 21), (3, 22))]
+    measures.write_text("\n".join([*kept, *margins]) + "\n", encoding="utf-8")
+    _set_value(project, "income", "2026-Q1", "70", "Refund booked late")
+    shutil.rmtree(project / "build" / "archive")  # a fresh clone, or CI: no archive in the cache
+    return project
+
+
+def test_an_archived_edition_shows_its_kpis_names_and_history_as_published(changed_since: Path) -> None:
+    built = _run(changed_since, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "1 archived edition (0 from the cache)" in built.stdout
+    site = changed_since / "site"
+    archived = _html_text(site / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert "Income" in archived and "Satisfaction" in archived  # the names and KPIs as published
+    assert "Revenue" not in archived and "Margin" not in archived
+    assert "Q1 FY2026 (Jan-Mar 2026) 90 EUR 100 EUR" in archived  # its history table, as published
+    assert "Refund booked late" not in archived
+    assert "Q1 FY2026 (Jan-Mar 2026) 82.0% 80.0%" in archived  # a KPI removed since keeps its history
+    latest = _html_text(site / "units" / "root" / "details.html")
+    assert "Revenue" in latest and "Margin" in latest and "Satisfaction" not in latest
+    assert "Q1 FY2026 (Jan-Mar 2026) 70 EUR 100 EUR" in latest
+
+
+def test_an_archived_editions_tiles_compare_with_the_previous_period_as_published(changed_since: Path) -> None:
+    edition = json.loads(_path_text(changed_since, "2026-Q2"))
+    root = next(i for i in edition["pages"][""]["results"] if i == {"unit": "root", "results": i["results"]})
+    q1, q2 = root["results"][-2][0], root["results"][-1][0]
+    assert _run(changed_since, "build", "--no-pdf").exit_code == 0
+    move = _tile_move(changed_since / "site" / "archive" / "2026-Q2" / "units" / "root" / "index.html")
+    assert move == f"{q2 - q1:+.1f} since Q1 FY2026 ({q1:.1f})"
+    today, _ = make_report(changed_since / "content", changed_since / "measures", "2026-Q2")
+    assert round(today.by_period[today.periods[-2]].units["root"].score, 1) != round(q1, 1)  # today's Q1 differs
+
+
+def test_a_format_1_edition_is_archived_from_todays_content_and_says_so(changed_since: Path) -> None:
+    path = changed_since / "editions" / "2026-Q2.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    path.write_text(json.dumps(_format_1("2026-Q2", rows), indent=1), encoding="utf-8")  # as 0.1 wrote it
+    assert _run(changed_since, "check").exit_code == 0
+    assert _run(changed_since, "build", "--no-pdf").exit_code == 0
+    archived = _html_text(changed_since / "site" / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert (
+        "This edition was published by an earlier version, which kept only this period's numbers: the list of KPIs, "
+        "their names and definitions, the history, the charts and the previous period's scores come from today's "
+        "content, not from the edition."
+    ) in archived
+    assert "Revenue" in archived and "105 EUR" in archived  # today's name, the published number
+
+
+def test_an_edition_of_a_newer_format_asks_for_an_upgrade(tree: Tree) -> None:
+    document = {**_valid(), "format": 3, "product_version": "0.9.0"}
+    result = _edition(tree(), document)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "editions/2026-Q1.json:2: error: format 3 is not one this version reads (1 or 2): it was written by "
+        f"scorecard-press 0.9.0, newer than this one ({product_version()}); upgrade scorecard-press to build with it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda pages: pages["results"][0]["results"][0].__setitem__(0, "high"),
+            "pages, results item 1: 'high' is not a score (0-10 or null)",
+        ),
+        (
+            lambda pages: pages["results"].pop(),
+            "pages, results: no results for kpi 'cost_per_ticket' of unit 'team-b'",
+        ),
+        (
+            lambda pages: pages["units"][1].__setitem__("parent", "nowhere"),
+            "pages, units item 2: unit 'team-a': its parent 'nowhere' is not listed before it",
+        ),
+        (
+            lambda pages: pages.__setitem__("periods", ["2025-Q4"]),
+            "pages, periods: must be consecutive periods ending with the edition's, 2026-Q1",
+        ),
+    ],
+)
+def test_check_reads_an_editions_pages_and_names_the_line(published: Path, edit: Any, message: str) -> None:
+    path = published / "editions" / "2026-Q1.json"
+    _forge(path, lambda document: edit(document["pages"][""]))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    result = _run(published, "check")
+    assert result.exit_code == 1
+    found = re.fullmatch(r"editions/2026-Q1\.json:(\d+): error: (.*)", result.stderr.splitlines()[0])
+    assert found and found[2] == message, result.stderr
+    section = message.split(", ")[1].split(" ")[0].rstrip(":")
+    item = re.search(r"item (\d+)", message)
+    expected = f'   "{section}": ' if item is None else "    {"
+    assert lines[int(found[1]) - 1].startswith(expected)

@@ -889,7 +889,10 @@ def test_no_fraction_warning_without_the_slip(tree: Tree, unit: str, values: str
         ("annual", "a folder per year (move it to content/commentary/YYYY/root.md)"),
         ("monthly", "a folder per month (move it to content/commentary/YYYY-MM/root.md)"),
         ("quarterly", "a folder per quarter (move it to content/commentary/YYYY-Qn/root.md)"),
-        ("weekly", "a folder per quarter (move it to content/commentary/YYYY-Qn/root.md)"),  # unknown: an error elsewhere
+        (
+            "weekly",
+            "a folder per quarter (move it to content/commentary/YYYY-Qn/root.md)",
+        ),  # unknown: an error elsewhere
     ],
 )
 def test_a_loose_commentary_file_is_told_the_folder_of_the_cadence(tree: Tree, cadence: str, moved: str) -> None:
