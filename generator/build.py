@@ -34,7 +34,7 @@ from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, wr
 from generator.freeze import Freezer
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
-from generator.present import FORMAT_1_NOTICE, period_label, published_on
+from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on
 from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
     TEMPLATES,
@@ -207,10 +207,8 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
 def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
     """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
     report, pages, packs = edition.report, 0, 0
-    older = [
-        e for e in report.editions if e.period < str(report.period) and e.period in {str(p) for p in report.periods}
-    ]
-    for published in older:
+    shown = {str(p) for p in report.periods[:-1]} | ({str(report.period)} if latest_restated(report) else set())
+    for published in [e for e in report.editions if e.period in shown]:  # the latest too, once restated
         cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
         key = cache.key(_archive_inputs(build, published))
         if not cache.holds(key):

@@ -524,3 +524,22 @@ def test_check_reads_an_editions_pages_and_names_the_line(published: Path, edit:
     item = re.search(r"item (\d+)", message)
     expected = f'   "{section}": ' if item is None else "    {"
     assert lines[int(found[1]) - 1].startswith(expected)
+
+
+def test_the_latest_edition_once_restated_stays_browsable_as_published(published: Path) -> None:
+    assert _run(published, "publish", "--no-pdf").exit_code == 0  # 2026-Q2, the latest
+    site = published / "site"
+    assert not (site / "archive" / "2026-Q2").exists()  # not restated: the latest site is the edition
+    _set_value(published, "income", "2026-Q2", "99", "Credit note")
+    built = _run(published, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "2 archived editions (1 from the cache)" in built.stdout
+    archived = _html_text(site / "archive" / "2026-Q2" / "units" / "root" / "index.html")
+    assert "Archive: Q2 FY2026 (Apr-Jun 2026) , as published on " in archived
+    assert re.search(r"Income .*?105 EUR", archived) and "99 EUR" not in archived
+    latest = _html_text(site / "units" / "root" / "index.html")
+    assert re.search(r"Income .*?99 EUR", latest)
+    menu = (site / "units" / "root" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../archive/2026-Q2/index.html">Q2 FY2026 (Apr-Jun 2026), as published</a>' in menu
+    editions = (site / "archive.html").read_text(encoding="utf-8")
+    assert 'Q2 FY2026 (Apr-Jun 2026) (this site) · <a href="archive/2026-Q2/index.html">as published</a>' in editions

@@ -113,6 +113,15 @@ def restated_marks(report: Report) -> dict[tuple[str, str, str], RestatementDisp
     }
 
 
+def latest_restated(report: Report) -> bool:
+    """Return whether the report's own period was published and today's numbers restate it.
+
+    Its edition is then kept browsable as published (archive/<period>/) beside today's pages.
+    """
+    period = str(report.period)
+    return any(e.period == period for e in report.editions) and any(r.period == period for r in report.restatements)
+
+
 def latest_publication(report: Report) -> str:
     """Return when the report's own period was published, e.g. '14 Oct 2026', or ''."""
     for edition in report.editions:
