@@ -128,7 +128,7 @@ def _scored(r: ObjectiveResult | PerspectiveResult) -> list[Any]:
 def _kpi_json(report: Report, unit: str, objective: str, kpi: str) -> dict[str, Any]:
     key, by_period = (unit, kpi), report.by_period
     item: dict[str, Any] = {"unit": unit, "objective": objective, "kpi": kpi}
-    item["results"] = [_kpi_values(by_period[p].kpis[key]) for p in report.periods]
+    item["columns"] = _columns([by_period[p].kpis[key] for p in report.periods])
     if measured := {
         str(p): _kpi_values(by_period[p].measured[key]) for p in report.periods if key in by_period[p].measured
     }:
@@ -136,6 +136,46 @@ def _kpi_json(report: Report, unit: str, objective: str, kpi: str) -> dict[str, 
     if between := [str(p) for p in report.periods if key in by_period[p].between]:
         item["between"] = between
     return item
+
+
+def _columns(results: list[KpiResult]) -> dict[str, Any]:
+    """Return a KPI's results as one column a field: left out where every period has its usual value.
+
+    A column lists each period's value, or is `{"same": value}` when every period has that value;
+    a column left out holds the usual value (`_usual`): the field's default, the previous period's
+    actual for `previous`, the period for `latest_period`, ... Most are: an edition's size is its history.
+    """
+    values = {name: [_json_value(getattr(r, name)) for r in results] for name in KPI_FIELDS}
+    periods = [str(r.period) for r in results]
+    columns: dict[str, Any] = {}
+    for name, column in values.items():
+        if name not in _REQUIRED and _same(column, _usual(name, values, periods)):
+            continue
+        columns[name] = {"same": column[0]} if all(_same(v, column[0]) for v in column) else column
+    return columns
+
+
+_REQUIRED = ("actual", "target", "red_flag", "score", "status")
+
+
+def _usual(name: str, values: Mapping[str, list[Any]], periods: list[str]) -> list[Any]:
+    """Return a field's usual value in each period, from the values of the fields before it."""
+    if name == "previous":
+        return [None, *values["actual"][:-1]]
+    if name == "latest_period":
+        return list(periods)
+    if name == "latest_value":
+        return list(values["actual"])
+    if name == "green_limit":
+        return list(values["target"])
+    return [_json_value(_KPI_DEFAULTS[name])] * len(periods)
+
+
+def _same(a: Any, b: Any) -> bool:
+    """Return whether two JSON values are the same, type included (1 is not 1.0 nor true)."""
+    if isinstance(a, list) and isinstance(b, list):
+        return len(a) == len(b) and all(_same(x, y) for x, y in zip(a, b, strict=True))
+    return type(a) is type(b) and a == b
 
 
 def _kpi_values(r: KpiResult) -> list[Any]:
@@ -315,18 +355,17 @@ class _Reader:
         self.kpi_objective = {(u.id, k.id): o for u in sc.units.values() for o in u.objectives for k in o.kpis}
 
     def read(self, item: Any) -> None:
-        if (
-            not isinstance(item, dict)
-            or item.get("unit") not in self.sc.units
-            or not isinstance(item.get("results"), list)
-        ):
-            raise _Bad("must be an object naming a listed unit, with its results")
+        if not isinstance(item, dict) or item.get("unit") not in self.sc.units:
+            raise _Bad("must be an object naming a listed unit")
+        if "kpi" in item:
+            self._kpi(item["unit"], item)
+            return
+        if not isinstance(item.get("results"), list):
+            raise _Bad("must list its results, one a period")
         results, uid = item["results"], item["unit"]
         if len(results) != len(self.periods):
             raise _Bad(f"has {len(results)} results for {len(self.periods)} periods")
-        if "kpi" in item:
-            self._kpi(uid, item)
-        elif "objective" in item:
+        if "objective" in item:
             self._objective(uid, item["objective"], results)
         elif "perspective" in item:
             self._perspective(uid, item["perspective"], results)
@@ -368,7 +407,7 @@ class _Reader:
         objective = self.kpi_objective.get(key)
         if objective is None or item.get("objective") != objective.id:
             raise _Bad(f"kpi {str(item['kpi'])[:40]!r} is not one of unit '{uid}' (in its objective)")
-        rows = [self._kpi_result(key, objective.id, p, v) for p, v in self._each(item["results"])]
+        rows = self._kpi_columns(key, objective.id, item.get("columns"))
         self._once(self.kpis, key, rows)
         measured = item.get("measured", {})
         if not isinstance(measured, dict) or not set(measured) <= set(self.ids):
@@ -381,6 +420,33 @@ class _Reader:
             raise _Bad("'between' must list periods shown")
         for period in between:
             self.between[self.ids[period]].add(key)
+
+    def _kpi_columns(self, key: tuple[str, str], objective: str, columns: Any) -> list[KpiResult]:
+        """Return a KPI's results, one a period, from its columns (see `_columns`)."""
+        if not isinstance(columns, dict) or not set(columns) <= set(KPI_FIELDS):
+            raise _Bad(f"'columns' must map KPI fields ({', '.join(KPI_FIELDS)}) to their values")
+        if missing := [name for name in _REQUIRED if name not in columns]:
+            raise _Bad(f"'columns' has no {missing[0]}")
+        values: dict[str, list[Any]] = {}
+        periods = [str(p) for p in self.periods]
+        for name in KPI_FIELDS:
+            column = columns.get(name)
+            if column is None:
+                values[name] = _usual(name, values, periods)
+            elif isinstance(column, dict) and set(column) == {"same"}:
+                values[name] = [column["same"]] * len(periods)
+            elif isinstance(column, list) and len(column) == len(periods):
+                values[name] = column
+            else:
+                raise _Bad(f"column '{name}' must list one value a period ({len(periods)}) or be {{\"same\": value}}")
+        rows = []
+        for i, period in enumerate(self.periods):
+            try:
+                checked = {name: _read_kpi_field(name, values[name][i]) for name in KPI_FIELDS}
+            except _Bad as bad:
+                raise _Bad(f"{period}: {bad}") from None
+            rows.append(KpiResult(key[0], objective, key[1], period, **checked))
+        return rows
 
     def _kpi_result(self, key: tuple[str, str], objective: str, period: Period, value: Any) -> KpiResult:
         if not isinstance(value, list) or len(value) > len(self.fields):

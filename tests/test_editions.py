@@ -365,9 +365,8 @@ def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
         income = next(r for r in document["rows"][""] if r["kpi"] == "income")
         income["note"] = "<script>alert(1)</script>\x1b[31m"
         pages = next(r for r in document["pages"][""]["results"] if r.get("kpi") == "income")
-        values, at = pages["results"][-1], document["pages"][""]["fields"].index("note")
-        values += [None] * (at + 1 - len(values))  # null: the field's default
-        values[at] = income["note"]
+        earlier = len(document["pages"][""]["periods"]) - 1
+        pages["columns"]["note"] = [""] * earlier + [income["note"]]
 
     _forge(published / "editions" / "2026-Q1.json", edit)  # a forged edition passes the checksum: still data
     assert _run(published, "build", "--no-pdf").exit_code == 0
