@@ -103,7 +103,7 @@ def _results_json(report: Report) -> list[dict[str, Any]]:
         uid = unit.id
         results = [[r.units[uid].score, r.units[uid].status.value, _counts(r.units[uid])] for r in periods]
         items.append({"unit": uid, "results": results})
-        for perspective in sorted({key[1] for key in periods[-1].perspectives if key[0] == uid}):
+        for perspective in [key[1] for key in periods[-1].perspectives if key[0] == uid]:
             key = (uid, perspective)
             items.append(
                 {"unit": uid, "perspective": perspective, "results": [_scored(r.perspectives[key]) for r in periods]}
