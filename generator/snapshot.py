@@ -141,17 +141,25 @@ def _kpi_json(report: Report, unit: str, objective: str, kpi: str) -> dict[str, 
 def _columns(results: list[KpiResult]) -> dict[str, Any]:
     """Return a KPI's results as one column a field: left out where every period has its usual value.
 
-    A column lists each period's value, or is `{"same": value}` when every period has that value;
-    a column left out holds the usual value (`_usual`): the field's default, the previous period's
-    actual for `previous`, the period for `latest_period`, ... Most are: an edition's size is its history.
+    A column lists each period's value; or is `{"same": value}` when every period has that value;
+    or `{"at": {period: value}}` where only those periods differ from the usual value (`_usual`):
+    the field's default, the previous period's actual for `previous`, the period for
+    `latest_period`, ... A column left out holds the usual value in every period.
     """
     values = {name: [_json_value(getattr(r, name)) for r in results] for name in KPI_FIELDS}
     periods = [str(r.period) for r in results]
     columns: dict[str, Any] = {}
     for name, column in values.items():
-        if name not in _REQUIRED and _same(column, _usual(name, values, periods)):
+        same = all(_same(v, column[0]) for v in column)
+        if name in _REQUIRED:
+            columns[name] = {"same": column[0]} if same else column
             continue
-        columns[name] = {"same": column[0]} if all(_same(v, column[0]) for v in column) else column
+        usual = _usual(name, values, periods)
+        unusual = {p: v for p, v, u in zip(periods, column, usual, strict=True) if not _same(v, u)}
+        if unusual:
+            columns[name] = (
+                {"same": column[0]} if same else {"at": unusual} if len(unusual) <= len(column) // 3 else column
+            )
     return columns
 
 
@@ -162,10 +170,12 @@ def _usual(name: str, values: Mapping[str, list[Any]], periods: list[str]) -> li
     """Return a field's usual value in each period, from the values of the fields before it."""
     if name == "previous":
         return [None, *values["actual"][:-1]]
-    if name == "latest_period":
-        return list(periods)
-    if name == "latest_value":
-        return list(values["actual"])
+    if name in ("latest_period", "latest_value"):  # the latest value on or before the period
+        own = periods if name == "latest_period" else values["actual"]
+        latest: list[Any] = []
+        for i, actual in enumerate(values["actual"]):
+            latest.append(own[i] if actual is not None else latest[-1] if latest else None)
+        return latest
     if name == "green_limit":
         return list(values["target"])
     return [_json_value(_KPI_DEFAULTS[name])] * len(periods)
@@ -435,10 +445,18 @@ class _Reader:
                 values[name] = _usual(name, values, periods)
             elif isinstance(column, dict) and set(column) == {"same"}:
                 values[name] = [column["same"]] * len(periods)
+            elif isinstance(column, dict) and set(column) == {"at"} and isinstance(column["at"], dict):
+                if not set(column["at"]) <= set(periods):
+                    raise _Bad(f"column '{name}' names periods not shown")
+                usual = _usual(name, values, periods)
+                values[name] = [column["at"].get(p, u) for p, u in zip(periods, usual, strict=True)]
             elif isinstance(column, list) and len(column) == len(periods):
                 values[name] = column
             else:
-                raise _Bad(f"column '{name}' must list one value a period ({len(periods)}) or be {{\"same\": value}}")
+                raise _Bad(
+                    f"column '{name}' must list one value a period ({len(periods)}), "
+                    'or be {"same": value} or {"at": {period: value}}'
+                )
         rows = []
         for i, period in enumerate(self.periods):
             try:
