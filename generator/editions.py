@@ -7,7 +7,7 @@ history and commentary its archived pages show (`generator.snapshot`). A checksu
 stored with it, so a file edited by hand is an error for `check` rather than a silent change of
 what the board was shown. Publishing a period again keeps the earlier file as `<period>.r1.json`.
 
-Format 1 files (before 0.2: rows only) are still read: their archived pages lay the rows over
+Format 1 files (rows only, as publish wrote them before) are still read: their archived pages lay the rows over
 today's content and say so. Format 2's checksum is over the file's text (its checksum blanked),
 so a build checks it and reads the rows without parsing the pages, which only an archive being
 rendered and `check` need: pages are the last field, on lines of their own.
