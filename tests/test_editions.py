@@ -269,7 +269,7 @@ def test_edition_files_are_limited_in_size_and_kind(tree: Tree) -> None:
         stream.truncate(MAX_EDITION_BYTES + 1)
     _, problems = read_editions(project / "editions")
     assert [str(p) for p in problems] == [
-        f"{project}/editions/2026-Q1.json: error: cannot read the edition: larger than 64 MB",
+        f"{project}/editions/2026-Q1.json: error: cannot read the edition: larger than 256 MB",
         f"{project}/editions/2026-Q2.json: error: is a symbolic link (to '/etc/passwd'): not read "
         "(restore the edition file with git)",
         f"{project}/editions/notes.txt: error: not an edition file (expected <period>.json or <period>.rN.json, "
