@@ -196,7 +196,12 @@ def _kpi_values(r: KpiResult) -> list[Any]:
     return values
 
 
+_PLAIN = frozenset({float, int, str, bool, type(None)})  # most values: checked first, by exact type
+
+
 def _json_value(value: Any) -> Any:
+    if type(value) in _PLAIN:
+        return value
     if isinstance(value, Status | Trend):
         return value.value
     if isinstance(value, Period):
