@@ -542,3 +542,18 @@ def test_the_latest_edition_once_restated_stays_browsable_as_published(published
     assert '<a href="../../archive/2026-Q2/index.html">Q2 FY2026 (Apr-Jun 2026), as published</a>' in menu
     editions = (site / "archive.html").read_text(encoding="utf-8")
     assert 'Q2 FY2026 (Apr-Jun 2026) (this site) · <a href="archive/2026-Q2/index.html">as published</a>' in editions
+
+
+def test_an_archived_edition_marks_the_restatements_its_pages_showed(published: Path) -> None:
+    with (published / "measures" / "root.csv").open("a", encoding="utf-8") as stream:
+        stream.write(Q3_ROWS)
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")  # 2026-Q1 restated
+    assert _run(published, "publish", "--period", "2026-Q2", "--no-pdf").exit_code == 0
+    pages = json.loads(_path_text(published, "2026-Q2"))["pages"][""]
+    assert [(r["kpi"], r["period"], r["published"], r["current"]) for r in pages["restatements"]] == [
+        ("income", "2026-Q1", 90, 95)
+    ]
+    shutil.rmtree(published / "build" / "archive")
+    assert _run(published, "build", "--no-pdf").exit_code == 0
+    archived = _html_text(published / "site" / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert "Restated · Published 90 (" in archived  # as the 2026-Q2 site showed it
