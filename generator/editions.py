@@ -33,7 +33,7 @@ from generator.errors import DataError, Problem, UsageError
 from generator.folders import replace_file
 from generator.model import Location
 from generator.results import PublishedEdition, Report
-from generator.snapshot import SnapshotError, archived_report
+from generator.snapshot import SnapshotError, report_from_pages
 
 FORMAT = 2  # what publish writes
 FORMATS = (1, 2)  # what this version reads
@@ -335,7 +335,7 @@ def edition_report(edition: PublishedEdition, audience: str) -> Report:
     """Return the report an archived edition's pages show for one audience (a key of its rows); raise DataError."""
     pages = read_pages(edition)
     try:
-        return archived_report(pages[audience], edition, audience or None)
+        return report_from_pages(pages[audience], edition, audience or None)
     except SnapshotError as exc:
         line = _pages_line(edition, audience, exc.section, exc.item)
         item = f"{exc.section} item {exc.item + 1}" if exc.item is not None else exc.section

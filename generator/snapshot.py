@@ -3,7 +3,7 @@
 `scorecard publish` stores, beside the export rows, what the archived pages show: the definitions
 as they were (organisation, units with their objectives and KPIs, template names, the period's
 commentary), every period's results up to the edition's (history, charts, the previous period
-for the tiles) and the restatements its pages marked. `archived_report` builds the archived
+for the tiles) and the restatements its pages marked. `report_from_pages` builds the archived
 `Report` from that alone: nothing is taken from today's content or recomputed from measures.
 
 Results are written one item a line, each period's values as a list in the order the edition's
@@ -218,7 +218,7 @@ def _json_value(value: Any) -> Any:
 # --- Reading --------------------------------------------------------------------------------
 
 
-def archived_report(pages: Any, published: PublishedEdition, audience: str | None) -> Report:
+def report_from_pages(pages: Any, published: PublishedEdition, audience: str | None) -> Report:
     """Return the report an archived edition's pages show, from its pages alone; raise SnapshotError."""
     if not isinstance(pages, dict):
         raise SnapshotError("pages", None, "must be an object of sections")
@@ -228,18 +228,9 @@ def archived_report(pages: Any, published: PublishedEdition, audience: str | Non
     periods = _periods(pages, sc.organization.cadence, published.period)
     by_period = _by_period(pages, sc, periods)
     restatements = tuple(_list_of(pages, "restatements", _restatement))
-    report = Report(
-        sc,
-        periods[-1],
-        periods,
-        by_period,
-        compute_changes(sc, by_period.get(periods[-1].previous()), by_period[periods[-1]]),
-        dict(supporting_objectives(sc)),
-        audience,
-        restatements,
-        (published,),
-    )
-    return report
+    changes = compute_changes(sc, by_period.get(periods[-1].previous()), by_period[periods[-1]])
+    supporters = dict(supporting_objectives(sc))
+    return Report(sc, periods[-1], periods, by_period, changes, supporters, audience, restatements, (published,))
 
 
 def _scorecard(pages: dict[str, Any]) -> Scorecard:

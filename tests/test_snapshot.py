@@ -10,7 +10,7 @@ import pytest
 
 from generator.pipeline import choose_editions, make_report
 from generator.results import PublishedEdition, Report
-from generator.snapshot import SnapshotError, archived_report, report_pages
+from generator.snapshot import SnapshotError, report_from_pages, report_pages
 from tests.conftest import FIXTURES, ROOT
 
 PROJECTS = [ROOT, ROOT / "examples" / "agency", ROOT / "examples" / "regulator", FIXTURES / "annual-council"]
@@ -24,7 +24,7 @@ def _editions(project: Path, period: str | None = None) -> list[tuple[str, Repor
 def _read_back(audience: str, report: Report) -> Report:
     pages = json.loads(json.dumps(report_pages(report)))  # as a file holds it
     published = PublishedEdition("e.json", str(report.period), "", "2026-10-20T09:30:00Z", "", "", {audience: []})
-    return archived_report(pages, published, audience or None)
+    return report_from_pages(pages, published, audience or None)
 
 
 @pytest.mark.parametrize("project", PROJECTS, ids=lambda p: p.name)
@@ -58,6 +58,6 @@ def test_damaged_pages_name_the_section_and_item() -> None:
     broken["results"][kpi]["columns"]["status"] = ["green", "purple"]
     published = PublishedEdition("e.json", "2026-Q2", "", "", "", "", {"": []})
     with pytest.raises(SnapshotError) as info:
-        archived_report(broken, published, None)
+        report_from_pages(broken, published, None)
     assert (info.value.section, info.value.item) == ("results", kpi)
     assert info.value.message == ("2026-Q2: 'purple' is not a status (green, amber, red, no-data, not-rated)")
