@@ -4,10 +4,14 @@
 as they were (organisation, units with their objectives and KPIs, template names, the period's
 commentary), every period's results up to the edition's (history, charts, the previous period
 for the tiles) and the restatements its pages marked. `report_from_pages` builds the archived
-`Report` from that alone: nothing is taken from today's content or recomputed from measures.
+`Report` from that alone: nothing is taken from today's content or recomputed from measures
+(what changed since the previous period is compared from the stored scores, the cascade read
+from the stored objectives).
 
-Results are written one item a line, each period's values as a list in the order the edition's
-`fields` names, so the files stay small and a later version reads an older one by field name.
+Results are written one item a line: a unit, perspective or objective as its score and status in
+each period; a KPI as one column a field, left out where the usual value holds (`_columns`), so
+the files stay small and a later version reads an older one by field name. A late unit's KPI as
+measured (`measured`) lists its values in the order `fields` names.
 The data is untrusted: every value is type-checked and every reference resolved before a page
 sees it; a problem names the section and item, which the caller turns into file:line.
 """
