@@ -34,7 +34,7 @@ from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, wr
 from generator.freeze import Freezer
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
-from generator.present import period_label, published_on
+from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on
 from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
     TEMPLATES,
@@ -207,10 +207,8 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
 def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
     """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
     report, pages, packs = edition.report, 0, 0
-    older = [
-        e for e in report.editions if e.period < str(report.period) and e.period in {str(p) for p in report.periods}
-    ]
-    for published in older:
+    shown = {str(p) for p in report.periods[:-1]} | ({str(report.period)} if latest_restated(report) else set())
+    for published in [e for e in report.editions if e.period in shown]:  # the latest too, once restated
         cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
         key = cache.key(_archive_inputs(build, published))
         if not cache.holds(key):
@@ -234,9 +232,13 @@ def _archive_inputs(build: _Staged, published: PublishedEdition) -> list[bytes]:
     writes the new file only once the site is built.
     """
     settings = yaml.safe_dump(build.config.settings, sort_keys=True).encode()
-    edition = {f.name: getattr(published, f.name) for f in dataclasses.fields(published) if f.name != "path"}
+    if published.format >= 2:  # its checksum covers the whole file
+        edition = published.checksum.encode()
+    else:
+        fields = {f.name: getattr(published, f.name) for f in dataclasses.fields(published) if f.name != "path"}
+        edition = json.dumps(fields, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass")
     return [
-        json.dumps(edition, sort_keys=True, ensure_ascii=False).encode("utf-8", "surrogatepass"),
+        edition,
         templates_digest().encode(),
         product_version().encode(),
         settings,
@@ -255,7 +257,8 @@ def _render_archive(
     say(f"Rendering the archived edition {published.period}")
     docs, site = cache.fresh()
     copy_user_pages(build.config, docs)
-    archive = Archive(published.period, published_on(published.published_at), period_label(edition.report))
+    notice = FORMAT_1_NOTICE if published.format < 2 else ""
+    archive = Archive(published.period, published_on(published.published_at), period_label(edition.report), notice)
     pages = write_pages(past, docs, RenderOptions(packs=build.pdf, archive=archive))
     copy_assets(docs)
     base = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)

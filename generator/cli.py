@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING, Any
 
 import click
 
-from generator.editions import editions_folder
+from generator.editions import check_pages, editions_folder
 from generator.errors import DataError, Problem, ScorecardError, UsageError, for_terminal
 from generator.export import export_rows, write_csv, write_json
 from generator.folders import check_output_file, check_output_folder, replace_file
@@ -149,6 +149,8 @@ def check(content: Path, measures: Path, editions: Path | None, strict: bool, pe
       scorecard check --content content --measures measures --strict
     """
     report, warnings = make_report(content, measures, period, editions=editions_folder(editions, content))
+    if problems := check_pages(list(report.editions)):  # what rendering their archives would meet
+        raise DataError(problems)
     if strict and warnings:
         raise DataError([dataclasses.replace(w, severity="error") for w in warnings])
     _print_problems(warnings)

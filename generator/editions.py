@@ -2,9 +2,15 @@
 
 `scorecard publish` freezes a period as `editions/<period>.json`: the export rows of every
 audience's edition (or of the one report without audiences), when it was published, the product
-version and a fingerprint of the inputs. A checksum of all that is stored with it, so a file
-edited by hand is an error for `check` rather than a silent change of what the board was shown.
-Publishing a period again keeps the earlier file as `<period>.r1.json`, `.r2`, ...
+version and a fingerprint of the inputs, and (format 2) each audience's `pages`: the definitions,
+history and commentary its archived pages show (`generator.snapshot`). A checksum of all that is
+stored with it, so a file edited by hand is an error for `check` rather than a silent change of
+what the board was shown. Publishing a period again keeps the earlier file as `<period>.r1.json`.
+
+Format 1 files (rows only, as publish wrote them before) are still read: their archived pages lay the rows over
+today's content and say so. Format 2's checksum is over the file's text (its checksum blanked),
+so a build checks it and reads the rows without parsing the pages, which only an archive being
+rendered and `check` need: pages are the last field, on lines of their own.
 
 Edition files are untrusted input: size-limited, parsed as JSON only, every field type-checked.
 """
@@ -23,17 +29,20 @@ from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
-from generator.errors import Problem, UsageError
+from generator.errors import DataError, Problem, UsageError
 from generator.folders import replace_file
 from generator.model import Location
-from generator.results import PublishedEdition
+from generator.results import PublishedEdition, Report
+from generator.snapshot import SnapshotError, report_from_pages
 
-FORMAT = 1
-MAX_EDITION_BYTES = 64 * 1024 * 1024  # a 9,000-KPI org's two audiences take about 12 MB
+FORMAT = 2  # what publish writes
+FORMATS = (1, 2)  # what this version reads
+MAX_EDITION_BYTES = 256 * 1024 * 1024  # a 9,000-KPI org with 20 quarters: 23 MB an audience (BENCHMARKS.md)
 MAX_EDITIONS = 400  # files read from editions/: a century of quarters
 MAX_ROWS = 500_000  # rows in one edition, all audiences: a 9,000-KPI org's two audiences have 21,000
 _FILE = re.compile(r"^(?P<period>\d{4}(?:-Q[1-4]|-(?:0[1-9]|1[0-2]))?)(?:\.r(?P<revision>[1-9]\d{0,3}))?\.json$")
 _KEYS = ("format", "checksum", "period", "label", "published_at", "product_version", "inputs", "rows")
+_PAGES = '\n "pages": '  # where format 2's pages start: after the rows, at the start of a line
 _LEVELS = {"unit", "perspective", "objective", "kpi"}
 _TIMESTAMP = re.compile(r"^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}Z$")
 
@@ -80,7 +89,12 @@ def input_fingerprint(*folders: Path) -> str:
 
 
 def edition_document(
-    period: str, label: str, published_at: str, inputs: str, rows: Mapping[str, Rows]
+    period: str,
+    label: str,
+    published_at: str,
+    inputs: str,
+    rows: Mapping[str, Rows],
+    pages: Mapping[str, dict[str, Any]],
 ) -> dict[str, Any]:
     """Return the JSON document of an edition, its checksum included."""
     document: dict[str, Any] = {
@@ -92,13 +106,22 @@ def edition_document(
         "product_version": product_version(),
         "inputs": inputs,
         "rows": dict(rows),
+        "pages": dict(pages),
     }
-    document["checksum"] = checksum(document)
+    document["checksum"] = text_checksum(edition_text(document))
     return document
 
 
+def text_checksum(text: str) -> str:
+    """Return the SHA-256 of an edition's text (format 2) with its checksum's value left out."""
+    start = text.find('\n "checksum": "') + len('\n "checksum": "')
+    end = text.find('"', start)
+    blank = text[:start] + text[end:] if start >= len('\n "checksum": "') and end >= 0 else text
+    return "sha256:" + hashlib.sha256(blank.encode("utf-8", "surrogatepass")).hexdigest()
+
+
 def checksum(document: Mapping[str, Any]) -> str:
-    """Return the SHA-256 of a document's fields other than the checksum, in a canonical form."""
+    """Return the SHA-256 of a format 1 document's fields other than the checksum, in a canonical form."""
     fields = {key: value for key, value in document.items() if key != "checksum"}
     text = json.dumps(fields, sort_keys=True, ensure_ascii=False, separators=(",", ":"), allow_nan=False)
     return "sha256:" + hashlib.sha256(text.encode("utf-8", "surrogatepass")).hexdigest()
@@ -141,22 +164,44 @@ def write_edition(folder: Path, document: dict[str, Any], force: bool) -> Writte
 
 
 def edition_text(document: dict[str, Any]) -> str:
-    """Return an edition as JSON with one field, and one row, per line (small files, readable git diffs)."""
-    lines = [
-        f" {json.dumps(key)}: {json.dumps(value, ensure_ascii=False, allow_nan=False)},"
-        for key, value in document.items()
-        if key != "rows"
+    """Return an edition as JSON with one field, and one row or item, per line (small files, readable git diffs)."""
+    lines = [f" {json.dumps(key)}: {_json(value)}," for key, value in document.items() if key not in ("rows", "pages")]
+    rows = _block({a: _lines(listed, "   ") for a, listed in document["rows"].items()}, "  ", "[", "]")
+    text = "{\n" + "\n".join(lines) + '\n "rows": ' + rows
+    if "pages" in document:
+        audiences = {a: _pages_text(pages) for a, pages in document["pages"].items()}
+        text += "," + _PAGES + _block(audiences, "  ", "{", "}", True)
+    return text + "\n}\n"
+
+
+def _pages_text(pages: dict[str, Any]) -> str:
+    """Return one audience's pages: lists of records one a line, other sections on their own line."""
+    fields = [
+        f"   {json.dumps(key)}: " + (f"[\n{_lines(value, '    ')}\n   ]" if key in _LISTED and value else _json(value))
+        for key, value in pages.items()
     ]
-    audiences = []
-    for audience, rows in document["rows"].items():
-        listed = ",\n".join(f"   {json.dumps(row, ensure_ascii=False, allow_nan=False)}" for row in rows)
-        audiences.append(
-            f"  {json.dumps(audience, ensure_ascii=False)}: [\n{listed}\n  ]"
-            if rows
-            else f"  {json.dumps(audience)}: []"
-        )
-    body = ",\n".join(audiences)
-    return "{\n" + "\n".join(lines) + '\n "rows": {\n' + body + "\n }\n}\n"
+    return "{\n" + ",\n".join(fields) + "\n  }"
+
+
+_LISTED = ("units", "commentary", "results", "restatements")
+
+
+def _block(items: Mapping[str, str], indent: str, opening: str, closing: str, whole: bool = False) -> str:
+    """Return `{` the items, one `"key": value` each, `}`; a value is lines (or, `whole`, text to put as is)."""
+    body = ",\n".join(
+        f"{indent}{json.dumps(key, ensure_ascii=False)}: "
+        + (value if whole else f"{opening}\n{value}\n{indent}{closing}" if value else f"{opening}{closing}")
+        for key, value in items.items()
+    )
+    return "{\n" + body + "\n }"
+
+
+def _lines(values: list[Any], indent: str) -> str:
+    return ",\n".join(f"{indent}{_json(value)}" for value in values)
+
+
+def _json(value: Any) -> str:
+    return json.dumps(value, ensure_ascii=False, allow_nan=False)
 
 
 def _check_folder(folder: Path) -> None:
@@ -210,7 +255,7 @@ _BAD_NAME = "not an edition file (expected <period>.json or <period>.rN.json, as
 
 
 def read_edition(path: Path) -> tuple[PublishedEdition | None, list[Problem]]:
-    """Read and check one edition file; return it, or None and why not."""
+    """Read and check one edition file (its pages are checked by `check_pages`); return it, or None and why not."""
     if path.is_symlink():  # never followed: an edition is the file publish wrote, not one elsewhere
         why = f"is a symbolic link (to '{os.readlink(path)}'): not read (restore the edition file with git)"
         return None, [Problem(Location(str(path)), why)]
@@ -219,20 +264,113 @@ def read_edition(path: Path) -> tuple[PublishedEdition | None, list[Problem]]:
     except (OSError, UnicodeDecodeError, ValueError) as exc:
         reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
         return None, [Problem(Location(str(path)), f"cannot read the edition: {reason}")]
+    pages = text.find(_PAGES)
+    head = text[:pages].removesuffix(",") + "\n}" if pages >= 0 else text  # format 2: everything but the pages
     try:
-        document = json.loads(text, parse_constant=_no_constant)
-    except (json.JSONDecodeError, ValueError, RecursionError) as exc:
-        line = exc.lineno if isinstance(exc, json.JSONDecodeError) else 0
-        why = exc.msg if isinstance(exc, json.JSONDecodeError) else str(exc)
-        return None, [Problem(Location(str(path), line), f"not valid JSON ({why}); restore it with git")]
-    if problem := _document_problem(document):
+        document = _parse(head)
+    except ValueError as exc:
+        return None, [
+            Problem(
+                Location(str(path), getattr(exc, "lineno", 0)), f"not valid JSON ({exc.args[0]}); restore it with git"
+            )
+        ]
+    if problem := _document_problem(document, pages >= 0):
         key, message = problem
         return None, [Problem(Location(str(path), _line_of(text, key)), message)]
-    if document["checksum"] != checksum(document):
+    if document["checksum"] != (text_checksum(text) if document["format"] == 2 else checksum(document)):
         message = "the checksum does not match its contents: the file was changed by hand; restore it with git"
         return None, [Problem(Location(str(path), _line_of(text, "checksum")), message)]
-    fields = {key: document[key] for key in _KEYS if key not in ("format", "checksum")}
-    return PublishedEdition(path=str(path), **fields), []
+    fields = {key: document[key] for key in _KEYS if key not in ("checksum",)}
+    return PublishedEdition(path=str(path), checksum=document["checksum"], **fields), []
+
+
+def _parse(text: str) -> Any:
+    """Parse JSON; a ValueError (with `lineno` where known) says why not."""
+    try:
+        return json.loads(text, parse_constant=_no_constant)
+    except json.JSONDecodeError as exc:
+        error = ValueError(exc.msg)
+        error.lineno = exc.lineno  # type: ignore[attr-defined]
+        raise error from None
+    except RecursionError as exc:
+        raise ValueError(str(exc)) from None
+
+
+def read_pages(edition: PublishedEdition) -> dict[str, Any]:
+    """Return each audience's pages of a format 2 edition (read again from its file if not in memory).
+
+    Raise DataError if the file is not the one read before (changed since) or its pages do not parse.
+    """
+    if edition.pages is not None:
+        return edition.pages
+    path = Path(edition.path)
+    problem = Problem(Location(edition.path), "changed while the site was built; build again")
+    try:
+        text = _read_text(path)
+    except (OSError, UnicodeDecodeError, ValueError):
+        raise DataError([problem]) from None
+    if text_checksum(text) != edition.checksum:
+        raise DataError([problem])
+    try:
+        document = _parse(text)
+    except ValueError as exc:
+        raise DataError(
+            [
+                Problem(
+                    Location(edition.path, getattr(exc, "lineno", 0)),
+                    f"not valid JSON ({exc.args[0]}); restore it with git",
+                )
+            ]
+        ) from None
+    pages = document.get("pages") if isinstance(document, dict) else None
+    if not isinstance(pages, dict) or set(pages) != set(edition.rows):
+        raise DataError([Problem(Location(edition.path, _line_of(text, "pages")), _PAGES_SHAPE)])
+    return pages
+
+
+_PAGES_SHAPE = "'pages' must map each audience of 'rows' to what its archived pages show"
+
+
+def edition_report(edition: PublishedEdition, audience: str) -> Report:
+    """Return the report an archived edition's pages show for one audience (a key of its rows); raise DataError."""
+    pages = read_pages(edition)
+    try:
+        return report_from_pages(pages[audience], edition, audience or None)
+    except SnapshotError as exc:
+        line = _pages_line(edition, audience, exc.section, exc.item)
+        item = f"{exc.section} item {exc.item + 1}" if exc.item is not None else exc.section
+        where = f"pages of '{audience}', " if audience else "pages, "
+        raise DataError([Problem(Location(edition.path, line), f"{where}{item}: {exc.message}")]) from None
+
+
+def check_pages(editions: list[PublishedEdition]) -> list[Problem]:
+    """Return the problems of the format 2 editions' pages (`check`: what an archive would meet when rendered)."""
+    problems: list[Problem] = []
+    for edition in editions:
+        if edition.format < 2:
+            continue
+        for audience in edition.rows:
+            try:
+                edition_report(edition, audience)
+            except DataError as exc:
+                problems += exc.problems
+                break
+    return problems
+
+
+def _pages_line(edition: PublishedEdition, audience: str, section: str, item: int | None) -> int:
+    """Return the line of an audience's section (or of its item) as publish writes them, or 0."""
+    if edition.pages is not None:
+        return 0  # not written yet
+    try:
+        text = _read_text(Path(edition.path))
+    except (OSError, UnicodeDecodeError, ValueError):
+        return 0
+    start = text.find(f"\n  {json.dumps(audience, ensure_ascii=False)}: {{", text.find(_PAGES))
+    at = text.find(f"\n   {json.dumps(section)}: ", start) if start >= 0 else -1
+    if at < 0:
+        return text.count("\n", 0, start + 1) + 1 if start >= 0 else _line_of(text, "pages")
+    return text.count("\n", 0, at + 1) + 1 + (item + 1 if item is not None else 0)
 
 
 def _read_text(path: Path) -> str:
@@ -256,14 +394,16 @@ def _line_of(text: str, key: str) -> int:
     return text.count("\n", 0, position + 1) + 1 if position >= 0 else 1
 
 
-def _document_problem(document: Any) -> tuple[str, str] | None:
+def _document_problem(document: Any, pages: bool) -> tuple[str, str] | None:
     """Return (key, why) for the first field of the wrong type, or None."""
     if not isinstance(document, dict):
         return "format", "an edition is a JSON object"
-    if missing := [key for key in _KEYS if key not in document]:
+    if document.get("format") not in FORMATS and "format" in document:
+        return "format", _unknown_format(document)
+    if missing := [key for key in _KEYS if key not in document] + (
+        ["pages"] if document.get("format") == 2 and not pages else []
+    ):
         return "format", f"missing field(s): {', '.join(missing)}"
-    if document["format"] != FORMAT:
-        return "format", f"format {document['format']!r} is not one this version reads (expected {FORMAT})"
     for key in _KEYS[1:-1]:
         if not isinstance(document[key], str) or len(document[key]) > 200:
             return key, f"'{key}' must be text of at most 200 characters"
@@ -278,6 +418,15 @@ def _document_problem(document: Any) -> tuple[str, str] | None:
         if why := _rows_problem(listed):
             return "rows", f"rows of '{audience}': {why}"
     return None
+
+
+def _unknown_format(document: dict[str, Any]) -> str:
+    written = document.get("product_version")
+    by = f" by scorecard-press {written}" if isinstance(written, str) and len(written) <= 40 else ""
+    return (
+        f"format {str(document['format'])[:20]} is not one this version reads (1 or {FORMAT}): it was written{by}, "
+        f"newer than this one ({product_version()}); upgrade scorecard-press to build with it"
+    )
 
 
 def _rows_problem(rows: Any) -> str | None:

@@ -19,6 +19,7 @@ from generator.errors import UsageError
 from generator.pipeline import bulk_allocation, choose_editions, choose_period
 from generator.present import export_rows, period_label
 from generator.results import PublishedEdition, Report
+from generator.snapshot import report_pages
 
 
 @dataclass
@@ -54,12 +55,15 @@ class Freezer:
         """
         period = str(report.period)
         self.check(period)
-        unpublished = dataclasses.replace(report, editions=(), restatements=())  # rows as published: none restated
-        rows = {e.folder: export_rows(e.report) for e in choose_editions(unpublished, None)}
+        # The pages show the restatements of earlier editions, as the site does; the rows are the values alone
+        earlier = tuple(e for e in report.editions if e.period < period)
+        shown = dataclasses.replace(report, editions=earlier, restatements=())
+        audiences = choose_editions(restate(shown) if earlier else shown, None)
+        rows = {e.folder: export_rows(dataclasses.replace(e.report, restatements=())) for e in audiences}
+        pages = {e.folder: report_pages(e.report) for e in audiences}
         inputs = input_fingerprint(self.content, self.measures)
-        self._document = edition_document(period, period_label(report), self.now or utc_now(), inputs, rows)
-        fields = {k: v for k, v in self._document.items() if k not in ("format", "checksum")}
-        published = PublishedEdition(path=str(edition_path(self.folder, period)), **fields)
+        self._document = edition_document(period, period_label(report), self.now or utc_now(), inputs, rows, pages)
+        published = PublishedEdition(path=str(edition_path(self.folder, period)), **self._document)
         others = tuple(e for e in report.editions if e.period != period)
         latest = choose_period(report.scorecard, None)
         if latest > report.period:

@@ -25,6 +25,7 @@ import yaml
 
 from generator.errors import Problem
 from generator.model import Location, number_problem
+from generator.periods import ID_FORMS, PERIOD_NOUNS
 
 Loc = tuple[str | int, ...]
 
@@ -127,7 +128,7 @@ def load_input(content: Path, measures: Path) -> RawInput:
         if (text := files.read(p, MAX_DOCUMENT_BYTES)) is not None
     ]
     unreadable = sorted({str(p) for p in unit_paths} - {d.path for d in units})
-    _warn_ignored(content, measures, files)
+    _warn_ignored(content, measures, files, _cadence(organization))
     return RawInput(organization, units, templates, rows, commentary, files.problems, unreadable)
 
 
@@ -140,7 +141,14 @@ _COMMENTARY_LOOKALIKES = (".md", ".markdown", ".txt")
 _MAX_WALK = 10_000  # entries looked at below one ignored folder
 
 
-def _warn_ignored(content: Path, measures: Path, files: _Files) -> None:
+def _cadence(organization: RawDocument | None) -> str:
+    """Return the cadence organization.yaml declares, quarterly when it declares none (or none it knows)."""
+    data = organization.data if organization is not None else None
+    cadence = data.get("cadence") if isinstance(data, dict) else None
+    return cadence if isinstance(cadence, str) and cadence in ID_FORMS else "quarterly"
+
+
+def _warn_ignored(content: Path, measures: Path, files: _Files, cadence: str) -> None:
     """Warn about files that look like input but are not read: wrong case or extension, or in a subfolder."""
     for folder in (content / "units", content / "templates"):
         _warn_folder(folder, _YAML_NAMES, _YAML_NAMES, files.problems)
@@ -153,8 +161,8 @@ def _warn_ignored(content: Path, measures: Path, files: _Files) -> None:
             files.problems.append(
                 Problem(
                     Location(str(entry)),
-                    "file ignored: commentary goes in a folder per quarter "
-                    f"(move it to {commentary}/YYYY-Qn/{entry.stem}.md)",
+                    f"file ignored: commentary goes in a folder per {PERIOD_NOUNS[cadence]} "
+                    f"(move it to {commentary}/{ID_FORMS[cadence]}/{entry.stem}.md)",
                     "warning",
                 )
             )

@@ -15,7 +15,7 @@ from generator.audiences import edition, lone_restricted_warnings, unseen_warnin
 from generator.compute import available_periods, compute_report, restate
 from generator.compute.forecast import fiscal_year_periods
 from generator.compute.published import as_published
-from generator.editions import read_editions
+from generator.editions import edition_report, read_editions
 from generator.errors import DataError, Problem, UsageError, suggest
 from generator.load import load_input
 from generator.model import Audience, Location, Measure, Scorecard
@@ -105,7 +105,7 @@ def make_report(
     if published:
         report = restate(dataclasses.replace(report, editions=tuple(published)))
     warnings += period_warnings(report) + undefined_warnings(report) + lone_restricted_warnings(report)
-    warnings += commentary_warnings(report) + ignored_forecast_warnings(report)
+    warnings += commentary_warnings(report, content) + ignored_forecast_warnings(report)
     warnings += (
         unseen_warnings(scorecard) + restatement_warnings(report) + edition_audience_warnings(scorecard, published)
     )
@@ -231,7 +231,7 @@ def period_warnings(report: Report) -> list[Problem]:
     ]
 
 
-def commentary_warnings(report: Report) -> list[Problem]:
+def commentary_warnings(report: Report, content: Path) -> list[Problem]:
     """Return a warning for every status `commentary_required` asks an analysis of, where none is written."""
     sc, period = report.scorecard, report.period
     warnings = []
@@ -242,7 +242,7 @@ def commentary_warnings(report: Report) -> list[Problem]:
         message = (
             f"{name} '{item.id}' of unit '{item.unit}' is {item.status.value} in {period} without an analysis, "
             f"which commentary_required asks for: add '{heading}' with '### Analysis' to "
-            f"commentary/{period}/{item.unit}.md"
+            f"{content / 'commentary' / str(period) / item.unit}.md"
         )
         warnings.append(Problem(where, message, "warning"))
     return warnings
@@ -313,16 +313,21 @@ def restatement_warnings(report: Report) -> list[Problem]:
 def archived_report(report: Report, published: PublishedEdition, audience: Audience | None) -> Report | None:
     """Return a published period as published for one audience (None: its edition holds no such audience).
 
-    Today's report of the period (names, commentary, earlier periods) with the edition's numbers
-    laid over the period itself; see `generator.compute.published`.
+    From the edition alone (`generator.snapshot`); a format 1 edition, which holds its period's
+    numbers only, lays them over today's report of the period (see `generator.compute.published`).
     """
+    key = audience.id if audience else ""
+    if key not in published.rows:
+        return None
+    if published.format >= 2:
+        with bulk_allocation():
+            return edition_report(published, key)
     periods = {str(p): p for p in report.periods}
-    rows = published.rows.get(audience.id if audience else "")
-    if published.period not in periods or rows is None:
+    if published.period not in periods:
         return None
     with bulk_allocation():
         past = compute_report(report.scorecard, periods[published.period])
     past = dataclasses.replace(past, editions=(published,))
     if audience is not None:
         past = edition(past, audience.id)
-    return as_published(past, rows)
+    return as_published(past, published.rows[key])

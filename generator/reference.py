@@ -436,8 +436,11 @@ formula names them `restricted`).
 ## Published editions
 
 `scorecard publish` writes `editions/<period>.json` (commit it with the project): the export rows
-of every audience's edition as published. Publishing a period again needs `--force` and keeps the
-earlier file as `<period>.r1.json`. An edition published before an audience was declared has no
+of every audience's edition as published and, under `pages`, what its archived pages show (the
+definitions, every period's results up to it, the period's commentary), so `archive/<period>/` is
+built from the file alone. Publishing a period again needs `--force` and keeps the
+earlier file as `<period>.r1.json`. Files of format 1 (rows only, as publish wrote them before) are still read; their
+archived pages take names, the KPI list and history from today's content, and say so. An edition published before an audience was declared has no
 rows for it: `check` warns, and that audience's site leaves the period out of its archive.
 Where today's numbers differ from a published period, exports give the published value in
 `restated_from` (the value only: a changed target, or a KPI added or removed since, is listed by

@@ -238,6 +238,11 @@ class PublishedEdition:
     product_version: str
     inputs: str  # fingerprint of content and measures when it was published
     rows: dict[str, list[dict[str, Any]]]  # audience id ("" without audiences) -> export rows
+    format: int = 2  # 1: before editions kept their pages (definitions, history): see `generator.editions`
+    checksum: str = ""  # of the whole file: the archive's cache key, and proof a re-read finds the same file
+    # audience id -> what its archived pages show, where already in memory (a period just frozen);
+    # None: read from `path` when an archive is rendered (see `generator.snapshot`)
+    pages: dict[str, Any] | None = field(default=None, compare=False, repr=False)
 
     def kpi_rows(self, audience: str | None) -> dict[tuple[str, str], dict[str, Any]]:
         """Return the published KPI rows of one audience's edition, or of every edition (first wins)."""

@@ -47,7 +47,13 @@ def test_the_measures_frame_holds_every_measure_with_its_source() -> None:
     assert len(frame) == len(results.report.scorecard.measures)
     first = frame.iloc[0].to_dict()
     assert first["source"] == f"{ROOT}/measures/campus-desks.csv:2"
-    assert isinstance(frame, pd.DataFrame) and list(frame.columns)[:5] == ["unit", "kpi", "period", "reporting_period", "value"]
+    assert isinstance(frame, pd.DataFrame) and list(frame.columns)[:5] == [
+        "unit",
+        "kpi",
+        "period",
+        "reporting_period",
+        "value",
+    ]
 
 
 def test_bad_input_raises_an_error_listing_the_problems(tree: Tree) -> None:

@@ -514,9 +514,11 @@ def test_a_file_added_to_the_work_folder_is_not_deleted(tmp_path: Path) -> None:
 
 
 # What a browser fetches by itself: scripts, images, frames, stylesheets, icons, fonts (not a link a reader follows)
-_FETCHED = re.compile(r'<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="([^"]*)"'
-                      r'|<link\b[^>]*\brel="(?:stylesheet|preload|modulepreload|icon|shortcut icon|manifest)"[^>]*\bhref="([^"]*)"'
-                      r'|url\((?![\'"]?data:)[\'"]?(https?:[^)\'"]*)')
+_FETCHED = re.compile(
+    r'<(?:script|img|iframe|source|audio|video|embed)\b[^>]*\bsrc="([^"]*)"'
+    r'|<link\b[^>]*\brel="(?:stylesheet|preload|modulepreload|icon|shortcut icon|manifest)"[^>]*\bhref="([^"]*)"'
+    r'|url\((?![\'"]?data:)[\'"]?(https?:[^)\'"]*)'
+)
 
 
 @pytest.mark.slow
@@ -533,8 +535,12 @@ def test_no_page_fetches_anything_from_another_site(example_site: Path) -> None:
     # Search over file:// needs the index as a script and the vendored worker shim, with its licence
     assert (site / "search" / "search_index.js").read_text(encoding="utf-8").startswith("var __index = ")
     shim = site / "assets" / "scorecard" / "vendor" / "iframe-worker"
-    assert (shim / "shim.js").is_file() and "Permission is hereby granted" in (shim / "LICENSE").read_text(encoding="utf-8")
-    assert 'src="../../assets/scorecard/vendor/iframe-worker/shim.js"' in (site / "units" / "it" / "index.html").read_text(encoding="utf-8")
+    assert (shim / "shim.js").is_file() and "Permission is hereby granted" in (shim / "LICENSE").read_text(
+        encoding="utf-8"
+    )
+    assert 'src="../../assets/scorecard/vendor/iframe-worker/shim.js"' in (
+        site / "units" / "it" / "index.html"
+    ).read_text(encoding="utf-8")
 
 
 @pytest.mark.slow

@@ -611,7 +611,6 @@ def test_format_names_commentary_folders_by_the_cadences_period() -> None:
 def test_a_monthly_pack_appendix_says_why_a_quarterly_kpi_has_dashes(tree: Tree) -> None:
     project = _project(tree, "monthly", "monthly", "root,calls,2025-07,5\nroot,survey,2026-Q1,82\n")
     report, _ = make_report(project / "content", project / "measures", None)
-    assert (
-        "A dash means no value. A quarterly KPI has a value only in the months that end its period."
-        in _pack_html(report, "root")
+    assert "A dash means no value. A quarterly KPI has a value only in the months that end its period." in _pack_html(
+        report, "root"
     )

@@ -41,7 +41,9 @@ def test_the_value_axis_spans_at_least_two_percent_and_shows_target_and_red_flag
 
 
 def test_a_target_change_starts_new_bands() -> None:
-    shapes = [s for s in _figure("root", "satisfaction")["layout"]["shapes"] if s["type"] == "rect"]  # target 80 in Q1, 85 from Q2
+    shapes = [
+        s for s in _figure("root", "satisfaction")["layout"]["shapes"] if s["type"] == "rect"
+    ]  # target 80 in Q1, 85 from Q2
     assert sorted({(s["x0"], s["x1"]) for s in shapes}) == [(-0.5, 0.5), (0.5, 1.5)]
 
 
@@ -52,8 +54,9 @@ def test_trend_figure_stays_small() -> None:
 def test_heatmap_is_valid_plotly() -> None:
     statuses = [["red", "not-rated"], ["green", "no-data"]]
     links = [["a.html", "b.html"], ["c.html", ""]]
-    figure = heatmap_figure(["A", "A"], ["x", "y"], [[1.234, None], [9.0, None]], [["1.2", "–"], ["9.0", "–"]],
-                            statuses, links)
+    figure = heatmap_figure(
+        ["A", "A"], ["x", "y"], [[1.234, None], [9.0, None]], [["1.2", "–"], ["9.0", "–"]], statuses, links
+    )
     go.Figure(figure)  # raises on any unknown property
     unscored, trace = figure["data"]
     # by position, so two units (or KPIs) with one name keep their own row (column)
@@ -85,7 +88,9 @@ def test_with_status_bands_the_green_band_starts_where_green_starts() -> None:
     report, _ = make_report(agency / "content", agency / "measures", None)
     history = report.kpi_history("licensing-operations", "processed_within_10_days")  # target 90, bands 5% / 10%
     figure = trend_figure(report.scorecard.kpi("licensing-operations", "processed_within_10_days"), history)
-    fills = {_fill_status(s["fillcolor"]): (s["y0"], s["y1"]) for s in figure["layout"]["shapes"] if s["type"] == "rect"}
+    fills = {
+        _fill_status(s["fillcolor"]): (s["y0"], s["y1"]) for s in figure["layout"]["shapes"] if s["type"] == "rect"
+    }
     assert fills["amber"] == pytest.approx((81, 85.5)) and fills["green"][0] == pytest.approx(85.5)
     assert figure["data"][1]["y"][-1] == 90  # the target line stays the target
 

@@ -489,3 +489,58 @@ def test_only_kpis_rated_otherwise_than_their_unit_have_a_rule_of_their_own(tree
     report = report_for(_council(tree, "unit,kpi,period,value\ncouncil,visits,2026-Q2,379\n"), "2026-Q2")
     # Temperature's range is rated by the council's own bands: not listed; the red flag and own bands are
     assert [names for _, names in own_kpi_rules(report, "council")] == [("Calls answered",), ("Strict KPI",)]
+
+
+RANGE_WITH_STRETCH = """
+id: root
+name: Root
+objectives:
+  - id: o
+    name: O
+    perspective: financial
+    kpis:
+      - id: occupancy
+        name: Occupancy
+        polarity: range
+        target: [0, 100]
+        red_flag: [-10, 110]
+        stretch: [60, 70]
+"""
+
+
+@pytest.mark.parametrize(
+    "before, after, status, exceeds, trend",
+    [
+        (62, 68, Status.GREEN, True, Trend.STEADY),  # inside the stretch band both times: "Exceeds", no better or worse
+        (65, 61, Status.GREEN, True, Trend.STEADY),
+        (40, 64, Status.GREEN, True, Trend.IMPROVING),  # further from the target's middle (50), but now exceeding
+        (75, 58, Status.GREEN, False, Trend.IMPROVING),  # 5 from the stretch band, then 2
+        (64, 40, Status.GREEN, False, Trend.DECLINING),
+        (55, 45, Status.GREEN, False, Trend.DECLINING),  # away from the stretch band, though as far from 50
+    ],
+)
+def test_a_range_kpis_trend_follows_its_stretch_band(
+    tree: Tree, before: float, after: float, status: Status, exceeds: bool, trend: Trend
+) -> None:
+    project = tree(
+        base=None,
+        **{
+            "content__organization.yaml": "name: Org\n",
+            "content__units__root.yaml": RANGE_WITH_STRETCH,
+            "measures__m.csv": f"unit,kpi,period,value\nroot,occupancy,2026-Q1,{before}\nroot,occupancy,2026-Q2,{after}\n",
+        },
+    )
+    result = report_for(project, "2026-Q2").current.kpis[("root", "occupancy")]
+    assert (result.status, result.exceeds, result.trend) == (status, exceeds, trend)
+
+
+def test_a_range_kpi_without_stretch_is_better_nearer_the_middle(tree: Tree) -> None:
+    unit = RANGE_WITH_STRETCH.replace("        stretch: [60, 70]\n", "")
+    rows = "unit,kpi,period,value\nroot,occupancy,2026-Q1,30\nroot,occupancy,2026-Q2,60\nroot,occupancy,2026-Q3,40\n"
+    project = tree(
+        base=None,
+        **{"content__organization.yaml": "name: Org\n", "content__units__root.yaml": unit, "measures__m.csv": rows},
+    )
+    report = report_for(project, "2026-Q3")
+    assert report.by_period[Period(2026, 2)].kpis[("root", "occupancy")].trend is Trend.IMPROVING  # 20 from 50, then 10
+    assert report.current.kpis[("root", "occupancy")].trend is Trend.STEADY  # 10 from 50 either side

@@ -3,11 +3,15 @@
 from __future__ import annotations
 
 import datetime as dt
+import html
 import json
 import os
 import re
+import shutil
 import subprocess
+from collections.abc import Callable
 from pathlib import Path
+from typing import Any
 
 import pytest
 import yaml
@@ -15,7 +19,15 @@ from click.testing import CliRunner, Result
 
 from generator.cli import main
 from generator.compute import find_restatements
-from generator.editions import MAX_EDITION_BYTES, checksum, edition_document, read_editions, write_edition
+from generator.editions import (
+    MAX_EDITION_BYTES,
+    checksum,
+    edition_text,
+    product_version,
+    read_editions,
+    text_checksum,
+    write_edition,
+)
 from generator.errors import UsageError
 from generator.pdf.context import build_pack
 from generator.pipeline import make_report
@@ -63,10 +75,23 @@ def test_publish_writes_the_export_rows_with_date_version_and_fingerprint(publis
     assert document["period"] == "2026-Q1" and document["label"] == "Q1 FY2026 (Jan-Mar 2026)"
     assert re.fullmatch(r"\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ", document["published_at"])
     assert document["product_version"] and document["inputs"].startswith("sha256:")
-    assert document["checksum"] == checksum(document)
+    assert document["format"] == 2 and document["checksum"] == text_checksum(_path_text(published, "2026-Q1"))
     home = (published / "site" / "index.html").read_text(encoding="utf-8")
     assert "published " + _day(document["published_at"]) in home
     assert (published / "site" / "restatements.html").is_file()
+
+
+def _path_text(project: Path, period: str) -> str:
+    return (project / "editions" / f"{period}.json").read_text(encoding="utf-8")
+
+
+def _forge(path: Path, edit: Callable[[dict[str, Any]], None]) -> None:
+    """Edit an edition file and give it the checksum publish would (a checksum proves no authorship)."""
+    document = json.loads(path.read_text(encoding="utf-8"))
+    edit(document)
+    document["checksum"] = ""
+    document["checksum"] = text_checksum(edition_text(document))
+    path.write_text(edition_text(document), encoding="utf-8")
 
 
 def _day(timestamp: str) -> str:
@@ -186,8 +211,16 @@ def _edition(project: Path, document: object | str) -> Result:
     return _run(project, "check")
 
 
+def _format_1(period: str, rows: dict[str, list]) -> dict:
+    """Return an edition as publish wrote it before editions kept their pages (format 1)."""
+    document = {"format": 1, "checksum": "", "period": period, "label": period, "published_at": "2026-04-02T10:00:00Z"}
+    document |= {"product_version": "0.1.0", "inputs": "sha256:x", "rows": rows}
+    document["checksum"] = checksum(document)
+    return document
+
+
 def _valid(**rows: list) -> dict:
-    return edition_document("2026-Q1", "Q1", "2026-04-02T10:00:00Z", "sha256:x", rows or {"": []})
+    return _format_1("2026-Q1", rows or {"": []})
 
 
 @pytest.mark.parametrize(
@@ -218,7 +251,7 @@ def _valid(**rows: list) -> dict:
             "editions/2026-Q1.json:6: error: 'published_at' must be a UTC time such as 2026-10-14T09:30:00Z",
         ),
         (
-            edition_document("2026-Q4", "Q4", "2026-04-02T10:00:00Z", "sha256:x", {"": []}),
+            _format_1("2026-Q4", {"": []}),
             "editions/2026-Q1.json:3: error: period '2026-Q4' is not the file's",
         ),
     ],
@@ -236,7 +269,7 @@ def test_edition_files_are_limited_in_size_and_kind(tree: Tree) -> None:
         stream.truncate(MAX_EDITION_BYTES + 1)
     _, problems = read_editions(project / "editions")
     assert [str(p) for p in problems] == [
-        f"{project}/editions/2026-Q1.json: error: cannot read the edition: larger than 64 MB",
+        f"{project}/editions/2026-Q1.json: error: cannot read the edition: larger than 256 MB",
         f"{project}/editions/2026-Q2.json: error: is a symbolic link (to '/etc/passwd'): not read "
         "(restore the edition file with git)",
         f"{project}/editions/notes.txt: error: not an edition file (expected <period>.json or <period>.rN.json, "
@@ -327,12 +360,14 @@ def test_publishing_an_earlier_period_again_keeps_the_latest_site_with_it_archiv
 
 
 def test_text_in_an_edition_is_escaped_like_any_input(published: Path) -> None:
-    path = published / "editions" / "2026-Q1.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    income = next(r for r in document["rows"][""] if r["kpi"] == "income")
-    income["note"] = "<script>alert(1)</script>\x1b[31m"
-    document["checksum"] = checksum(document)  # a forged edition passes the checksum: its text is still data
-    path.write_text(json.dumps(document), encoding="utf-8")
+    def edit(document: dict[str, Any]) -> None:
+        income = next(r for r in document["rows"][""] if r["kpi"] == "income")
+        income["note"] = "<script>alert(1)</script>\x1b[31m"
+        pages = next(r for r in document["pages"][""]["results"] if r.get("kpi") == "income")
+        earlier = len(document["pages"][""]["periods"]) - 1
+        pages["columns"]["note"] = [""] * earlier + [income["note"]]
+
+    _forge(published / "editions" / "2026-Q1.json", edit)  # a forged edition passes the checksum: still data
     assert _run(published, "build", "--no-pdf").exit_code == 0
     page = (published / "site" / "archive" / "2026-Q1" / "units" / "root" / "details.html").read_text(encoding="utf-8")
     assert "<script>alert(1)" not in page and "&lt;script&gt;alert(1)&lt;/script&gt;" in page
@@ -343,11 +378,12 @@ def test_an_edition_without_an_audiences_rows_is_warned_about_and_left_out_of_it
 
     project = _project(tree, **{"content__organization.yaml": AUDIENCES})
     assert _run(project, "publish", "--period", "2026-Q1", "--no-pdf").exit_code == 0
-    path = project / "editions" / "2026-Q1.json"
-    document = json.loads(path.read_text(encoding="utf-8"))
-    document["rows"] = {"board": document["rows"]["board"], "partners": []}  # staff declared since; partners gone
-    document["checksum"] = checksum(document)
-    path.write_text(json.dumps(document), encoding="utf-8")
+
+    def edit(document: dict[str, Any]) -> None:  # staff declared since; partners gone
+        document["rows"] = {"board": document["rows"]["board"], "partners": []}
+        document["pages"] = {"board": document["pages"]["board"], "partners": document["pages"]["board"]}
+
+    _forge(project / "editions" / "2026-Q1.json", edit)
     checked = _run(project, "check")
     assert checked.exit_code == 0, checked.output
     assert [line for line in checked.stderr.splitlines() if line.startswith("editions/")] == [
@@ -363,3 +399,160 @@ def test_an_edition_without_an_audiences_rows_is_warned_about_and_left_out_of_it
     assert 'href="archive/2026-Q1/index.html"' in (site / "board" / "index.html").read_text(encoding="utf-8")
     assert not (site / "staff" / "archive").exists() and not (site / "staff" / "archive.html").exists()
     assert "archive/2026-Q1" not in (site / "staff" / "index.html").read_text(encoding="utf-8")
+
+
+# --- Archived editions from the edition alone (format 2) --------------------------------------
+
+Q3_ROWS = "root,income,2026-Q3,110,\nroot,satisfaction,2026-Q3,84,\n"
+
+
+def _html_text(path: Path) -> str:
+    return html.unescape(re.sub(r"\s+", " ", re.sub(r"<[^>]+>", " ", path.read_text(encoding="utf-8"))))
+
+
+def _tile_move(page: Path) -> str:
+    found = re.search(r'class="sp-move[^"]*"><span aria-hidden="true">.</span> ([^<]+)</p>', page.read_text("utf-8"))
+    assert found, page
+    return found[1]
+
+
+@pytest.fixture
+def changed_since(tree: Tree) -> Path:
+    """2026-Q2 published with 2026-Q3 the latest, then a KPI renamed, one removed, one added, a Q1 value corrected."""
+    project = _project(tree)
+    with (project / "measures" / "root.csv").open("a", encoding="utf-8") as stream:
+        stream.write(Q3_ROWS)
+    assert _run(project, "publish", "--period", "2026-Q2", "--no-pdf").exit_code == 0
+    unit = project / "content" / "units" / "root.yaml"
+    text = unit.read_text(encoding="utf-8").replace("name: Income\n", "name: Revenue\n")
+    satisfaction = text[text.index("      - id: satisfaction") :]
+    margin = "      - id: margin\n        name: Margin\n        unit: '%'\n        target: 20\n"
+    unit.write_text(text.replace(satisfaction, margin), encoding="utf-8")
+    measures = project / "measures" / "root.csv"
+    kept = [line for line in measures.read_text(encoding="utf-8").splitlines() if ",satisfaction," not in line]
+    margins = [f"root,margin,2026-Q{q},{v}," for q, v in ((1, 18), (2, 21), (3, 22))]
+    measures.write_text("\n".join([*kept, *margins]) + "\n", encoding="utf-8")
+    _set_value(project, "income", "2026-Q1", "70", "Refund booked late")
+    shutil.rmtree(project / "build" / "archive")  # a fresh clone, or CI: no archive in the cache
+    return project
+
+
+def test_an_archived_edition_shows_its_kpis_names_and_history_as_published(changed_since: Path) -> None:
+    built = _run(changed_since, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "1 archived edition (0 from the cache)" in built.stdout
+    site = changed_since / "site"
+    archived = _html_text(site / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert "Income" in archived and "Satisfaction" in archived  # the names and KPIs as published
+    assert "Revenue" not in archived and "Margin" not in archived
+    assert "Q1 FY2026 (Jan-Mar 2026) 90 EUR 100 EUR" in archived  # its history table, as published
+    assert "Refund booked late" not in archived
+    assert "Q1 FY2026 (Jan-Mar 2026) 82.0% 80.0%" in archived  # a KPI removed since keeps its history
+    latest = _html_text(site / "units" / "root" / "details.html")
+    assert "Revenue" in latest and "Margin" in latest and "Satisfaction" not in latest
+    assert "Q1 FY2026 (Jan-Mar 2026) 70 EUR 100 EUR" in latest
+
+
+def test_an_archived_editions_tiles_compare_with_the_previous_period_as_published(changed_since: Path) -> None:
+    edition = json.loads(_path_text(changed_since, "2026-Q2"))
+    root = next(i for i in edition["pages"][""]["results"] if i == {"unit": "root", "results": i["results"]})
+    q1, q2 = root["results"][-2][0], root["results"][-1][0]
+    assert _run(changed_since, "build", "--no-pdf").exit_code == 0
+    move = _tile_move(changed_since / "site" / "archive" / "2026-Q2" / "units" / "root" / "index.html")
+    assert move == f"{q2 - q1:+.1f} since Q1 FY2026 ({q1:.1f})"
+    today, _ = make_report(changed_since / "content", changed_since / "measures", "2026-Q2")
+    assert round(today.by_period[today.periods[-2]].units["root"].score, 1) != round(q1, 1)  # today's Q1 differs
+
+
+def test_a_format_1_edition_is_archived_from_todays_content_and_says_so(changed_since: Path) -> None:
+    path = changed_since / "editions" / "2026-Q2.json"
+    rows = json.loads(path.read_text(encoding="utf-8"))["rows"]
+    path.write_text(json.dumps(_format_1("2026-Q2", rows), indent=1), encoding="utf-8")  # as 0.1 wrote it
+    assert _run(changed_since, "check").exit_code == 0
+    assert _run(changed_since, "build", "--no-pdf").exit_code == 0
+    archived = _html_text(changed_since / "site" / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert (
+        "This edition was published by an earlier version, which kept only this period's numbers: the list of KPIs, "
+        "their names and definitions, the history, the charts and the previous period's scores come from today's "
+        "content, not from the edition."
+    ) in archived
+    assert "Revenue" in archived and "105 EUR" in archived  # today's name, the published number
+
+
+def test_an_edition_of_a_newer_format_asks_for_an_upgrade(tree: Tree) -> None:
+    document = {**_valid(), "format": 3, "product_version": "0.9.0"}
+    result = _edition(tree(), document)
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "editions/2026-Q1.json:2: error: format 3 is not one this version reads (1 or 2): it was written by "
+        f"scorecard-press 0.9.0, newer than this one ({product_version()}); upgrade scorecard-press to build with it"
+    )
+
+
+@pytest.mark.parametrize(
+    ("edit", "message"),
+    [
+        (
+            lambda pages: pages["results"][0]["results"][0].__setitem__(0, "high"),
+            "pages, results item 1: 'high' is not a score (0-10 or null)",
+        ),
+        (
+            lambda pages: pages["results"].pop(),
+            "pages, results: no results for kpi 'cost_per_ticket' of unit 'team-b'",
+        ),
+        (
+            lambda pages: pages["units"][1].__setitem__("parent", "nowhere"),
+            "pages, units item 2: unit 'team-a': its parent 'nowhere' is not listed before it",
+        ),
+        (
+            lambda pages: pages.__setitem__("periods", ["2025-Q4"]),
+            "pages, periods: must be consecutive periods ending with the edition's, 2026-Q1",
+        ),
+    ],
+)
+def test_check_reads_an_editions_pages_and_names_the_line(published: Path, edit: Any, message: str) -> None:
+    path = published / "editions" / "2026-Q1.json"
+    _forge(path, lambda document: edit(document["pages"][""]))
+    lines = path.read_text(encoding="utf-8").splitlines()
+    result = _run(published, "check")
+    assert result.exit_code == 1
+    found = re.fullmatch(r"editions/2026-Q1\.json:(\d+): error: (.*)", result.stderr.splitlines()[0])
+    assert found and found[2] == message, result.stderr
+    section = message.split(", ")[1].split(" ")[0].rstrip(":")
+    item = re.search(r"item (\d+)", message)
+    expected = f'   "{section}": ' if item is None else "    {"
+    assert lines[int(found[1]) - 1].startswith(expected)
+
+
+def test_the_latest_edition_once_restated_stays_browsable_as_published(published: Path) -> None:
+    assert _run(published, "publish", "--no-pdf").exit_code == 0  # 2026-Q2, the latest
+    site = published / "site"
+    assert not (site / "archive" / "2026-Q2").exists()  # not restated: the latest site is the edition
+    _set_value(published, "income", "2026-Q2", "99", "Credit note")
+    built = _run(published, "build", "--no-pdf")
+    assert built.exit_code == 0, built.output
+    assert "2 archived editions (1 from the cache)" in built.stdout
+    archived = _html_text(site / "archive" / "2026-Q2" / "units" / "root" / "index.html")
+    assert "Archive: Q2 FY2026 (Apr-Jun 2026) , as published on " in archived
+    assert re.search(r"Income .*?105 EUR", archived) and "99 EUR" not in archived
+    latest = _html_text(site / "units" / "root" / "index.html")
+    assert re.search(r"Income .*?99 EUR", latest)
+    menu = (site / "units" / "root" / "index.html").read_text(encoding="utf-8")
+    assert '<a href="../../archive/2026-Q2/index.html">Q2 FY2026 (Apr-Jun 2026), as published</a>' in menu
+    editions = (site / "archive.html").read_text(encoding="utf-8")
+    assert 'Q2 FY2026 (Apr-Jun 2026) (this site) · <a href="archive/2026-Q2/index.html">as published</a>' in editions
+
+
+def test_an_archived_edition_marks_the_restatements_its_pages_showed(published: Path) -> None:
+    with (published / "measures" / "root.csv").open("a", encoding="utf-8") as stream:
+        stream.write(Q3_ROWS)
+    _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")  # 2026-Q1 restated
+    assert _run(published, "publish", "--period", "2026-Q2", "--no-pdf").exit_code == 0
+    pages = json.loads(_path_text(published, "2026-Q2"))["pages"][""]
+    assert [(r["kpi"], r["period"], r["published"], r["current"]) for r in pages["restatements"]] == [
+        ("income", "2026-Q1", 90, 95)
+    ]
+    shutil.rmtree(published / "build" / "archive")
+    assert _run(published, "build", "--no-pdf").exit_code == 0
+    archived = _html_text(published / "site" / "archive" / "2026-Q2" / "units" / "root" / "details.html")
+    assert "Restated · Published 90 (" in archived  # as the 2026-Q2 site showed it

@@ -300,9 +300,9 @@ def _warnings(project: Path, period: str) -> list[str]:
 def test_a_red_kpi_and_objective_without_analysis_are_warned_about(project: Path) -> None:
     assert _warnings(project, "2026-Q4") == [
         "content/units/root.yaml:20: warning: objective 'keep' of unit 'root' is red in 2026-Q4 without an analysis, "
-        "which commentary_required asks for: add '## Objective: keep' with '### Analysis' to commentary/2026-Q4/root.md",
+        "which commentary_required asks for: add '## Objective: keep' with '### Analysis' to content/commentary/2026-Q4/root.md",
         "content/units/root.yaml:24: warning: kpi 'churn' of unit 'root' is red in 2026-Q4 without an analysis, "
-        "which commentary_required asks for: add '## KPI: churn' with '### Analysis' to commentary/2026-Q4/root.md",
+        "which commentary_required asks for: add '## KPI: churn' with '### Analysis' to content/commentary/2026-Q4/root.md",
     ]
     assert _warnings(project, "2026-Q3") == []  # nothing red then
 

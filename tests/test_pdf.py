@@ -117,9 +117,13 @@ def test_every_red_kpi_is_in_the_exceptions(report: Report, packs: dict[str, Pac
 def test_page_count_metadata_and_embedded_fonts(report: Report, packs: dict[str, PackResult]) -> None:
     for result in packs.values():
         info = pdf_info(result.path)
-        assert int(info["Pages"]) == result.pages >= 8  # cover, summary, contents, exceptions, scorecard, map, trends, appendix
+        assert (
+            int(info["Pages"]) == result.pages >= 8
+        )  # cover, summary, contents, exceptions, scorecard, map, trends, appendix
         assert info["Author"] == report.scorecard.organization.name
-        assert info["Title"].endswith(f"board pack {report.period.label(report.scorecard.organization.fiscal_year_start)}")
+        assert info["Title"].endswith(
+            f"board pack {report.period.label(report.scorecard.organization.fiscal_year_start)}"
+        )
         assert info["Page size"].endswith("(A4)")
     fonts = subprocess.run(["pdffonts", str(packs["it"].path)], check=True, capture_output=True, text=True).stdout
     rows = fonts.splitlines()[2:]

@@ -101,8 +101,14 @@ def test_milestones_are_judged_at_the_end_of_the_period(done: bool, due: dt.date
 def test_site_has_three_pages_per_unit_and_five_site_pages(report: Report) -> None:
     paths = [p.path for p in render_site(report)]
     assert len(paths) == 5 + 3 * len(report.scorecard.units)
-    assert {"index.md", "changes.md", "initiatives.md", "quality.md", "how-to-read.md",
-            "units/team-a/details.md"} <= set(paths)
+    assert {
+        "index.md",
+        "changes.md",
+        "initiatives.md",
+        "quality.md",
+        "how-to-read.md",
+        "units/team-a/details.md",
+    } <= set(paths)
 
 
 def test_nav_mirrors_the_org_tree(report: Report) -> None:
@@ -255,15 +261,20 @@ def test_home_says_how_many_more_new_reds_and_links_to_them(report: Report, monk
     assert reds >= 2
     monkeypatch.setattr(sitewide, "HOME_CHANGES", 1)
     text = render_site(report)[0].text
-    assert (f'<p class="sp-more">And {reds - 1} more turned red: '
-            '<a href="changes.html#new-off-target-red">see them all in What changed</a>.</p>') in text
+    assert (
+        f'<p class="sp-more">And {reds - 1} more turned red: '
+        '<a href="changes.html#new-off-target-red">see them all in What changed</a>.</p>'
+    ) in text
 
 
 def test_tiles_link_to_what_they_summarise_and_show_the_move(report: Report) -> None:
     home = render_site(report)[0].text
     assert '<p class="sp-score-label"><a href="units/root/index.html#scorecard">Overall score</a></p>' in home
     assert '<p class="sp-card-title"><a href="units/root/index.html#persp-financial">' in home
-    assert re.search(r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since Q1 FY2026 \(\d\.\d\)</p>', home)
+    assert re.search(
+        r'<p class="sp-move sp-move-down"><span aria-hidden="true">↓</span> -\d\.\d since Q1 FY2026 \(\d\.\d\)</p>',
+        home,
+    )
     unit = next(p for p in render_site(report) if p.path == "units/root/index.md").text
     assert "{#persp-financial}" in unit and 'href="../../how-to-read.html">How to read this scorecard</a>' in unit
 

@@ -293,8 +293,16 @@ def test_no_serious_accessibility_violations(server: str, page: object, path: st
 
 # --- Every reader: phones, search from a file share, plotly only where charts are, both themes ---
 
-READER_PAGES = ["index.html", "units/university/index.html", "units/it/index.html", "units/it-service-desk/index.html",
-                "units/it/details.html", "changes.html", "initiatives.html", "quality.html"]
+READER_PAGES = [
+    "index.html",
+    "units/university/index.html",
+    "units/it/index.html",
+    "units/it-service-desk/index.html",
+    "units/it/details.html",
+    "changes.html",
+    "initiatives.html",
+    "quality.html",
+]
 # Anything wider than the page, or a table that scrolls inside it (hidden headers of stacked tables aside)
 SIDEWAYS = """() => {
   const doc = document.scrollingElement;
@@ -331,8 +339,16 @@ def test_nothing_scrolls_sideways_on_a_phone_or_a_laptop(browser: object, exampl
 def published_site(tmp_path_factory: pytest.TempPathFactory) -> Path:
     """The example's board edition with its published editions: archive, Editions and Restatements pages."""
     folder = tmp_path_factory.mktemp("browser-published")
-    build_site(ROOT / "content", ROOT / "measures", folder / "site", config=ROOT / "mkdocs.yml", work=folder / "b",
-               pdf=False, audience="board", editions=ROOT / "editions")
+    build_site(
+        ROOT / "content",
+        ROOT / "measures",
+        folder / "site",
+        config=ROOT / "mkdocs.yml",
+        work=folder / "b",
+        pdf=False,
+        audience="board",
+        editions=ROOT / "editions",
+    )
     return folder / "site"
 
 
@@ -455,7 +471,9 @@ def test_scorecard_sorts_worst_first_and_keeps_kpis_under_their_objective(browse
     assert table.locator("th[aria-sort=ascending]").count() == 1
     table.locator("button.sp-sort", has_text="Score").click()
     best_first = [num(g[0]) for g in table.evaluate(GROUP_KEYS)]  # again: best first, unscored still last
-    assert best_first == sorted((h for h in heads if h != float("inf")), reverse=True) + [h for h in heads if h == float("inf")]
+    assert best_first == sorted((h for h in heads if h != float("inf")), reverse=True) + [
+        h for h in heads if h == float("inf")
+    ]
     page.context.close()  # type: ignore[attr-defined]
 
 
@@ -469,7 +487,7 @@ def test_sorting_a_perspective_with_one_objective_keeps_the_objective_first(brow
     (tmp_path / "t.html").write_text(
         '<table class="sp-sortable"><thead><tr><th>Name</th><th>Status</th><th data-sort>Score</th></tr></thead>'
         '<tbody><tr class="sp-objective"><th scope="row">objective</th><td></td><td data-sort="4.0">4.0</td></tr>'
-        f"{rows}</tbody></table><script src=\"tables.js\"></script>",
+        f'{rows}</tbody></table><script src="tables.js"></script>',
         encoding="utf-8",
     )
     page = _reader(browser, 1280)

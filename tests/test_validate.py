@@ -881,3 +881,24 @@ def test_no_fraction_warning_without_the_slip(tree: Tree, unit: str, values: str
     measures = project / "measures/root.csv"  # only the two values above
     measures.write_text(measures.read_text().replace("root,satisfaction,2026-Q1,82,\n", ""))
     assert _fraction_warnings(project) == []
+
+
+@pytest.mark.parametrize(
+    "cadence, moved",
+    [
+        ("annual", "a folder per year (move it to content/commentary/YYYY/root.md)"),
+        ("monthly", "a folder per month (move it to content/commentary/YYYY-MM/root.md)"),
+        ("quarterly", "a folder per quarter (move it to content/commentary/YYYY-Qn/root.md)"),
+        (
+            "weekly",
+            "a folder per quarter (move it to content/commentary/YYYY-Qn/root.md)",
+        ),  # unknown: an error elsewhere
+    ],
+)
+def test_a_loose_commentary_file_is_told_the_folder_of_the_cadence(tree: Tree, cadence: str, moved: str) -> None:
+    organization = f"name: Test Org\nfiscal_year_start: 1\ncadence: {cadence}\n"
+    project = tree(**{"content__organization.yaml": organization, "content__commentary__root.md": "## Summary\n"})
+    raw = load_input(project / "content", project / "measures")
+    assert [str(p).replace(f"{project}/", "") for p in raw.problems] == [
+        f"content/commentary/root.md: warning: file ignored: commentary goes in {moved}"
+    ]

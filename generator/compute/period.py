@@ -124,7 +124,7 @@ def rate_kpi(
         # a KPI reported less often carries its latest year to date, while that is of this fiscal year
         ytd=series.ytd.get(reading) if actual is not None and _same_year(reading, period, fys) else None,
         previous=previous,
-        trend=kpi_trend(kpi, target, previous, actual),
+        trend=kpi_trend(kpi, target, previous, actual, stretch),
         latest_period=label or (series.labels[latest[0]] if latest else None),
         latest_value=actual if actual is not None else (latest[1] if latest else None),
         stale=stale,
@@ -280,8 +280,12 @@ def _rate(
     )
 
 
-def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | None) -> Trend:
-    """Return improving, declining or steady versus the previous value, polarity considered."""
+def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | None, stretch: object = None) -> Trend:
+    """Return improving, declining or steady versus the previous value, polarity considered.
+
+    A range KPI is better the nearer it is to where it scores best: inside its stretch band when
+    one is in force (every point of it is "Exceeds"), else the middle of its target band.
+    """
     if previous is None or actual is None or NOT_APPLICABLE in (previous, actual):
         return Trend.NONE
     if kpi.type == "categorical" and not any(level.status != "none" for level in kpi.levels or ()):
@@ -296,11 +300,17 @@ def kpi_trend(kpi: Kpi, target: object, previous: Value | None, actual: Value | 
     elif round(float(actual), kpi.decimals) == round(float(previous), kpi.decimals):
         change = 0
     elif kpi.polarity == "range" and isinstance(target, tuple):
-        middle = (target[0] + target[1]) / 2
-        change = 1 if abs(float(actual) - middle) < abs(float(previous) - middle) else -1
+        best = stretch if isinstance(stretch, tuple) else ((target[0] + target[1]) / 2,) * 2
+        before, now = _distance(float(previous), best), _distance(float(actual), best)
+        change = 0 if now == before else 1 if now < before else -1
     else:
         change = 1 if (float(actual) > float(previous)) == (kpi.polarity != "lower") else -1
     return Trend.IMPROVING if change > 0 else Trend.DECLINING if change < 0 else Trend.STEADY
+
+
+def _distance(value: float, band: tuple[float, float]) -> float:
+    """Return how far a value lies outside a band (0 inside it)."""
+    return max(band[0] - value, 0.0, value - band[1])
 
 
 def _objective_results(

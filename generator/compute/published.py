@@ -1,8 +1,10 @@
-"""A published period as it was published: today's report of the period with the edition's numbers laid over it.
+"""A format 1 edition's period: today's report of the period with the edition's numbers laid over it.
 
-Pure. The archive renders a period from today's content (names, commentary, history) but every
-number of the period itself (values, targets, scores, statuses, trends) comes from its edition.
-A KPI not in the edition (added since) shows no value; one removed since cannot be shown.
+Pure. Editions of format 1 kept their period's export rows only, so their archive takes names,
+commentary and history from today's content (its pages say so); every number of the period itself
+(values, targets, scores, statuses, trends) comes from the edition. A KPI not in the edition
+(added since) shows no value; one removed since cannot be shown. Editions of format 2 hold their
+pages and are read by `generator.snapshot` instead.
 """
 
 from __future__ import annotations

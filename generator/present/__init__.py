@@ -71,8 +71,10 @@ from generator.present.periods import (
 )
 from generator.present.restatements import (
     CHANGE_WORDS,
+    FORMAT_1_NOTICE,
     RestatementDisplay,
     latest_publication,
+    latest_restated,
     published_on,
     restated_marks,
     restatement_display,
@@ -127,6 +129,7 @@ __all__ = [
     "period_words",
     "short_label_of",
     "CHANGE_WORDS",
+    "FORMAT_1_NOTICE",
     "COUNTED",
     "DASH",
     "EXPORT_COLUMNS",
@@ -188,6 +191,7 @@ __all__ = [
     "kpi_rule",
     "kpi_status",
     "latest_publication",
+    "latest_restated",
     "milestone_state",
     "missing_by_owner",
     "not_applicable_legend",

@@ -8,6 +8,13 @@ from typing import Any
 from generator.formatting import DASH, format_number
 from generator.results import Report, Restatement
 
+# On the pages of an archived edition of format 1, which kept its period's numbers but not its pages
+FORMAT_1_NOTICE = (
+    "This edition was published by an earlier version, which kept only this period's numbers: the list of "
+    "KPIs, their names and definitions, the history, the charts and the previous period's scores come from "
+    "today's content, not from the edition."
+)
+
 CHANGE_WORDS = {
     "value": "Value corrected",
     "target": "Target changed",
@@ -104,6 +111,15 @@ def restated_marks(report: Report) -> dict[tuple[str, str, str], RestatementDisp
         for d in restatement_displays(report)
         if d.restatement.change == "value"
     }
+
+
+def latest_restated(report: Report) -> bool:
+    """Return whether the report's own period was published and today's numbers restate it.
+
+    Its edition is then kept browsable as published (archive/<period>/) beside today's pages.
+    """
+    period = str(report.period)
+    return any(e.period == period for e in report.editions) and any(r.period == period for r in report.restatements)
 
 
 def latest_publication(report: Report) -> str:

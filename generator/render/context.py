@@ -51,6 +51,7 @@ class Archive:
     period: str  # str(period): the folder archive/<period>/
     published_on: str  # e.g. "14 Jul 2026"
     latest_label: str  # the latest site's period label
+    notice: str = ""  # what the archive could not keep as published (an edition of format 1)
 
 
 # --- Environment ------------------------------------------------------------------------------

@@ -210,3 +210,4 @@ class PeriodMenu:
     latest_label: str
     editions_href: str  # the page listing every edition
     periods: tuple[PeriodLink, ...]  # newest first
+    notice: str = ""  # an archive's: what it could not keep as published

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.present import latest_publication, published_on
+from generator.present import latest_publication, latest_restated, published_on
 from generator.render.context import Context, render_template
 from generator.render.paths import link
 from generator.render.views import Page, PeriodLink, PeriodMenu
@@ -46,10 +46,14 @@ def period_menu(ctx: Context, source: str) -> PeriodMenu | None:
             archive.latest_label,
             root + PATH[:-3] + ".html",
             (),
+            archive.notice,
         )
     if not ctx.report.editions:
         return None
     links = [PeriodLink(ctx.site.period_label, link(source, "index.md"), latest_publication(ctx.report), True)]
+    if latest_restated(ctx.report):  # today's numbers restate it: the edition stays browsable as published
+        href = link(source, archive_folder(str(ctx.report.period)) + "index.html")
+        links.append(PeriodLink(f"{ctx.site.period_label}, as published", href, latest_publication(ctx.report)))
     links += [PeriodLink(label, link(source, archive_folder(p) + "index.html"), day) for p, label, day in archived(ctx)]
     return PeriodMenu(
         ctx.site.period_label,
@@ -86,6 +90,7 @@ class EditionRow:
     href: str  # "" for the latest site's own period
     published_on: str
     restated: int
+    as_published: str = ""  # the latest period, restated: its edition as published (archive/<period>/)
 
 
 def render_archive(ctx: Context) -> Page:
@@ -95,7 +100,9 @@ def render_archive(ctx: Context) -> Page:
         counts[r.period] = counts.get(r.period, 0) + 1
     rows = []
     if published := latest_publication(ctx.report):
-        rows.append(EditionRow(ctx.site.period_label, "", published, counts.get(str(ctx.report.period), 0)))
+        period = str(ctx.report.period)
+        as_published = link(PATH, archive_folder(period) + "index.html") if latest_restated(ctx.report) else ""
+        rows.append(EditionRow(ctx.site.period_label, "", published, counts.get(period, 0), as_published))
     rows += [
         EditionRow(label, link(PATH, archive_folder(p) + "index.html"), day, counts.get(p, 0))
         for p, label, day in archived(ctx)
