@@ -139,7 +139,7 @@ def test_page_titles_show_names_as_text(site: Path) -> None:
     escaped = html.escape(UNIT_NAME)
     for page, title in [
         ("index", escaped),
-        ("details", f"{escaped}: objectives and KPIs"),
+        ("details", f"Objectives and KPIs: {escaped}"),
         ("map", f"Strategy map: {escaped}"),
     ]:
         text = (site / "units" / "root" / f"{page}.html").read_text(encoding="utf-8")

@@ -22,7 +22,7 @@ def _pause() -> None:
 
 
 def _install() -> None:
-    if MOMENT == "packs":  # in each pack worker, once its Chromium is open
+    if MOMENT == "packs":  # in each pack worker, as it starts a pack
         import generator.pdf.render as render
 
         if IN_WORKER:
