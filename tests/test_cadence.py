@@ -614,3 +614,11 @@ def test_a_monthly_pack_appendix_says_why_a_quarterly_kpi_has_dashes(tree: Tree)
     assert "A dash means no value. A quarterly KPI has a value only in the months that end its period." in _pack_html(
         report, "root"
     )
+
+
+def test_the_note_on_rarer_kpis_says_an_annual_kpi() -> None:
+    from generator.present.periods import less_often_note
+
+    report, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    kpis = [k for unit in report.scorecard.units.values() for o in unit.objectives for k in o.kpis]
+    assert less_often_note(report, kpis) == "An annual KPI has a value only in the quarters that end its period."

@@ -148,4 +148,6 @@ def less_often_note(report: Report, kpis: list[Kpi]) -> str:
     if not rarer:
         return ""
     nouns = _NOUNS[cadence] + "s"
-    return f"A {' or '.join(rarer)} KPI has a value only in the {nouns} that end its period."
+    kinds = " or ".join(rarer)
+    article = "An" if kinds[0] in "aeiou" else "A"  # "An annual KPI", "A quarterly KPI"
+    return f"{article} {kinds} KPI has a value only in the {nouns} that end its period."
