@@ -20,10 +20,9 @@ from click.testing import CliRunner
 from markupsafe import Markup
 
 from generator.cli import main
-from generator.errors import BuildError
 from generator.export import export_rows
 from generator.formatting import format_score, format_target, format_value
-from generator.pdf import PackResult, render, render_packs
+from generator.pdf import PackResult, render_packs
 from generator.pdf.context import build_pack
 from generator.pdf.render import _compiler, render_pdf
 from generator.pipeline import make_report

@@ -13,8 +13,8 @@ from pathlib import Path
 import pytest
 
 from generator.pdf import PackResult, render_packs
-from generator.pdf.drawing import BAND_FILL, grey_level
 from generator.pdf.context import build_pack
+from generator.pdf.drawing import BAND_FILL, grey_level
 from generator.pdf.render import render_pdf
 from generator.pipeline import make_report
 from generator.present import InitiativeDisplay

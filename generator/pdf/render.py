@@ -24,8 +24,8 @@ from generator.errors import BuildError, UsageError
 from generator.model import Scorecard
 from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
-from generator.pdf.drawing import draw_charts
 from generator.pdf.document import FONT_FOLDERS, pack_data
+from generator.pdf.drawing import draw_charts
 from generator.pdf.lifetime import die_with_parent
 from generator.pdf.views import Pack
 from generator.present import strategy_map_svg
@@ -126,9 +126,7 @@ def pack_path(out_dir: Path, report: Report, unit_id: str) -> Path:
     return out_dir / f"{report.period}-{unit_id}.pdf"
 
 
-def write_pack(
-    report: Report, unit_id: str, depth: int, out_dir: Path, produced: dt.date | None = None
-) -> PackResult:
+def write_pack(report: Report, unit_id: str, depth: int, out_dir: Path, produced: dt.date | None = None) -> PackResult:
     """Build, draw and write one unit's pack."""
     pack = build_pack(report, unit_id, depth, produced or dt.date.today())
     return write_built(pack, pack_path(out_dir, report, unit_id))
