@@ -323,7 +323,7 @@ def test_pack_states_the_status_rule_and_shows_manual_statuses(tmp_path: Path) -
     ]
 
 
-@pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])  # in this process, and in two workers
+@pytest.mark.parametrize("units", [["root"], ["root", "team-a"]])
 def test_packs_draw_their_charts_without_a_browser(tmp_path: Path, units: list[str]) -> None:
     minimal = ROOT / "tests/fixtures/minimal"
     args = ["-m", "generator", "pdf", "--content", str(minimal / "content"), "--measures", str(minimal / "measures")]
@@ -364,3 +364,18 @@ def test_a_pack_with_nothing_below_its_summary_is_still_laid_out(report: Report,
     assert "No objective or KPI is off target or at risk this quarter." in text
     assert "Every KPI has a value for Q3 FY2026 (Jul-Sep 2026)." in text
     assert "No KPI has numeric values to chart." in text and "No initiatives are recorded for this unit." in text
+
+
+def test_packs_written_by_two_workers_read_as_those_written_in_one_process(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from generator.pdf import render
+
+    report, _ = make_report(ROOT / "tests/fixtures/minimal/content", ROOT / "tests/fixtures/minimal/measures", None)
+    alone = render_packs(report, tmp_path / "one", workers=1)
+    monkeypatch.setattr(render, "POOL_FROM", 2)
+    pooled = render_packs(report, tmp_path / "two", workers=2)
+    assert len(alone) == len(pooled) >= 3
+    for a, b in zip(alone, pooled, strict=True):
+        assert (a.unit, a.pages) == (b.unit, b.pages)
+        assert pdf_text(a.path) == pdf_text(b.path)
