@@ -414,6 +414,8 @@ def run_mkdocs(config_file: Path, site: Path | None = None, cache: PageCache | N
         if cache is not None:
             config.plugins["scorecard-page-cache"] = cache
         build(config)
+        if cache is not None:
+            cache.save()
     except MkDocsException as exc:
         details = "\n  ".join(collector.messages) or str(exc)
         raise BuildError(f"MkDocs failed, the previous site is unchanged:\n  {details}") from exc

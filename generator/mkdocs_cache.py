@@ -182,8 +182,8 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
 
         return add_entry_from_context
 
-    # Writing: the index last, so a build killed midway leaves the old index (which names only intact files)
-    def on_post_build(self, *, config: Any) -> None:
+    def save(self) -> None:
+        """Write the index once MkDocs succeeded: a failed or killed build leaves the previous one."""
         self.folder.mkdir(parents=True, exist_ok=True)
         body = {"format": FORMAT, "fingerprint": self.fingerprint, "pages": self._new}
         text = json.dumps({"checksum": _sha(json.dumps(body, sort_keys=True)), "body": body})
@@ -194,6 +194,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         for entry in self.folder.iterdir():
             if _STORED.match(entry.name) and entry.name[:-5] not in kept:
                 entry.unlink()
+        self._say(f"Reused {self.reused} of {len(self._new)} pages from the page cache")
         if self.damaged:
             self._say(f"{self.damaged} page(s) in the page cache {self.folder} were damaged and rendered again")
 
