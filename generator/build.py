@@ -12,8 +12,8 @@ from __future__ import annotations
 import contextlib
 import copy
 import dataclasses
-import hashlib
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
