@@ -197,8 +197,10 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
     say(f"Running MkDocs on {len(pages)} pages{name}")
     # Pages whose Markdown did not change since the last build are reused from the work folder
-    cached = folders.work / "page-cache" / (edition.audience.id if edition.audience else "all")
-    run_mkdocs(mkdocs_yml, site, PageCache(cached, _page_fingerprint(build.config, mkdocs_yml), say))
+    # (not with plugins of the user's: we cannot tell what their output depends on)
+    folder = folders.work / "page-cache" / (edition.audience.id if edition.audience else "all")
+    reuse = PageCache(folder, _page_fingerprint(build.config, mkdocs_yml), say) if cacheable(build.config) else None
+    run_mkdocs(mkdocs_yml, site, reuse)
     # Write the PDF board packs into the staged site
     # Packs whose inputs did not change since the last build are reused from the work folder
     cache = folders.work / "pack-cache" / (edition.audience.id if edition.audience else "all")
@@ -206,6 +208,19 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     # Every earlier published period under archive/<period>/, from the cache where unchanged
     archived, archived_packs = _build_archives(build, edition, site, say)
     return len(pages) + archived, packs + archived_packs
+
+
+KNOWN_PLUGINS = {"search", "offline", "material/search", "material/offline"}
+
+
+def cacheable(cfg: SiteConfig) -> bool:
+    """Return whether pages may be reused: not with a plugin of the user's, whose output we cannot fingerprint."""
+    plugins = cfg.settings.get("plugins")
+    listed = (
+        [] if plugins is None else list(plugins) if isinstance(plugins, list) else [{k: v} for k, v in plugins.items()]
+    )
+    names = {p if isinstance(p, str) else next(iter(p), "") for p in listed}
+    return names <= KNOWN_PLUGINS
 
 
 def _page_fingerprint(cfg: SiteConfig, mkdocs_yml: Path) -> str:

@@ -14,6 +14,7 @@ import yaml
 from generator import build as build_module
 from generator.build import build_site
 from generator.errors import BuildError
+from generator.site_config import SiteConfig
 
 ROOT = Path(__file__).resolve().parent.parent
 CACHE = Path("build/page-cache/board")
@@ -161,3 +162,20 @@ def test_a_build_failing_in_mkdocs_keeps_the_previous_site_whole(project: Path) 
     (project / "pages" / "broken.md").unlink()
     reused, pages = _reused(_build())
     assert 0 < reused < pages
+
+
+@pytest.mark.parametrize(
+    ("plugins", "reused"),
+    [
+        (None, True),
+        (["search"], True),
+        (["search", {"offline": {}}], True),
+        ({"search": {"lang": "en"}}, True),
+        (["search", "macros"], False),  # its output may depend on more than the page's Markdown
+        ([{"tags": {}}], False),
+    ],
+)
+def test_pages_are_reused_only_with_plugins_we_know(plugins: object, reused: bool) -> None:
+    settings = {} if plugins is None else {"plugins": plugins}
+    cfg = SiteConfig(Path("mkdocs.yml"), settings, Path("pages"), None)
+    assert build_module.cacheable(cfg) is reused
