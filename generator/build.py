@@ -13,6 +13,7 @@ import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import hashlib
 import json
 import logging
 import os
@@ -32,6 +33,7 @@ from generator.editions import product_version
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.freeze import Freezer
+from generator.mkdocs_cache import PageCache, fingerprint
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
 from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on
@@ -194,7 +196,11 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, site_nav(report), site_url)
     # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
     say(f"Running MkDocs on {len(pages)} pages{name}")
-    run_mkdocs(mkdocs_yml, site)
+    # Pages whose Markdown did not change since the last build are reused from the work folder
+    # (not with plugins of the user's: we cannot tell what their output depends on)
+    folder = folders.work / "page-cache" / (edition.audience.id if edition.audience else "all")
+    reuse = PageCache(folder, _page_fingerprint(build.config, mkdocs_yml), say) if cacheable(build.config) else None
+    run_mkdocs(mkdocs_yml, site, reuse)
     # Write the PDF board packs into the staged site
     # Packs whose inputs did not change since the last build are reused from the work folder
     cache = folders.work / "pack-cache" / (edition.audience.id if edition.audience else "all")
@@ -202,6 +208,31 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     # Every earlier published period under archive/<period>/, from the cache where unchanged
     archived, archived_packs = _build_archives(build, edition, site, say)
     return len(pages) + archived, packs + archived_packs
+
+
+KNOWN_PLUGINS = {"search", "offline", "material/search", "material/offline"}
+
+
+def cacheable(cfg: SiteConfig) -> bool:
+    """Return whether pages may be reused: not with a plugin of the user's, whose output we cannot fingerprint."""
+    plugins = cfg.settings.get("plugins")
+    listed = (
+        [] if plugins is None else list(plugins) if isinstance(plugins, list) else [{k: v} for k, v in plugins.items()]
+    )
+    names = {p if isinstance(p, str) else next(iter(p), "") for p in listed}
+    return names <= KNOWN_PLUGINS
+
+
+def _page_fingerprint(cfg: SiteConfig, mkdocs_yml: Path) -> str:
+    """Return what every page of the site depends on besides its Markdown (see mkdocs_cache)."""
+    overrides = [
+        f"{relative} {hashlib.sha256(source.read_bytes()).hexdigest()}"
+        for source, relative in (
+            project_files(cfg.custom_dir, cfg.project) if cfg.custom_dir and cfg.custom_dir.is_dir() else []
+        )
+    ]
+    extra = [product_version(), templates_digest(), *sorted(overrides)]
+    return fingerprint(mkdocs_yml.read_text(encoding="utf-8"), extra)
 
 
 def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
@@ -384,8 +415,11 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
-    """Run MkDocs in-process (no interpreter start-up), into `site` if given; raise BuildError on warnings."""
+def run_mkdocs(config_file: Path, site: Path | None = None, cache: PageCache | None = None) -> None:
+    """Run MkDocs in-process (no interpreter start-up), into `site` if given; raise BuildError on warnings.
+
+    With a `cache`, pages whose Markdown is unchanged reuse their HTML and search entries.
+    """
     from mkdocs.commands.build import build
     from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
@@ -395,7 +429,11 @@ def run_mkdocs(config_file: Path, site: Path | None = None) -> None:
     try:
         config = load_config(str(config_file), site_dir=str(site) if site else None)
         config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
+        if cache is not None:
+            config.plugins["scorecard-page-cache"] = cache
         build(config)
+        if cache is not None:
+            cache.save()
     except MkDocsException as exc:
         details = "\n  ".join(collector.messages) or str(exc)
         raise BuildError(f"MkDocs failed, the previous site is unchanged:\n  {details}") from exc

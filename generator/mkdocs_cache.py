@@ -1,0 +1,203 @@
+"""Reuse what MkDocs made of a page whose Markdown did not change since the last build.
+
+Two costs of MkDocs are per page and depend only on the page: turning its Markdown into HTML
+(Python-Markdown) and cutting that HTML into search entries (the search plugin parses every
+page a second time; about two thirds of MkDocs' time on the benchmark organisations). This
+plugin keeps both in the work folder (`build/page-cache/<edition>/`), keyed by a hash of the
+page's Markdown and of everything else that shapes it (see `fingerprint`). MkDocs still lays out
+every page with the navigation, so a changed nav reaches every page, and still writes the search
+index, sitemap and other site-wide files from all pages: the site equals a cold build's.
+
+A page is reused only if its key matches and the stored HTML still has the digest recorded for
+it; anything else (another version, a damaged or missing file, unreadable index) renders the
+page again and says so. Only files this module names (`index.json`, `<sha256>.html`) are written
+or removed in the cache folder.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import re
+from collections.abc import Callable, Iterable
+from importlib.metadata import version
+from pathlib import Path
+from typing import Any
+
+from mkdocs.plugins import BasePlugin, event_priority
+from mkdocs.structure.files import Files
+from mkdocs.structure.pages import Page
+from mkdocs.structure.toc import AnchorLink, get_toc
+
+FORMAT = 1  # of index.json; a different one is ignored (the cache is rebuilt)
+INDEX = "index.json"
+_STORED = re.compile(r"^[0-9a-f]{64}\.html$")
+
+
+def fingerprint(config_text: str, extra: Iterable[str] = ()) -> str:
+    """Return the digest of what every page depends on besides its Markdown.
+
+    `config_text` is the derived mkdocs.yml (user settings, nav, site_url, plugins); `extra` the
+    product version and our templates' digest. The versions of MkDocs, its theme and Markdown
+    are added here: a page rendered by another version is not reused.
+    """
+    parts = [f"format {FORMAT}", config_text, *extra]
+    parts += [f"{name} {version(name)}" for name in ("mkdocs", "mkdocs-material", "markdown", "pymdown-extensions")]
+    return _sha("\n\0".join(parts))
+
+
+def _sha(text: str | bytes) -> str:
+    return hashlib.sha256(text.encode("utf-8", "surrogatepass") if isinstance(text, str) else text).hexdigest()
+
+
+class PageCache(BasePlugin):  # type: ignore[type-arg]
+    """Serve a page's HTML, table of contents and search entries from the cache when its Markdown is unchanged."""
+
+    def __init__(self, folder: Path, fingerprint: str, say: Callable[[str], None] = lambda _: None) -> None:
+        self.folder, self.fingerprint, self._say = folder, fingerprint, say
+        self._old: dict[str, dict[str, Any]] = {}
+        self._new: dict[str, dict[str, Any]] = {}
+        self._keys: dict[str, str] = {}  # src_uri -> key of this build
+        self._reused: dict[str, dict[str, Any]] = {}  # src_uri -> record, for pages served from the cache
+        self._files: Files | None = None
+        self._all = ""  # digest of every file's path, set by on_files
+        self.reused = 0
+        self.damaged = 0
+
+    # Reading: whatever is wrong with the index makes every page render again
+    def on_pre_build(self, *, config: Any) -> None:
+        self._old = self._read_index()
+        search = config.plugins.get("search") or config.plugins.get("material/search")
+        index = getattr(search, "search_index", None)
+        if index is not None and hasattr(index, "add_entry_from_context"):
+            index.add_entry_from_context = self._search_entries(index.add_entry_from_context, index)
+
+    def _read_index(self) -> dict[str, dict[str, Any]]:
+        path = self.folder / INDEX
+        if not path.is_file():
+            return {}
+        try:
+            stored = json.loads(path.read_text(encoding="utf-8"))
+            body = stored["body"]
+            intact = stored["checksum"] == _sha(json.dumps(body, sort_keys=True))
+        except (OSError, ValueError, KeyError, TypeError):
+            intact, body = False, {}
+        if not intact:
+            self._say(f"The page cache {self.folder} is damaged: every page is rendered again")
+            return {}
+        if body.get("format") != FORMAT or body.get("fingerprint") != self.fingerprint:
+            return {}  # another version, templates or settings: nothing is reused, as expected
+        pages: dict[str, dict[str, Any]] = body.get("pages", {})
+        return pages
+
+    def on_files(self, files: Files, *, config: Any) -> Files:
+        self._files = files
+        # A link resolves against the set of files: another set, another page
+        self._all = _sha("\n".join(sorted(f.src_uri for f in files)))
+        return files
+
+    # Before any other plugin sees the Markdown: a page whose key matches renders from nothing
+    @event_priority(100)
+    def on_page_markdown(self, markdown: str, *, page: Page, **_: Any) -> str:
+        uri = page.file.src_uri
+        key = _sha(f"{self.fingerprint}\0{self._all}\0{uri}\0{markdown}")
+        self._keys[uri] = key
+        record = self._old.get(uri)
+        if record is not None and record.get("key") == key:
+            content = self._stored(record.get("content", ""))
+            if content is not None:
+                self._reused[uri] = {**record, "html": content}
+                return ""
+            self.damaged += 1
+            if _STORED.match(f"{record.get('content')}.html"):
+                (self.folder / f"{record['content']}.html").unlink(missing_ok=True)
+        return markdown
+
+    def _stored(self, digest: str) -> str | None:
+        path = self.folder / f"{digest}.html"
+        try:
+            data = path.read_bytes()
+        except OSError:
+            return None
+        return data.decode("utf-8", "surrogatepass") if _sha(data) == digest else None
+
+    # After every other plugin: the page's final HTML body, its table of contents and anchors
+    @event_priority(-100)
+    def on_page_content(self, html: str, *, page: Page, **_: Any) -> str:
+        uri = page.file.src_uri
+        reused = self._reused.get(uri)
+        if reused is not None:
+            self.reused += 1
+            self._restore(page, reused)
+            html = reused["html"]
+        self._new[uri] = self._record(page, html)
+        return html
+
+    def _restore(self, page: Page, record: dict[str, Any]) -> None:
+        page.toc = get_toc(record["toc"])
+        page._title_from_render = record["title"]
+        page.present_anchor_ids = set(record["anchors"])
+        files = self._files
+        links = {files.get_file_from_path(src): anchors for src, anchors in record["links"].items()} if files else {}
+        page.links_to_anchors = {f: a for f, a in links.items() if f is not None} or None
+
+    def _record(self, page: Page, html: str) -> dict[str, Any]:
+        data = html.encode("utf-8", "surrogatepass")
+        digest = _sha(data)
+        path = self.folder / f"{digest}.html"
+        if not path.is_file():
+            self.folder.mkdir(parents=True, exist_ok=True)
+            path.write_bytes(data)
+        links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
+        return {
+            "key": self._keys.get(page.file.src_uri, ""),
+            "content": digest,
+            "toc": [_token(item) for item in page.toc],
+            "title": page._title_from_render,
+            "anchors": sorted(page.present_anchor_ids or ()),
+            "links": links,
+        }
+
+    def _search_entries(self, index_page: Callable[[Page], None], index: Any) -> Callable[[Page], None]:
+        """Wrap the search plugin's indexing of a page: the same content, toc, url and meta give the same entries."""
+
+        def add_entry_from_context(page: Page) -> None:
+            uri = page.file.src_uri
+            inputs = json.dumps(
+                [page.content, [_token(t) for t in page.toc], page.url, page.title, page.meta],
+                sort_keys=True,
+                default=str,
+            )
+            key = _sha(inputs)
+            old = self._old.get(uri, {})
+            if old.get("search_key") == key:
+                index.entries.extend(json.loads(json.dumps(old["search"])))
+            else:
+                before = len(index.entries)
+                index_page(page)
+                old = {"search": index.entries[before:]}
+            if uri in self._new:
+                self._new[uri].update(search_key=key, search=old["search"])
+
+        return add_entry_from_context
+
+    def save(self) -> None:
+        """Write the index once MkDocs succeeded: a failed or killed build leaves the previous one."""
+        self.folder.mkdir(parents=True, exist_ok=True)
+        body = {"format": FORMAT, "fingerprint": self.fingerprint, "pages": self._new}
+        text = json.dumps({"checksum": _sha(json.dumps(body, sort_keys=True)), "body": body})
+        temporary = self.folder / f"{INDEX}.tmp"
+        temporary.write_text(text, encoding="utf-8")
+        os.replace(temporary, self.folder / INDEX)
+        kept = {record["content"] for record in self._new.values()}
+        for entry in self.folder.iterdir():
+            if _STORED.match(entry.name) and entry.name[:-5] not in kept:
+                entry.unlink()
+        self._say(f"Reused {self.reused} of {len(self._new)} pages from the page cache")
+        if self.damaged:
+            self._say(f"{self.damaged} page(s) in the page cache {self.folder} were damaged and rendered again")
+
+
+def _token(item: AnchorLink) -> dict[str, Any]:
+    return {"level": item.level, "id": item.id, "name": item.title, "children": [_token(c) for c in item.children]}
