@@ -13,12 +13,17 @@ import contextlib
 import copy
 import dataclasses
 import datetime as dt
+import gc
 import hashlib
 import json
 import logging
+import multiprocessing
 import os
+import pickle
 import re
 import shutil
+import sys
+import threading
 import time
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass, field
@@ -33,6 +38,7 @@ from generator.editions import product_version
 from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.freeze import Freezer
+from generator.lifetime import die_with_parent
 from generator.mkdocs_cache import PageCache, fingerprint
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
@@ -41,7 +47,6 @@ from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
     TEMPLATES,
     Archive,
-    Page,
     RenderOptions,
     archive_folder,
     render_landing,
@@ -195,7 +200,7 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     site_url = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)
     mkdocs_yml = write_config(build.config, folders.config, folders.docs, by_hand, site_nav(report), site_url)
     # Build with MkDocs in strict mode: any warning, such as a broken link, fails the build
-    say(f"Running MkDocs on {len(pages)} pages{name}")
+    say(f"Running MkDocs on {pages} pages{name}")
     # Pages whose Markdown did not change since the last build are reused from the work folder
     # (not with plugins of the user's: we cannot tell what their output depends on)
     folder = folders.work / "page-cache" / (edition.audience.id if edition.audience else "all")
@@ -207,7 +212,7 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     packs = _write_packs(report, site / "packs", cache, say) if build.pdf else 0
     # Every earlier published period under archive/<period>/, from the cache where unchanged
     archived, archived_packs = _build_archives(build, edition, site, say)
-    return len(pages) + archived, packs + archived_packs
+    return pages + archived, packs + archived_packs
 
 
 KNOWN_PLUGINS = {"search", "offline", "material/search", "material/offline"}
@@ -300,7 +305,7 @@ def _render_archive(
     audience = edition.audience.id if edition.audience else "all"
     pack_cache = build.folders.work / "pack-cache" / f"{audience}-archive-{published.period}"
     packs = _write_packs(past, site / "packs", pack_cache, say) if build.pdf else 0
-    return len(pages), packs
+    return pages, packs
 
 
 def _edition_url(site_url: str | None, folder: str) -> str | None:
@@ -325,17 +330,104 @@ def _write_packs(report: Report, folder: Path, cache: Path, say: Progress) -> in
     return len(write_packs(report, folder, cache=cache))
 
 
-def write_pages(report: Report, docs: Path, options: RenderOptions) -> list[Page]:
-    """Render every page and write it under `docs`; return the pages."""
-    pages = render_site(report, options)
-    if clashes := sorted(page.path for page in pages if (docs / page.path).exists()):
+# Pages render in two processes from this many units on (already 0.17 -> 0.13 s at 10 units; BENCHMARKS.md)
+SPLIT_FROM = 10
+
+
+def write_pages(report: Report, docs: Path, options: RenderOptions) -> int:
+    """Render every page and write it under `docs`; return how many.
+
+    With many units and fork available, a forked child renders and writes half the units while
+    this process does the other half: the child shares the computed report copy-on-write.
+    """
+    before = {p.relative_to(docs).as_posix() for p in docs.rglob("*") if p.is_file()}  # the user's pages
+    if len(report.scorecard.units) >= SPLIT_FROM and _can_fork():
+        paths = _render_in_two(report, docs, options, before)
+    else:
+        paths = _write_share(report, docs, options, (0, 1), before)
+    if clashes := sorted(path for path in paths if path in before):
         names = ", ".join(clashes[:5]) + (" ..." if len(clashes) > 5 else "")
         raise UsageError(f"your pages use paths the build generates: {names} (rename them in your docs_dir)")
+    return len(paths)
+
+
+def _write_share(
+    report: Report, docs: Path, options: RenderOptions, share: tuple[int, int], skip: set[str]
+) -> list[str]:
+    """Render one share of the pages and write those not in `skip`; return every page's path."""
+    pages = render_site(report, options, share)
     for page in pages:
-        target = docs / page.path
-        target.parent.mkdir(parents=True, exist_ok=True)
-        target.write_text(page.text, encoding="utf-8")
-    return pages
+        if page.path not in skip:  # a clash with the user's pages: reported once every share is done
+            target = docs / page.path
+            target.parent.mkdir(parents=True, exist_ok=True)
+            target.write_text(page.text, encoding="utf-8")
+    return [page.path for page in pages]
+
+
+# Threads that may run while we fork: the CLI's spinner (rich) only takes rich's lock and writes
+# to stderr, which the child never uses (it gets its own std streams). Any other thread, as in
+# `scorecard serve`, may hold a lock the child needs: render in one process then.
+_FORK_SAFE_THREADS = {"_RefreshThread"}
+
+
+def _can_fork() -> bool:
+    """Fork only where it exists and no other thread could hold a lock the child needs."""
+    others = [t for t in threading.enumerate() if t is not threading.main_thread()]
+    safe = all(type(t).__name__ in _FORK_SAFE_THREADS for t in others)
+    return (
+        "fork" in multiprocessing.get_all_start_methods()
+        and safe
+        and threading.current_thread() is threading.main_thread()
+    )
+
+
+def _render_in_two(report: Report, docs: Path, options: RenderOptions, skip: set[str]) -> list[str]:
+    """Render share 1 of 2 in a forked child and share 0 here; return every page's path."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    gc.freeze()  # the child's collections then leave the report's objects (and their pages) untouched
+    try:
+        child = context.Process(target=_child_share, args=(report, docs, options, skip, send), daemon=True)
+        child.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    try:
+        mine = _write_share(report, docs, options, (0, 2), skip)
+        try:
+            outcome = receive.recv()
+        except EOFError:  # the child ended without a word: killed, or out of memory
+            child.join()
+            outcome = BuildError(
+                f"the process rendering half the pages ended with code {child.exitcode};"
+                " the build stopped and the previous site is unchanged"
+            )
+    except BaseException:
+        child.kill()  # this half failed: the other half is of no use
+        raise
+    finally:
+        receive.close()
+        child.join()
+    if isinstance(outcome, BaseException):
+        raise outcome
+    return mine + list(outcome)
+
+
+def _child_share(report: Report, docs: Path, options: RenderOptions, skip: set[str], send: Any) -> None:
+    """In the forked child: render and write share 1 of 2, send back its paths or the error raised."""
+    die_with_parent()
+    # Streams of our own: the parent's may have been locked by its spinner thread at the fork
+    sys.stdout, sys.stderr = open(os.dup(1), "w", closefd=True), open(os.dup(2), "w", closefd=True)  # noqa: SIM115
+    try:
+        outcome: Any = _write_share(report, docs, options, (1, 2), skip)
+    except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it as one process would)
+        outcome = exc
+    try:
+        send.send(outcome)
+    except (pickle.PicklingError, TypeError, AttributeError) as exc:  # an error that does not pickle: its words
+        send.send(BuildError(f"rendering pages failed: {exc!r}"))
+    finally:
+        send.close()
 
 
 def build_time() -> str:

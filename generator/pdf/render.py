@@ -21,12 +21,12 @@ from typing import Final
 import typst
 
 from generator.errors import BuildError, UsageError
+from generator.lifetime import die_with_parent
 from generator.model import Scorecard
 from generator.pdf.cache import PackCache, copy_pack, fingerprint
 from generator.pdf.context import build_pack
 from generator.pdf.document import FONT_FOLDERS, pack_data
 from generator.pdf.drawing import draw_charts
-from generator.pdf.lifetime import die_with_parent
 from generator.pdf.views import Pack
 from generator.present import strategy_map_svg
 from generator.resources import TEMPLATES as SITE_TEMPLATES

@@ -21,8 +21,9 @@ show), `pages/` (one module per page family).
 
 from __future__ import annotations
 
+import functools
 import html
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import Any
 
 from generator.model import Unit
@@ -79,23 +80,34 @@ __all__ = [
 ]
 
 
-def render_site(report: Report, options: RenderOptions | None = None) -> list[Page]:
-    """Render every page of the site."""
+def render_site(report: Report, options: RenderOptions | None = None, share: tuple[int, int] = (0, 1)) -> list[Page]:
+    """Render every page of the site; with `share` (k, n), only the k-th of n interleaved shares.
+
+    The n shares together hold every page exactly once, whatever n: a unit's pages stay in one
+    share, and units alternate, so two processes get about the same work.
+    """
     ctx = make_context(report, options or RenderOptions())
-    pages = [
-        render_home(ctx),
-        render_changes(ctx),
-        render_initiatives(ctx),
-        render_quality(ctx),
-        render_how_to_read(ctx),
+    part, parts = share
+    jobs: list[Callable[[], list[Page]]] = [
+        lambda: [render_home(ctx)],
+        lambda: [render_changes(ctx)],
+        lambda: [render_initiatives(ctx)],
+        lambda: [render_quality(ctx)],
+        lambda: [render_how_to_read(ctx)],
     ]
     if report.editions and ctx.options.archive is None:
-        pages += [render_archive(ctx), render_restatements(ctx)]
+        jobs += [lambda: [render_archive(ctx)], lambda: [render_restatements(ctx)]]
     for unit in ctx.sc.units.values():
-        pages.append(render_unit(ctx, unit))
-        if has_own_kpis(report, unit.id):  # a unit that only groups units: its page shows them instead
-            pages += [render_details(ctx, unit), render_map(ctx, unit)]
+        jobs.append(functools.partial(_unit_pages, ctx, report, unit))
+    pages = [page for job in jobs[part::parts] for page in job()]
     return [with_period_menu(ctx, page) for page in pages]
+
+
+def _unit_pages(ctx: Context, report: Report, unit: Unit) -> list[Page]:
+    pages = [render_unit(ctx, unit)]
+    if has_own_kpis(report, unit.id):  # a unit that only groups units: its page shows them instead
+        pages += [render_details(ctx, unit), render_map(ctx, unit)]
+    return pages
 
 
 def render_landing(organisation: str, period: str, editions: Sequence[tuple[str, str, str]]) -> str:

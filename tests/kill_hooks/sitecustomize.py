@@ -38,6 +38,12 @@ def _install() -> None:
     exchange = output.exchange
     if MOMENT == "mkdocs":
         build.run_mkdocs = lambda *args: _pause()
+    elif MOMENT == "render":  # in the forked child rendering half the pages (the minimal project's too)
+        build.SPLIT_FROM = 0
+        write_share = build._write_share
+        build._write_share = lambda report, docs, options, share, skip: (
+            _pause() if share == (1, 2) else write_share(report, docs, options, share, skip)
+        )
     elif MOMENT == "before-switch":
         output.exchange = lambda first, second: _pause()
     elif MOMENT == "after-switch":

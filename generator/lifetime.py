@@ -1,4 +1,4 @@
-"""Tie a pack worker's life to the build's: a build killed with SIGKILL leaves no worker behind.
+"""Tie a worker's life to the build's: a build killed with SIGKILL leaves no worker behind.
 
 A pool worker blocks reading its task queue, and every worker holds the queue's write end too, so
 it never sees the build die and would live on. The kernel's parent-death signal ends it.
