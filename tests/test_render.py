@@ -340,3 +340,11 @@ def test_how_to_read_explains_what_the_scorecard_uses_in_its_cadence_words(tree:
     assert "marked with the year they come from, for example \"from FY2025\", beside its name" in annual
     assert "quarter" not in annual.lower() and "0-10" not in annual  # annual words; no scores there
     assert "## Year-end forecasts" not in annual and "Exceeds" not in annual  # what it does not use is not explained
+
+
+def test_only_the_home_and_how_to_read_pages_say_when_the_site_was_built(report: Report) -> None:
+    """The build time changes every minute: on a unit's pages it would defeat the page cache."""
+    first = {p.path: p.text for p in render_site(report, RenderOptions(built="23 Nov 2026 18:30 UTC"))}
+    later = {p.path: p.text for p in render_site(report, RenderOptions(built="23 Nov 2026 18:31 UTC"))}
+    assert sorted(path for path in first if first[path] != later[path]) == ["how-to-read.md", "index.md"]
+    assert "built 23 Nov 2026 18:31 UTC" in later["index.md"]
