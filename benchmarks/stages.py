@@ -111,7 +111,7 @@ def time_build(folder: Path, config: Path, work: Path) -> dict[str, Any]:
     watch.run("link check", lambda: check_links(site))
     return {
         "seconds": watch.seconds,
-        "pages": len(pages),
+        "pages": pages,  # write_pages returns how many it wrote
         "peak_rss_mb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024,
     }
 
