@@ -61,3 +61,19 @@ def test_damaged_pages_name_the_section_and_item() -> None:
         report_from_pages(broken, published, None)
     assert (info.value.section, info.value.item) == ("results", kpi)
     assert info.value.message == ("2026-Q2: 'purple' is not a status (green, amber, red, no-data, not-rated)")
+
+
+def test_an_archived_quality_page_does_not_list_the_published_values_as_missing() -> None:
+    """The edition holds results, not measures: its period's to-do list must not claim every value missing."""
+    from generator.editions import read_editions
+    from generator.pipeline import archived_report
+    from generator.render import RenderOptions, render_site
+    from generator.render.context import Archive
+
+    report, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    [edition] = [e for e in read_editions(ROOT / "editions")[0] if str(e.period) == "2026-Q2"]
+    board = next(a for a in report.scorecard.organization.audiences if a.id == "board")
+    past = archived_report(report, edition, board)
+    assert past is not None
+    pages = {p.path: p.text for p in render_site(past, RenderOptions(archive=Archive("2026-Q2", "1 Jul 2026", "Q3")))}
+    assert "Still missing for" not in pages["quality.md"]

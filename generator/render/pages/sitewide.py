@@ -228,7 +228,8 @@ def render_quality(ctx: Context) -> Page:
     for row in rows:
         by_unit[row.unit] = by_unit.get(row.unit, 0) + 1
     manual = [row for unit in ctx.sc.units.values() for row in _manual_rows(ctx, path, unit)]
-    missing = _missing(ctx, path)
+    # An archive is rebuilt from its edition, which holds results, not the measures a to-do list is read from
+    missing = () if ctx.options.archive else _missing(ctx, path)
     text = render_template(
         ctx.options,
         "quality.md",
