@@ -340,3 +340,15 @@ def test_how_to_read_explains_what_the_scorecard_uses_in_its_cadence_words(tree:
     assert "marked with the year they come from, for example \"from FY2025\", beside its name" in annual
     assert "quarter" not in annual.lower() and "0-10" not in annual  # annual words; no scores there
     assert "## Year-end forecasts" not in annual and "Exceeds" not in annual  # what it does not use is not explained
+
+
+def test_how_to_read_explains_each_status_by_the_rule_and_trends_in_the_cadence_words(tree: Tree) -> None:
+    """A status line says how the status is decided, not its own name again; trends compare with "last month"."""
+    council = ROOT / "tests/fixtures/annual-council"
+    annual_report, _ = make_report(council / "content", council / "measures", None)
+    annual = {p.path: p.text for p in render_site(annual_report)}["how-to-read.md"]
+    assert "</span> On target</span>: meets the target</li>" in annual  # no "On target: on target"
+    assert "</span> Off target</span>: beyond the red flag</li>" in annual
+    assert "</span> improving</span>: better than last year, in the KPI&#39;s direction</li>" in annual
+    assert '<p class="sp-rule">Units, templates and KPIs' in annual
+    assert "previous period" not in annual
