@@ -321,6 +321,8 @@ def test_annual_pages_never_say_quarter_and_compare_with_last_year() -> None:
     assert "## What changed since last year" in pages["index.md"]
     assert re.search(r'Eastvale Water</a>.*?<span class="sp-stale">from FY2021</span>', pages["index.md"])  # the tree
     assert "Latest values from FY2021: none reported for FY2022." in pages["units/eastvale/index.md"]
+    assert '<p class="sp-stale">Latest values from FY2021: none reported for FY2022.</p>' in pages["units/eastvale/map.md"]
+    assert "sp-stale" not in pages["units/northbrook/map.md"]  # a unit that reported says nothing
     assert '<th scope="col">Recent years</th>' in pages["units/eastvale/index.md"]
     assert '"x":["FY2018","FY2019","FY2020","FY2021","FY2022"]' in pages["units/eastvale/details.md"]
 

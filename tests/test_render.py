@@ -348,3 +348,13 @@ def test_only_the_home_and_how_to_read_pages_say_when_the_site_was_built(report:
     later = {p.path: p.text for p in render_site(report, RenderOptions(built="23 Nov 2026 18:31 UTC"))}
     assert sorted(path for path in first if first[path] != later[path]) == ["how-to-read.md", "index.md"]
     assert "built 23 Nov 2026 18:31 UTC" in later["index.md"]
+def test_how_to_read_explains_each_status_by_the_rule_and_trends_in_the_cadence_words(tree: Tree) -> None:
+    """A status line says how the status is decided, not its own name again; trends compare with "last month"."""
+    council = ROOT / "tests/fixtures/annual-council"
+    annual_report, _ = make_report(council / "content", council / "measures", None)
+    annual = {p.path: p.text for p in render_site(annual_report)}["how-to-read.md"]
+    assert "</span> On target</span>: meets the target</li>" in annual  # no "On target: on target"
+    assert "</span> Off target</span>: beyond the red flag</li>" in annual
+    assert "</span> improving</span>: better than last year, in the KPI&#39;s direction</li>" in annual
+    assert '<p class="sp-rule">Units, templates and KPIs' in annual
+    assert "previous period" not in annual

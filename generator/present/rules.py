@@ -3,9 +3,11 @@ KPI details and the packs' "How to read"."""
 
 from __future__ import annotations
 
+import re
+
 from generator.formatting import kpi_status_rule, status_rule
 from generator.model import Kpi
-from generator.results import Report
+from generator.results import Report, Status
 
 Rules = tuple[tuple[str, tuple[str, ...]], ...]  # (rule in words, names of the KPIs rated by it)
 
@@ -13,6 +15,17 @@ Rules = tuple[tuple[str, tuple[str, ...]], ...]  # (rule in words, names of the 
 def organisation_rule(report: Report) -> str:
     """Return the organisation's status rule in words."""
     return status_rule(report.scorecard.organization.status_bands)
+
+
+def organisation_rule_by_status(report: Report) -> dict[Status, str]:
+    """Return the organisation's status rule for each colour, e.g. {GREEN: "meets the target or misses it by 5% or less"}.
+
+    A rule without amber (green and red bands equal) says so for amber.
+    """
+    rule = organisation_rule(report)
+    said = dict(re.findall(r"(Green|Amber|Red): (.*?)\.(?= Amber:| Red:|$)", rule))
+    words = {Status.GREEN: "Green", Status.AMBER: "Amber", Status.RED: "Red"}
+    return {s: said.get(word, "not used: this scorecard's rule has no amber") for s, word in words.items()}
 
 
 def banded(report: Report) -> bool:

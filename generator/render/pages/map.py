@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from generator.model import Unit
-from generator.present import strategy_map, strategy_map_svg
+from generator.present import late_note, strategy_map, strategy_map_svg
 from generator.render.context import Context, objective_link, render_template
 from generator.render.paths import details_page, link, map_page, slug, unit_page
 from generator.render.views import Link, Page
@@ -26,6 +26,7 @@ def render_map(ctx: Context, unit: Unit) -> Page:
         perspectives=_by_perspective(ctx, path, unit),
         unit_href=link(path, unit_page(unit.id)),
         details_href=link(path, details_page(unit.id)),
+        late=late_note(ctx.report, unit.id),  # the boxes show older values: say so, as the unit page does
     )
     return Page(path, f"{unit.name}: strategy map", text)
 

@@ -23,6 +23,8 @@ from generator.present import (
     missing_by_owner,
     not_applicable_legend,
     organisation_rule,
+    organisation_rule_by_status,
+    period_words,
     status_counts,
     status_view,
     unexplained_by_owner,
@@ -143,17 +145,14 @@ class InitiativeRow:
 
 # --- How to read -----------------------------------------------------------------------------
 
-_STATUS_MEANINGS = {
-    Status.GREEN: "on target",
-    Status.AMBER: "close to target, to watch",
-    Status.RED: "off target: act",
+_STATUS_MEANINGS = {  # green, amber and red: the organisation's rule (organisation_rule_by_status)
     Status.NO_DATA: "no value for the period (or no KPI with one)",
     Status.NOT_RATED: "shown but not rated: no target, or a weight of 0",
 }
-_TREND_MEANINGS = {
-    Trend.IMPROVING: "better than the previous period, in the KPI's direction",
-    Trend.DECLINING: "worse than the previous period",
-    Trend.STEADY: "about the same as the previous period",
+_TREND_MEANINGS = {  # "{last}": the cadence's words, e.g. "last month"
+    Trend.IMPROVING: "better than {last}, in the KPI's direction",
+    Trend.DECLINING: "worse than {last}",
+    Trend.STEADY: "about the same as {last}",
 }
 
 
@@ -167,13 +166,17 @@ class StatusMeaning:
 
 def render_how_to_read(ctx: Context) -> Page:
     """Render the page that explains statuses, the 0-10 scale (where scores are on), trend arrows and roll-ups."""
+    meanings = {**organisation_rule_by_status(ctx.report), **_STATUS_MEANINGS}
     text = render_template(
         ctx.options,
         "how-to-read.md",
         site=ctx.site,
-        statuses=[StatusMeaning(status_view(s), _STATUS_MEANINGS[s]) for s in COUNTED],
-        trends=[(TREND_ARROWS[t], TREND_WORDS[t], meaning) for t, meaning in _TREND_MEANINGS.items()],
-        rule=organisation_rule(ctx.report),
+        statuses=[StatusMeaning(status_view(s), meanings[s]) for s in COUNTED],
+        trends=[
+            (TREND_ARROWS[t], TREND_WORDS[t], meaning.format(last=period_words(ctx.report).last))
+            for t, meaning in _TREND_MEANINGS.items()
+        ],
+        since_last=period_words(ctx.report).since_last,
         banded=banded(ctx.report),
         # where no unit shows scores (`scores: false`), the page explains none
         scored=any(ctx.sc.scores(unit_id) for unit_id in ctx.sc.units),
