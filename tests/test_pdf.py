@@ -7,6 +7,7 @@ import datetime as dt
 import http.server
 import os
 import re
+import shutil
 import subprocess
 import sys
 import threading
@@ -379,3 +380,20 @@ def test_packs_written_by_two_workers_read_as_those_written_in_one_process(
     for a, b in zip(alone, pooled, strict=True):
         assert (a.unit, a.pages) == (b.unit, b.pages)
         assert pdf_text(a.path) == pdf_text(b.path)
+
+
+def test_text_no_font_can_show_prints_as_boxes_and_the_pack_is_still_written(
+    tmp_path: Path, caplog: pytest.LogCaptureFixture
+) -> None:
+    """An emoji in a unit's name (no emoji font is embedded) fails PDF/UA-1's check: the pack is written anyway."""
+    project = tmp_path / "project"
+    shutil.copytree(ROOT / "tests/fixtures/minimal", project)
+    root = project / "content" / "units" / "root.yaml"
+    root.write_text(root.read_text(encoding="utf-8").replace("name: Root Unit", "name: Root Unit 💧", 1), "utf-8")
+    report, _ = make_report(project / "content", project / "measures", None)
+    [result] = render_packs(report, tmp_path / "out", ["root"], workers=1)
+    assert result.pages > 1 and "Root Unit" in pdf_text(result.path)
+    assert any(
+        "the board pack of root has text its fonts cannot show" in r.getMessage() and "💧" in r.getMessage()
+        for r in caplog.records
+    )

@@ -164,7 +164,7 @@ def compile_pack(data: str, unit_id: str) -> bytes:
         shutil.copyfile(TEMPLATES / TEMPLATE, root / TEMPLATE)
         (root / "pack.json").write_text(data, encoding="utf-8")
         try:
-            pdf = _compiler().compile(input=str(root / TEMPLATE), root=str(root), pdf_standards=PDF_STANDARDS)
+            pdf = _compile(root, unit_id)
         except typst.TypstError as exc:  # a fault of ours, not of the content: data cannot change the template
             raise BuildError(f"the board pack of {unit_id} could not be laid out: {exc.message}") from None
     assert isinstance(pdf, bytes)
@@ -189,6 +189,27 @@ def map_svg(pack: Pack) -> str:
     style = (TEMPLATES / "strategy-map.css").read_text(encoding="utf-8")
     head_end = svg.index(">") + 1
     return f"{svg[:head_end]}<style>{style}</style>{svg[head_end:]}"
+
+
+def _compile(root: Path, unit_id: str) -> bytes | list[bytes]:
+    """Compile as PDF/UA-1; a text no embedded font can show (an emoji, a script we ship no font for)
+    fails PDF/UA-1's check, so that pack is compiled again without the claim, its glyphs as boxes."""
+    source = str(root / TEMPLATE)
+    try:
+        return _compiler().compile(input=source, root=str(root), pdf_standards=PDF_STANDARDS)
+    except typst.TypstError as exc:
+        if _MISSING_GLYPH not in exc.message:
+            raise
+        _log.warning(
+            "warning: the board pack of %s has text its fonts cannot show (%s): it prints as boxes, "
+            "and the pack is tagged but not marked PDF/UA-1",
+            unit_id,
+            "".join(c if c.isprintable() else f"\\x{ord(c):02x}" for c in exc.message.split(": ", 1)[-1]),
+        )
+        return _compiler().compile(input=source, root=str(root))
+
+
+_MISSING_GLYPH = "could not be displayed with font"
 
 
 @cache
