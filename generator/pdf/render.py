@@ -191,7 +191,7 @@ def map_svg(pack: Pack) -> str:
     return f"{svg[:head_end]}<style>{style}</style>{svg[head_end:]}"
 
 
-def _compile(root: Path, unit_id: str) -> bytes | list[bytes]:
+def _compile(root: Path, unit_id: str) -> bytes | list[bytes] | None:
     """Compile as PDF/UA-1; a text no embedded font can show (an emoji, a script we ship no font for)
     fails PDF/UA-1's check, so that pack is compiled again without the claim, its glyphs as boxes."""
     source = str(root / TEMPLATE)
