@@ -81,3 +81,9 @@ def pack_text(report: Report, unit_id: str, depth: int = 2) -> str:
             ["pdftotext", "-layout", str(path), "-"], check=True, capture_output=True, text=True
         ).stdout
     return re.sub(r"\s+", " ", text)
+
+
+def pytest_collection_modifyitems(items: list[pytest.Item]) -> None:
+    """Run the two-process render tests first: the build forks only when no other thread runs, and the
+    browser tests leave Playwright's and their servers' threads behind in this process."""
+    items.sort(key=lambda item: item.path.name != "test_split_render.py")  # stable: the rest keep their order
