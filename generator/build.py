@@ -40,6 +40,7 @@ from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, wr
 from generator.freeze import Freezer
 from generator.lifetime import die_with_parent
 from generator.mkdocs_cache import PageCache, fingerprint
+from generator.mkdocs_search import NamedFirst
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
 from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on
@@ -493,7 +494,18 @@ def _with_offline_search(plugins: Any) -> list[Any]:
         plugins = ["search"]
     listed = list(plugins) if isinstance(plugins, list) else [{k: v} for k, v in plugins.items()]
     names = {p if isinstance(p, str) else next(iter(p), "") for p in listed}
+    listed = [_keeping_stop_words(p) for p in listed]
     return listed + (["offline"] if "search" in names and "offline" not in names else [])
+
+
+def _keeping_stop_words(plugin: Any) -> Any:
+    """Give the search plugin an empty pipeline unless the user chose one: names such as "In" or "IT" stay findable."""
+    if plugin == "search":
+        return {"search": {"pipeline": []}}
+    if isinstance(plugin, dict) and set(plugin) == {"search"}:
+        options = plugin["search"] if isinstance(plugin["search"], dict) else {}
+        return {"search": {"pipeline": [], **options}}
+    return plugin
 
 
 class _Collector(logging.Handler):
@@ -521,6 +533,7 @@ def run_mkdocs(config_file: Path, site: Path | None = None, cache: PageCache | N
     try:
         config = load_config(str(config_file), site_dir=str(site) if site else None)
         config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
+        config.plugins["scorecard-named-first"] = NamedFirst()
         if cache is not None:
             config.plugins["scorecard-page-cache"] = cache
         build(config)

@@ -393,20 +393,20 @@ def test_search_finds_a_kpi_by_name_over_file_urls(browser: object, example_site
     page.goto((example_site / "index.html").as_uri())  # type: ignore[attr-defined]
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially("Average walk-in wait")  # type: ignore[attr-defined]
-    page.wait_for_function(FOR_QUERY, arg="average+walk+wait")  # type: ignore[attr-defined]
+    page.wait_for_function(FOR_QUERY, arg="average+walk+in+wait")  # type: ignore[attr-defined]
     first = page.locator(".md-search-result__item").first  # type: ignore[attr-defined]
     section = first.locator("a").nth(1)  # the page, then its best-matching section: the KPI's
     assert section.locator("h1, h2").first.inner_text() == "Average walk-in wait"
-    assert "/details.html?h=average+walk+wait#kpi-walk_in_wait" in section.get_attribute("href")
+    assert "/details.html?h=average+walk+in+wait#kpi-walk_in_wait" in section.get_attribute("href")
     assert [u for u in requests if not u.startswith(("file:", "data:", "about:"))] == []  # nothing from the network
     page.context.close()  # type: ignore[attr-defined]
 
 
 @pytest.mark.parametrize(("path", "query", "target"), [
-    ("index.html", "Replace the ITSM platform", "units/it/index.html?h=replace+itsm+platform#ini-it-itsm-replacement"),
+    ("index.html", "Replace the ITSM platform", "units/it/index.html?h=replace+the+itsm+platform#ini-it-itsm-replacement"),
     ("index.html", "Reliable services", "units/it/details.html?h=reliable+services#obj-reliable-services"),
-    ("index.html", "IT Service Desk", "units/it-service-desk/index.html?h=service+desk"),  # "it": a stop word
-    ("index.html", "Average walk-in wait", "details.html?h=average+walk+wait#kpi-walk_in_wait"),
+    ("index.html", "IT Service Desk", "units/it-service-desk/index.html?h=it+service+desk"),  # "it": a stop word, indexed
+    ("index.html", "Average walk-in wait", "details.html?h=average+walk+in+wait#kpi-walk_in_wait"),
 ])
 def test_search_leads_first_to_the_page_of_what_is_named(server: str, page: object, path: str, query: str,
                                                          target: str) -> None:
@@ -532,9 +532,9 @@ FIRST_GROUP = """() => [...document.querySelector('.md-search-result__item').que
 
 @pytest.mark.parametrize(("query", "title", "target"), [
     ("Supply interruptions", "Objectives and KPIs: Meridian Water Trust", "units/trust/details.html?h=supply+interruptions#kpi-interruptions"),
-    ("Trusted by households", "Objectives and KPIs: Meridian Water Trust", "units/trust/details.html?h=trusted+households#obj-trusted"),
+    ("Trusted by households", "Objectives and KPIs: Meridian Water Trust", "units/trust/details.html?h=trusted+by+households#obj-trusted"),
     ("Burst response time", "Objectives and KPIs: North Valley Crew", "units/north-crew/details.html?h=burst+response+time#kpi-burst_response"),
-    ("Smart meters on every main", "Networks Division", "units/networks/index.html?h=smart+meters+main#ini-networks-smart-meters"),
+    ("Smart meters on every main", "Networks Division", "units/networks/index.html?h=smart+meters+on+every+main#ini-networks-smart-meters"),
     ("Networks Division", "Networks Division", "units/networks/index.html"),
     ("Operations Directorate", "Operations Directorate", "units/operations/index.html"),
 ])
@@ -545,7 +545,7 @@ def test_search_puts_the_named_thing_first_and_names_its_unit(browser: object, l
     page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
     page.locator(".md-search__input").press_sequentially(query)  # type: ignore[attr-defined]
     # Results follow each keystroke: wait for those of the whole query (a result's ?h= has the words it matched)
-    words = "+".join(w for w in query.lower().split() if w not in ("on", "by", "every"))  # lunr stop words
+    words = "+".join(query.lower().split())  # stop words ("on", "every") are indexed too
     page.wait_for_function(FOR_QUERY, arg=words)  # type: ignore[attr-defined]
     group = page.evaluate(FIRST_GROUP)  # type: ignore[attr-defined]
     # The first result is a page, named by its heading; a section in it (the KPI, objective...) is the next link
@@ -621,4 +621,69 @@ def test_a_phone_sorts_the_cards_worst_first_under_their_objective(browser: obje
     assert all([num(v) for v in g[1:]] == sorted(num(v) for v in g[1:]) for g in after)
     assert sorted(map(sorted, before)) == sorted(map(sorted, after))
     assert "worst first" in button.evaluate("b => getComputedStyle(b, '::after').content")
+    page.context.close()  # type: ignore[attr-defined]
+
+
+# --- Names that are common words or stop words: each leads first to what it names (issue 12) ---
+
+COMMON = ROOT / "tests/fixtures/common-names"
+
+
+@pytest.fixture(scope="session")
+def common_folder(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return tmp_path_factory.mktemp("browser-common")
+
+
+@pytest.fixture(scope="session")
+def common_httpd(common_folder: Path) -> Iterator[http.server.ThreadingHTTPServer]:
+    yield from _serve(common_folder / "site")
+
+
+@pytest.fixture(scope="session")
+def common_site(common_folder: Path, common_httpd: http.server.ThreadingHTTPServer) -> Path:
+    """KPIs named "In", "The", "Map", "Time"; an objective "Search" beside a unit "Search and Rescue"."""
+    build_site(COMMON / "content", COMMON / "measures", common_folder / "site", config=ROOT / "mkdocs.yml",
+               work=common_folder / "b", pdf=False, site_url=f"http://127.0.0.1:{common_httpd.server_port}/")
+    return common_folder / "site"
+
+
+@pytest.fixture(scope="session", params=["http", "file"])
+def common_base(request: pytest.FixtureRequest, common_site: Path, common_httpd: http.server.ThreadingHTTPServer) -> str:
+    return f"http://127.0.0.1:{common_httpd.server_port}" if request.param == "http" else common_site.as_uri()
+
+
+# The first result group's links once the results are those of the whole query (each keystroke searches)
+NAMED_FIRST = """query => { const group = document.querySelector('.md-search-result__item');
+  const input = document.querySelector('.md-search__input');
+  if (group === null || input.value !== query) return null;
+  return [...group.querySelectorAll('a')].map(a => [a.querySelector('h1, h2').textContent.trim(),
+                                                   new URL(a.href).pathname + new URL(a.href).hash]); }"""
+
+
+@pytest.mark.parametrize(("query", "target"), [
+    ("In", "units/harbour/details.html#kpi-in"),  # a stop word
+    ("The", "units/home/details.html#kpi-the"),  # a stop word, and a word of the unit "The Network"
+    ("Map", "units/network/details.html#kpi-map"),  # every unit has a "Strategy map" page
+    ("Time", "units/ops/details.html#kpi-time"),  # "Timeline" on the Initiatives page; "Response time"
+    ("Search", "units/home/details.html#obj-search-obj"),  # the unit "Search and Rescue"
+    ("Search and Rescue", "units/search/index.html"),  # ... and the unit itself, named in full
+    ("Home", "units/home/index.html"),  # a unit; a KPI "Home training hours" elsewhere
+    ("Home training hours", "units/ops/details.html#kpi-training"),
+    ("Response time", "units/search/details.html#kpi-response"),
+    ("Queue", "units/home/index.html#ini-home-queue"),  # an initiative
+    ("Money", "units/harbour/details.html#obj-money"),  # two objectives "Money": the higher unit's first
+    ("volunteer", "units/search/index.html"),  # a word of the unit's mission
+])
+def test_search_for_a_name_made_of_common_words_leads_to_what_it_names(browser: object, common_base: str,
+                                                                       query: str, target: str) -> None:
+    page = _reader(browser, 1280)
+    page.goto(f"{common_base}/index.html")  # type: ignore[attr-defined]
+    page.locator("label.md-search__icon, .md-search__input").first.click()  # type: ignore[attr-defined]
+    page.locator(".md-search__input").press_sequentially(query)  # type: ignore[attr-defined]
+    group = page.wait_for_function(NAMED_FIRST, arg=query).json_value()  # type: ignore[attr-defined]
+    # The first group is the page; the next link is its best section (the KPI, objective, initiative)
+    found = group[1][1] if "#" in target and len(group) > 1 else group[0][1]
+    assert found.endswith("/" + target), group
+    if "#" in target:
+        assert group[1][0] == query, group  # the section is headed by the name
     page.context.close()  # type: ignore[attr-defined]
