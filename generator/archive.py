@@ -42,7 +42,9 @@ class ArchiveCache:
         audience = edition.audience.id if edition.audience else "_"
         if not _SAFE.match(audience):
             audience = "a-" + hashlib.sha256(audience.encode()).hexdigest()[:16]
-        self.folder = root / audience / published.period  # the period is checked by editions: YYYY[-Qn|-MM]
+        # the period is checked by editions (YYYY[-Qn|-MM]), a revision's number too (1-9999)
+        name = f"{published.period}.r{published.revision}" if published.revision else published.period
+        self.folder = root / audience / name
 
     @staticmethod
     def key(parts: list[bytes]) -> str:

@@ -43,7 +43,7 @@ from generator.mkdocs_cache import PageCache, fingerprint
 from generator.mkdocs_search import NamedFirst
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
-from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on
+from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on, replaced_notice
 from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
     TEMPLATES,
@@ -245,7 +245,9 @@ def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress)
     """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
     report, pages, packs = edition.report, 0, 0
     shown = {str(p) for p in report.periods[:-1]} | ({str(report.period)} if latest_restated(report) else set())
-    for published in [e for e in report.editions if e.period in shown]:  # the latest too, once restated
+    # the latest too, once restated; and every period's earlier publications (publish --force kept them)
+    archives = [r for e in report.editions for r in e.revisions if e.period in {str(p) for p in report.periods}]
+    for published in [e for e in report.editions if e.period in shown] + archives:
         cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
         key = cache.key(_archive_inputs(build, published))
         if not cache.holds(key):
@@ -256,8 +258,8 @@ def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress)
             build.archives["rendered"] += 1
             cache.seal(key)
         else:
-            build.archives_cached.append(site / archive_folder(published.period))
-        cache.copy_to(site / archive_folder(published.period))
+            build.archives_cached.append(site / archive_folder(published.period, published.revision))
+        cache.copy_to(site / archive_folder(published.period, published.revision))
         build.archives["shown"] += 1
     return pages, packs
 
@@ -295,11 +297,15 @@ def _render_archive(
     docs, site = cache.fresh()
     copy_user_pages(build.config, docs)
     notice = FORMAT_1_NOTICE if published.format < 2 else ""
+    if published.revision:
+        notice = " ".join(filter(None, [replaced_notice(edition.report, published), notice]))
     archive = Archive(published.period, published_on(published.published_at), period_label(edition.report), notice)
     pages = write_pages(past, docs, RenderOptions(packs=build.pdf, archive=archive))
     copy_assets(docs)
     base = _edition_url(build.site_url or build.config.settings.get("site_url"), edition.folder)
-    site_url = f"{(base or 'http://localhost:8000/').rstrip('/')}/{archive_folder(published.period)}"
+    site_url = (
+        f"{(base or 'http://localhost:8000/').rstrip('/')}/{archive_folder(published.period, published.revision)}"
+    )
     mkdocs_yml = write_config(build.config, cache.folder / "mkdocs.yml", docs, site, site_nav(past, True), site_url)
     run_mkdocs(mkdocs_yml, site)
     shutil.rmtree(docs)  # only the built site is reused: the Markdown doubled the cache's size

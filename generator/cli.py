@@ -458,8 +458,16 @@ def _build(
     )
     if freezer is not None and freezer.written is not None:
         kept = f" (the earlier edition is kept as {freezer.written.revision})" if freezer.written.revision else ""
+        where = (
+            f" (an earlier period: the site shows the latest, {result.period}, and {freezer.period} "
+            f"under archive/{freezer.period}/)"
+            if str(freezer.period) != str(result.period)
+            else ""
+        )
         click.echo(
-            for_terminal(f"Published {freezer.period}: wrote {freezer.written.path}{kept}; commit it with the project.")
+            for_terminal(
+                f"Published {freezer.period}{where}: wrote {freezer.written.path}{kept}; commit it with the project."
+            )
         )
 
 

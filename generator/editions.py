@@ -17,6 +17,7 @@ Edition files are untrusted input: size-limited, parsed as JSON only, every fiel
 
 from __future__ import annotations
 
+import dataclasses
 import datetime as dt
 import hashlib
 import json
@@ -209,11 +210,21 @@ def _check_folder(folder: Path) -> None:
         raise UsageError(f"editions folder '{folder}' is not a folder; nothing was changed (use --editions DIR)")
 
 
+def revision_path(folder: Path, period: str, number: int) -> Path:
+    """Return where revision `number` of a period's edition is kept: `<period>.rN.json`."""
+    return folder / f"{period}.r{number}.json"
+
+
+def next_revision(folder: Path, period: str) -> int:
+    """Return the number the next revision of a period's edition gets: the first free one."""
+    return next((n for n in range(1, 10_000) if not os.path.lexists(revision_path(folder, period, n))), 10_000)
+
+
 def _keep_revision(target: Path) -> Path:
     """Link the edition to the first free `<period>.rN.json` (a link never replaces a file)."""
-    stem = target.name.removesuffix(".json")
-    for number in range(1, 10_000):
-        revision = target.with_name(f"{stem}.r{number}.json")
+    period = target.name.removesuffix(".json")
+    for number in range(next_revision(target.parent, period), 10_000):
+        revision = revision_path(target.parent, period, number)
         try:
             os.link(target, revision)
             return revision
@@ -226,11 +237,13 @@ def _keep_revision(target: Path) -> Path:
 
 
 def read_editions(folder: Path) -> tuple[list[PublishedEdition], list[Problem]]:
-    """Read every edition in `folder` (revisions are checked, not returned), oldest period first."""
+    """Read every edition in `folder`, each with its earlier publications (rN files) as `revisions`, oldest period first."""
     if not os.path.lexists(folder):
         return [], []
     _check_folder(folder)
-    editions, problems = [], []
+    editions: dict[str, PublishedEdition] = {}
+    revisions: dict[str, list[PublishedEdition]] = {}
+    problems: list[Problem] = []
     names = sorted(os.listdir(folder))
     for name in names[:MAX_EDITIONS]:
         path = folder / name
@@ -241,14 +254,35 @@ def read_editions(folder: Path) -> tuple[list[PublishedEdition], list[Problem]]:
             continue
         edition, found = read_edition(path)
         problems += found
-        if edition is not None and match["revision"] is None:
-            if edition.period != match["period"]:
-                problems.append(Problem(Location(str(path), 3), f"period '{edition.period}' is not the file's"))
-            else:
-                editions.append(edition)
+        if edition is None:
+            continue
+        if edition.period != match["period"]:
+            line = _line_of(_read_text(path), "period")
+            problems.append(Problem(Location(str(path), line), _other_period(edition.period, name)))
+        elif match["revision"] is None:
+            editions[edition.period] = edition
+        else:
+            number = int(match["revision"])
+            revisions.setdefault(edition.period, []).append(dataclasses.replace(edition, revision=number))
+    for period, earlier in sorted(revisions.items()):
+        if period not in editions:
+            message = (
+                f"a revision of {period} without the edition itself ({period}.json): not shown; restore it with git"
+            )
+            problems.append(Problem(Location(str(folder / f"{period}.r{earlier[0].revision}.json")), message))
+            continue
+        earlier.sort(key=lambda e: e.revision)
+        editions[period] = dataclasses.replace(editions[period], revisions=tuple(earlier))
     if len(names) > MAX_EDITIONS:
         problems.append(Problem(Location(str(folder)), f"more than {MAX_EDITIONS} files; the rest were not read"))
-    return sorted(editions, key=lambda e: e.period), problems
+    return sorted(editions.values(), key=lambda e: e.period), problems
+
+
+def _other_period(period: str, name: str) -> str:
+    """Say that a file holds another period than its name (e.g. a copy saved under another name)."""
+    return (
+        f"period '{period}' is not the file's ('{name}' must hold the period its name gives); restore the file with git"
+    )
 
 
 _BAD_NAME = "not an edition file (expected <period>.json or <period>.rN.json, as scorecard publish writes them)"
@@ -421,12 +455,29 @@ def _document_problem(document: Any, pages: bool) -> tuple[str, str] | None:
 
 
 def _unknown_format(document: dict[str, Any]) -> str:
+    value = document["format"]
+    if not isinstance(value, int) or isinstance(value, bool):
+        shown = json.dumps(value, ensure_ascii=True)[:20]
+        return f"'format' must be a whole number (1 or {FORMAT}), not {shown}; restore the file with git"
     written = document.get("product_version")
-    by = f" by scorecard-press {written}" if isinstance(written, str) and len(written) <= 40 else ""
+    if value > FORMAT and isinstance(written, str) and _newer(written, product_version()):
+        return (
+            f"format {value} is newer than this version reads (1 or {FORMAT}): it was written by scorecard-press "
+            f"{written[:40]}, newer than this one ({product_version()}); upgrade scorecard-press to build with it"
+        )
     return (
-        f"format {str(document['format'])[:20]} is not one this version reads (1 or {FORMAT}): it was written{by}, "
-        f"newer than this one ({product_version()}); upgrade scorecard-press to build with it"
+        f"format {str(value)[:20]} is not one scorecard-press writes (this version, {product_version()}, "
+        f"reads 1 or {FORMAT}); the file was changed by hand: restore it with git"
     )
+
+
+def _newer(version_text: str, than: str) -> bool:
+    """Return whether a version such as 0.2.0 is newer than another (False when either is not numbers and dots)."""
+    parts = [re.fullmatch(r"\d{1,6}(?:\.\d{1,6}){0,5}", v.strip()) for v in (version_text, than)]
+    if not all(parts):
+        return False
+    first, second = (tuple(int(n) for n in v.strip().split(".")) for v in (version_text, than))
+    return first > second
 
 
 def _rows_problem(rows: Any) -> str | None:

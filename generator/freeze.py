@@ -14,7 +14,15 @@ from pathlib import Path
 from typing import Any
 
 from generator.compute import compute_report, restate
-from generator.editions import Written, edition_document, edition_path, input_fingerprint, utc_now, write_edition
+from generator.editions import (
+    Written,
+    edition_document,
+    edition_path,
+    input_fingerprint,
+    next_revision,
+    utc_now,
+    write_edition,
+)
 from generator.errors import UsageError
 from generator.pipeline import bulk_allocation, choose_editions, choose_period
 from generator.present import export_rows, period_label
@@ -64,6 +72,10 @@ class Freezer:
         inputs = input_fingerprint(self.content, self.measures)
         self._document = edition_document(period, period_label(report), self.now or utc_now(), inputs, rows, pages)
         published = PublishedEdition(path=str(edition_path(self.folder, period)), **self._document)
+        if (before := next((e for e in report.editions if e.period == period), None)) is not None:
+            # Published again (--force): the earlier edition becomes the next revision, as commit will keep it
+            kept = dataclasses.replace(before, revision=next_revision(self.folder, period), revisions=())
+            published = dataclasses.replace(published, revisions=(*before.revisions, kept))
         others = tuple(e for e in report.editions if e.period != period)
         latest = choose_period(report.scorecard, None)
         if latest > report.period:

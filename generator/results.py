@@ -225,6 +225,10 @@ class Restatement:
     note: str  # the measures' note of today's value, if any
     published_at: str  # when the edition was published (UTC, ISO 8601)
     decimals: int = 1
+    # A correction made by publishing the period again (`publish --force`): `published` is from
+    # revision `revision` (editions/<period>.rN.json), `current` from the next one, published then
+    corrected_at: str = ""
+    revision: int = 0
 
 
 @dataclass(frozen=True)
@@ -243,6 +247,9 @@ class PublishedEdition:
     # audience id -> what its archived pages show, where already in memory (a period just frozen);
     # None: read from `path` when an archive is rendered (see `generator.snapshot`)
     pages: dict[str, Any] | None = field(default=None, compare=False, repr=False)
+    revision: int = 0  # N of editions/<period>.rN.json; 0 for the edition itself
+    # the period's earlier publications (its rN files), oldest first; only on the edition itself
+    revisions: tuple[PublishedEdition, ...] = field(default=(), compare=False, repr=False)
 
     def kpi_rows(self, audience: str | None) -> dict[tuple[str, str], dict[str, Any]]:
         """Return the published KPI rows of one audience's edition, or of every edition (first wins)."""
@@ -271,6 +278,8 @@ class Report:
     # published periods whose numbers differ today from what was published, oldest period first
     restatements: tuple[Restatement, ...] = ()
     editions: tuple[PublishedEdition, ...] = ()  # the published periods (editions/), oldest first
+    # values a period's later publication (publish --force) changed from its earlier one, oldest period first
+    corrections: tuple[Restatement, ...] = ()
 
     @property
     def current(self) -> PeriodResult:

@@ -119,6 +119,55 @@ def test_publishing_again_needs_force_and_keeps_the_earlier_edition(published: P
     ]
 
 
+def test_a_correction_published_again_keeps_its_trail_on_the_site(published: Path) -> None:
+    # The board saw income 90 for 2026-Q1; it is corrected to 95 and the period published again
+    _set_value(published, "income", "2026-Q1", "95", "Restated: a late invoice")
+    forced = _run(published, "publish", "--period", "2026-Q1", "--no-pdf", "--force")
+    assert forced.exit_code == 0, forced.output
+    assert "Published 2026-Q1 (an earlier period: the site shows the latest, 2026-Q2, and 2026-Q1 under " in forced.stdout
+    first = json.loads((published / "editions" / "2026-Q1.r1.json").read_text(encoding="utf-8"))["published_at"]
+    for site in (published / "site", _rebuilt(published)):  # as publish left it, and built again from the files
+        editions = _html_text(site / "archive.html")
+        assert f"Earlier: {_day(first)} (r1) , 1 value changed when published again ( corrections )" in editions
+        restatements = _html_text(site / "restatements.html")
+        assert "Corrected by publishing again" in restatements
+        assert f"Income Root Unit Q1 FY2026 (Jan-Mar 2026) Value corrected 90 {_day(first)} (r1) 95" in restatements
+        assert "Restated: a late invoice" in restatements
+        # What the board saw first stays browsable; the republished period shows the correction
+        revision = _html_text(site / "archive" / "2026-Q1.r1" / "units" / "root" / "details.html")
+        assert "This publication (revision 1) was replaced on" in revision
+        assert "Actual 90" in revision
+        assert "Actual 95" in _html_text(site / "archive" / "2026-Q1" / "units" / "root" / "details.html")
+        # Today's history marks the value with the one published first
+        details = _html_text(site / "units" / "root" / "details.html")
+        assert f"95 EUR Restated · Published 90 ({_day(first)})" in details
+
+
+def _rebuilt(project: Path) -> Path:
+    result = _run(project, "build", "--no-pdf")
+    assert result.exit_code == 0, result.output
+    return project / "site"
+
+
+def test_the_latest_unit_page_marks_a_restatement_of_its_own_period(tree: Tree) -> None:
+    project = _project(tree)
+    assert _run(project, "publish", "--no-pdf").exit_code == 0  # 2026-Q2: income 105
+    _set_value(project, "income", "2026-Q2", "101", "Restated: refund")
+    site = _rebuilt(project)
+    assert "101 EUR Restated · Published 105 (" in _html_text(site / "units" / "root" / "index.html")
+
+
+def test_a_revision_holding_another_period_is_an_error(published: Path) -> None:
+    folder = published / "editions"
+    (folder / "2026-Q2.r1.json").write_bytes((folder / "2026-Q1.json").read_bytes())  # a copy under another name
+    result = _run(published, "check")
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == (
+        "editions/2026-Q2.r1.json:4: error: period '2026-Q1' is not the file's ('2026-Q2.r1.json' must hold the "
+        "period its name gives); restore the file with git"
+    )
+
+
 def test_force_never_replaces_a_file_publish_did_not_write(tree: Tree) -> None:
     project = _project(tree, **{"editions__2026-Q1.json": "{}\n"})
     result = _run(project, "publish", "--period", "2026-Q1", "--no-pdf", "--force")
@@ -252,7 +301,8 @@ def _valid(**rows: list) -> dict:
         ),
         (
             _format_1("2026-Q4", {"": []}),
-            "editions/2026-Q1.json:3: error: period '2026-Q4' is not the file's",
+            "editions/2026-Q1.json:4: error: period '2026-Q4' is not the file's ('2026-Q1.json' must hold the period "
+            "its name gives); restore the file with git",
         ),
     ],
 )
@@ -339,8 +389,8 @@ def test_an_unchanged_archived_edition_comes_from_the_cache(published: Path) -> 
     assert cached.stat().st_ino == rendered  # not written again
     assert (published / "site" / "archive" / "2026-Q1" / "index.html").stat().st_ino == rendered  # linked in
     again = _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf")
-    assert "1 archived edition (0 from the cache)" in again.stdout  # a new edition: rendered again
-    assert "1 archived edition (1 from the cache)" in _run(published, "build", "--no-pdf").stdout
+    assert "2 archived editions (0 from the cache)" in again.stdout  # a new edition, and the first kept as r1
+    assert "2 archived editions (2 from the cache)" in _run(published, "build", "--no-pdf").stdout
 
 
 def test_publishing_an_earlier_period_again_keeps_the_latest_site_with_it_archived(published: Path) -> None:
@@ -348,8 +398,11 @@ def test_publishing_an_earlier_period_again_keeps_the_latest_site_with_it_archiv
     _set_value(published, "income", "2026-Q1", "95", "Late invoice booked")
     again = _run(published, "publish", "--period", "2026-Q1", "--force", "--no-pdf")
     assert again.exit_code == 0, again.output
-    assert "Built site/ for 2026-Q2: " in again.stdout and ", 1 archived edition (0 from the cache) in " in again.stdout
-    assert "Published 2026-Q1: wrote editions/2026-Q1.json (the earlier edition is kept as " in again.stdout
+    assert "Built site/ for 2026-Q2: " in again.stdout and ", 2 archived editions (0 from the cache) in " in again.stdout
+    assert (
+        "Published 2026-Q1 (an earlier period: the site shows the latest, 2026-Q2, and 2026-Q1 under archive/2026-Q1/): "
+        "wrote editions/2026-Q1.json (the earlier edition is kept as "
+    ) in again.stdout
     site = published / "site"
     archive = (site / "archive" / "2026-Q1" / "units" / "root" / "index.html").read_text(encoding="utf-8")
     assert re.search(r">Income<.*?>95 EUR<", archive, re.S) and "90 EUR" not in archive  # as re-issued
@@ -484,9 +537,32 @@ def test_an_edition_of_a_newer_format_asks_for_an_upgrade(tree: Tree) -> None:
     result = _edition(tree(), document)
     assert result.exit_code == 1
     assert result.stderr.splitlines()[0] == (
-        "editions/2026-Q1.json:2: error: format 3 is not one this version reads (1 or 2): it was written by "
+        "editions/2026-Q1.json:2: error: format 3 is newer than this version reads (1 or 2): it was written by "
         f"scorecard-press 0.9.0, newer than this one ({product_version()}); upgrade scorecard-press to build with it"
     )
+
+
+@pytest.mark.parametrize(
+    ("fields", "message"),
+    [
+        (  # the same version cannot have written a format it does not read: the file was changed
+            {"format": 99, "product_version": "0.1.0"},
+            "format 99 is not one scorecard-press writes (this version, {v}, reads 1 or 2); the file was changed "
+            "by hand: restore it with git",
+        ),
+        ({"format": "2"}, "'format' must be a whole number (1 or 2), not \"2\"; restore the file with git"),
+        ({"format": 2.5}, "'format' must be a whole number (1 or 2), not 2.5; restore the file with git"),
+        (
+            {"format": 0, "product_version": "9.0.0"},
+            "format 0 is not one scorecard-press writes (this version, {v}, reads 1 or 2); the file was changed "
+            "by hand: restore it with git",
+        ),
+    ],
+)
+def test_a_format_no_version_wrote_says_the_file_was_changed(tree: Tree, fields: dict[str, object], message: str) -> None:
+    result = _edition(tree(), {**_valid(), **fields})
+    assert result.exit_code == 1
+    assert result.stderr.splitlines()[0] == "editions/2026-Q1.json:2: error: " + message.format(v=product_version())
 
 
 @pytest.mark.parametrize(

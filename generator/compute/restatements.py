@@ -12,7 +12,7 @@ from typing import Any
 
 from generator.formatting import round_value
 from generator.model import Kpi
-from generator.results import KpiResult, Report, Restatement
+from generator.results import KpiResult, PublishedEdition, Report, Restatement
 
 PublishedRows = Mapping[tuple[str, str], Mapping[str, Any]]  # (unit, kpi) -> export row as published
 
@@ -26,7 +26,55 @@ def restate(report: Report) -> Report:
         if edition.period in shown
         for r in find_restatements(report, edition.period, edition.kpi_rows(report.audience), edition.published_at)
     ]
-    return dataclasses.replace(report, restatements=tuple(found))
+    corrections = [
+        r for edition in report.editions if edition.period in shown for r in find_corrections(report, edition)
+    ]
+    return dataclasses.replace(report, restatements=tuple(found), corrections=tuple(corrections))
+
+
+def find_corrections(report: Report, edition: PublishedEdition) -> list[Restatement]:
+    """Return what each publication of the edition's period changed from the one before (its rN files).
+
+    `published` is the earlier publication's value, `current` the next one's, `corrected_at` when
+    the next was published and `revision` the earlier one's N: the trail `publish --force` keeps.
+    """
+    chain = [*edition.revisions, edition]
+    found: list[Restatement] = []
+    for earlier, later in zip(chain, chain[1:], strict=False):
+        before, after = earlier.kpi_rows(report.audience), later.kpi_rows(report.audience)
+        for key in [*after, *(k for k in before if k not in after)]:
+            changes = _row_changes(report, key, before.get(key), after.get(key), edition.period)
+            found += [
+                dataclasses.replace(
+                    r, published_at=earlier.published_at, corrected_at=later.published_at, revision=earlier.revision
+                )
+                for r in changes
+            ]
+    return found
+
+
+def _row_changes(
+    report: Report, key: tuple[str, str], old: Mapping[str, Any] | None, new: Mapping[str, Any] | None, period: str
+) -> list[Restatement]:
+    """Return how one KPI's row differs between two publications of a period, at the KPI's decimals."""
+    kpi = report.scorecard.kpi_index().get(key)
+    decimals = kpi.decimals if kpi is not None else 1
+    row = new if new is not None else (old or {})
+    name = str(row.get("name") or key[1])
+    note = str((new or {}).get("note") or "")
+
+    def made(change: str, published: Any, current: Any) -> Restatement:
+        return Restatement(key[0], key[1], name, period, change, published, current, note, "", decimals)
+
+    if old is None:
+        return [made("added", None, _rounded(row.get("actual"), decimals))]
+    if new is None:
+        return [made("removed", _rounded(row.get("actual"), decimals), None)]
+    return [
+        made(change, _rounded(old.get(field), decimals), _rounded(new.get(field), decimals))
+        for change, field in (("value", "actual"), ("target", "target"))
+        if _rounded(old.get(field), decimals) != _rounded(new.get(field), decimals)
+    ]
 
 
 def find_restatements(report: Report, period: str, published: PublishedRows, published_at: str) -> list[Restatement]:

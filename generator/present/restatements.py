@@ -6,7 +6,7 @@ from dataclasses import dataclass
 from typing import Any
 
 from generator.formatting import DASH, format_number
-from generator.results import Report, Restatement
+from generator.results import PublishedEdition, Report, Restatement
 
 # On the pages of an archived edition of format 1, which kept its period's numbers but not its pages
 FORMAT_1_NOTICE = (
@@ -36,6 +36,7 @@ class RestatementDisplay:
     current: str
     note: str
     published_on: str  # e.g. "14 Oct 2026"
+    corrected_on: str = ""  # a correction by publishing again: when the next publication was made
 
 
 def restatement_display(report: Report, r: Restatement) -> RestatementDisplay:
@@ -51,12 +52,24 @@ def restatement_display(report: Report, r: Restatement) -> RestatementDisplay:
         shown(r.current, r.decimals),
         r.note,
         published_on(r.published_at),
+        published_on(r.corrected_at) if r.corrected_at else "",
     )
 
 
 def restatement_displays(report: Report) -> list[RestatementDisplay]:
     """Return the report's restatements, latest period first."""
     rows = [restatement_display(report, r) for r in report.restatements]
+    return sorted(rows, key=lambda d: d.restatement.period, reverse=True)
+
+
+def published_words(mark: RestatementDisplay | None) -> str:
+    """Return what a corrected value says beside it: the value published, and when ("" if not corrected)."""
+    return f"Published {mark.published} ({mark.published_on})" if mark else ""
+
+
+def correction_displays(report: Report) -> list[RestatementDisplay]:
+    """Return the values a period's later publication changed from an earlier one, latest period first."""
+    rows = [restatement_display(report, r) for r in report.corrections]
     return sorted(rows, key=lambda d: d.restatement.period, reverse=True)
 
 
@@ -106,11 +119,17 @@ def restatement_message(d: RestatementDisplay) -> str:
 
 def restated_marks(report: Report) -> dict[tuple[str, str, str], RestatementDisplay]:
     """Return the value corrections by (unit, kpi, period), for marking past values where shown."""
-    return {
-        (d.restatement.unit, d.restatement.kpi, d.restatement.period): d
-        for d in restatement_displays(report)
-        if d.restatement.change == "value"
-    }
+    marks: dict[tuple[str, str, str], RestatementDisplay] = {}
+    # A value corrected by publishing again is marked with what was published first; today's
+    # restatement of the latest publication, where there is one, is marked instead
+    first = sorted(report.corrections, key=lambda r: r.revision)  # the earliest publication first
+    for d in [*(restatement_display(report, r) for r in first), *restatement_displays(report)]:
+        if d.restatement.change == "value":
+            key = (d.restatement.unit, d.restatement.kpi, d.restatement.period)
+            if d.restatement.corrected_at and key in marks:
+                continue  # an earlier publication's value is already the mark
+            marks[key] = d
+    return marks
 
 
 def latest_restated(report: Report) -> bool:
@@ -128,3 +147,14 @@ def latest_publication(report: Report) -> str:
         if edition.period == str(report.period):
             return published_on(edition.published_at)
     return ""
+
+
+def replaced_notice(report: Report, revision: PublishedEdition) -> str:
+    """Say, on an earlier publication's archived pages, that it was replaced, when, and where the changes are."""
+    edition = next((e for e in report.editions if e.period == revision.period), None)
+    later = [r for r in (edition.revisions if edition else ()) if r.revision > revision.revision]
+    replaced_at = later[0].published_at if later else (edition.published_at if edition else "")
+    return (
+        f"This publication (revision {revision.revision}) was replaced on {published_on(replaced_at)}, when the "
+        "period was published again; the latest site's Restatements page lists the values that changed."
+    )

@@ -17,6 +17,7 @@ from generator.present import (
     label_of,
     period_words,
     perspective_status,
+    published_words,
     recent,
     score_move,
     unit_status,
@@ -102,6 +103,7 @@ def kpi_row(ctx: Context, source: str, unit_id: str, kpi: Kpi) -> KpiRow:
         link(source, details_page(unit_id), f"kpi-{slug(kpi.id)}"),
         sparkline_points([as_number(h.actual) for h in history]),
         f"{period_words(ctx.report).recent}: " + ", ".join(format_value(kpi, h.actual) for h in history),
+        published_words(ctx.restated.get((unit_id, kpi.id, str(ctx.report.period)))),
     )
 
 

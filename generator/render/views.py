@@ -45,6 +45,7 @@ class KpiRow:
     href: str
     spark: str  # SVG polyline points, "" when too few values
     spark_label: str
+    restated: str = ""  # e.g. "Published 71.2 (14 Oct 2026)" where today's value corrects this period's edition
 
 
 @dataclass(frozen=True, slots=True)

@@ -17,9 +17,9 @@ from generator.render.views import Page, PeriodLink, PeriodMenu
 PATH = "archive.md"
 
 
-def archive_folder(period: str) -> str:
-    """Return the folder of an archived edition inside the site, e.g. archive/2026-Q2/."""
-    return f"archive/{period}/"
+def archive_folder(period: str, revision: int = 0) -> str:
+    """Return the folder of an archived edition inside the site, e.g. archive/2026-Q2/ (archive/2026-Q2.r1/ for a revision)."""
+    return f"archive/{period}.r{revision}/" if revision else f"archive/{period}/"
 
 
 def archived(ctx: Context) -> list[tuple[str, str, str]]:
@@ -91,6 +91,17 @@ class EditionRow:
     published_on: str
     restated: int
     as_published: str = ""  # the latest period, restated: its edition as published (archive/<period>/)
+    revisions: tuple[RevisionRow, ...] = ()  # earlier publications of the period, oldest first
+
+
+@dataclass(frozen=True, slots=True)
+class RevisionRow:
+    """An earlier publication of a period (editions/<period>.rN.json), replaced by publishing again."""
+
+    number: int
+    published_on: str
+    changed: int  # values, targets and KPIs the next publication changed
+    href: str  # its pages as published then (archive/<period>.rN/)
 
 
 def render_archive(ctx: Context) -> Page:
@@ -102,10 +113,34 @@ def render_archive(ctx: Context) -> Page:
     if published := latest_publication(ctx.report):
         period = str(ctx.report.period)
         as_published = link(PATH, archive_folder(period) + "index.html") if latest_restated(ctx.report) else ""
-        rows.append(EditionRow(ctx.site.period_label, "", published, counts.get(period, 0), as_published))
+        rows.append(
+            EditionRow(
+                ctx.site.period_label, "", published, counts.get(period, 0), as_published, _revisions(ctx, period)
+            )
+        )
     rows += [
-        EditionRow(label, link(PATH, archive_folder(p) + "index.html"), day, counts.get(p, 0))
+        EditionRow(label, link(PATH, archive_folder(p) + "index.html"), day, counts.get(p, 0), "", _revisions(ctx, p))
         for p, label, day in archived(ctx)
     ]
     text = render_template(ctx.options, "archive.md", site=ctx.site, rows=rows)
     return Page(PATH, "Editions", text)
+
+
+def _revisions(ctx: Context, period: str) -> tuple[RevisionRow, ...]:
+    """Return the period's earlier publications with how many values the next one changed."""
+    edition = next((e for e in ctx.report.editions if e.period == period), None)
+    if edition is None:
+        return ()
+    changed: dict[int, int] = {}
+    for r in ctx.report.corrections:
+        if r.period == period:
+            changed[r.revision] = changed.get(r.revision, 0) + 1
+    return tuple(
+        RevisionRow(
+            e.revision,
+            published_on(e.published_at),
+            changed.get(e.revision, 0),
+            link(PATH, archive_folder(period, e.revision) + "index.html"),
+        )
+        for e in edition.revisions
+    )

@@ -23,6 +23,7 @@ from generator.present import (
     objective_status,
     period_words,
     perspective_name,
+    published_words,
     restated_values,
     short_label_of,
 )
@@ -180,5 +181,5 @@ def _data_row(ctx: Context, kpi: Kpi, r: KpiResult, scored: bool, restated: Rest
         kpi_status(r, kpi, scored),
         format_value(kpi, r.ytd),
         r.note,
-        f"Published {restated.published} ({restated.published_on})" if restated else "",
+        published_words(restated),
     )

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from generator.present import RestatementDisplay, restatement_displays
+from generator.present import RestatementDisplay, correction_displays, restatement_displays
 from generator.render.context import Context, render_template
 from generator.render.paths import details_page, link, slug
 from generator.render.views import Page
@@ -24,8 +24,15 @@ class RestatementRow:
 def render_restatements(ctx: Context) -> Page:
     """Render the restated values, latest period first."""
     rows = [RestatementRow(d, _href(ctx, d)) for d in restatement_displays(ctx.report)]
+    corrected = [RestatementRow(d, _href(ctx, d)) for d in correction_displays(ctx.report)]
     text = render_template(
-        ctx.options, "restatements.md", site=ctx.site, rows=rows[:TABLE_LIMIT], hidden=max(0, len(rows) - TABLE_LIMIT)
+        ctx.options,
+        "restatements.md",
+        site=ctx.site,
+        rows=rows[:TABLE_LIMIT],
+        hidden=max(0, len(rows) - TABLE_LIMIT),
+        corrected=corrected[:TABLE_LIMIT],
+        corrected_hidden=max(0, len(corrected) - TABLE_LIMIT),
     )
     return Page(PATH, "Restatements", text)
 
