@@ -46,10 +46,12 @@ from generator.pipeline import Edition, archived_report, choose_editions, make_r
 from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on, replaced_notice
 from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
+    PERIODS_SCRIPT,
     TEMPLATES,
     Archive,
     RenderOptions,
     archive_folder,
+    periods_script,
     render_landing,
     render_site,
     site_nav,
@@ -195,6 +197,8 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     pages = write_pages(report, docs, RenderOptions(packs=build.pdf, built=build_time()))
     # Copy the stylesheet, charts.js and the plotly.js bundle that matches the installed plotly
     copy_assets(docs)
+    if report.editions:  # the period menu of the archived pages, which are cached: read from here
+        (docs / ASSETS / PERIODS_SCRIPT).write_text(periods_script(report), encoding="utf-8")
     write_manifest(docs, WORK_MARK)  # what the build wrote: a file added later is not deleted unasked
     # On disk the config builds into the work folder's site/, for `mkdocs build -f` by hand
     by_hand = folders.docs.parent / "site"

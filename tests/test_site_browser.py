@@ -362,6 +362,25 @@ def test_published_pages_do_not_scroll_sideways(browser: object, published_site:
     page.context.close()  # type: ignore[attr-defined]
 
 
+PERIOD_LIST = """() => [...document.querySelectorAll('.sp-period-list li')].map(li => {
+  const a = li.querySelector('a'); return [li.textContent.trim(), a ? new URL(a.href).pathname : null]; })"""
+
+
+def test_an_archived_page_has_the_period_menu_of_the_latest_site(browser: object, published_site: Path) -> None:
+    # The archive is cached as published; its menu lists what the latest site lists, read from it
+    page = _reader(browser, 1280)
+    page.goto((published_site / "archive/2026-Q2/units/it/details.html").as_uri())  # type: ignore[attr-defined]
+    page.locator(".sp-period-list[data-filled]").wait_for()  # type: ignore[attr-defined]
+    summary = page.locator(".sp-period-list summary").inner_text()  # type: ignore[attr-defined]
+    assert summary.startswith("Period: Q2 FY2026 (Apr-Jun 2026) (archive, published ")
+    page.locator(".sp-period-list summary").click()  # type: ignore[attr-defined]
+    items = page.evaluate(PERIOD_LIST)  # type: ignore[attr-defined]
+    assert [text.split(" · ")[0] for text, _ in items] == ["Q3 FY2026 (Jul-Sep 2026)", "Q2 FY2026 (Apr-Jun 2026) (this page)"]
+    assert items[0][1] == (published_site / "index.html").as_uri().removeprefix("file://")  # the latest site's home
+    assert items[1][1] is None  # this archive itself: no link
+    page.context.close()  # type: ignore[attr-defined]
+
+
 KPI_CARD = """() => { const row = document.querySelector('tr.sp-kpi');
   return [...row.querySelectorAll('td[data-label]')].filter(td => td.offsetParent !== null)
     .map(td => getComputedStyle(td, '::before').content.replaceAll('"', '')); }"""

@@ -29,7 +29,13 @@ from typing import Any
 from generator.model import Unit
 from generator.present import has_own_kpis
 from generator.render.context import TEMPLATES, Archive, Context, RenderOptions, make_context, make_environment
-from generator.render.pages.archive import archive_folder, render_archive, with_period_menu
+from generator.render.pages.archive import (
+    PERIODS_SCRIPT,
+    archive_folder,
+    periods_script,
+    render_archive,
+    with_period_menu,
+)
 from generator.render.pages.details import render_details
 from generator.render.pages.map import render_map
 from generator.render.pages.restatements import render_restatements
@@ -49,7 +55,9 @@ from generator.results import Report
 
 __all__ = [
     "Archive",
+    "PERIODS_SCRIPT",
     "archive_folder",
+    "periods_script",
     "TABLE_LIMIT",
     "TEMPLATES",
     "Context",

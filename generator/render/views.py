@@ -212,3 +212,4 @@ class PeriodMenu:
     editions_href: str  # the page listing every edition
     periods: tuple[PeriodLink, ...]  # newest first
     notice: str = ""  # an archive's: what it could not keep as published
+    home_href: str = ""  # an archive's: its own home page

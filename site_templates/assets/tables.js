@@ -83,9 +83,47 @@
     pan.setAttribute("data-map-ready", "1");
   }
 
+  /* An archived page's period menu: the periods the latest site lists (assets/scorecard/periods.js
+   * there, loaded as a script so it works over file:// too). The archive's own period is marked,
+   * the others link into the latest site. Without the list the banner's two links remain. */
+  function periodMenu(menu) {
+    if (menu.hasAttribute("data-filled")) { return; }
+    var root = menu.getAttribute("data-root") || "";
+    function fill() {
+      var periods = window.scorecardPeriods;
+      if (!Array.isArray(periods) || menu.hasAttribute("data-filled")) { return; }
+      var list = menu.querySelector("ul");
+      periods.forEach(function (p) {
+        var item = document.createElement("li");
+        var here = new URL(menu.getAttribute("data-home") || "", document.baseURI).href;
+        if (new URL(root + p.href, document.baseURI).href === here) {
+          var strong = document.createElement("strong");
+          strong.textContent = p.label;
+          item.appendChild(strong);
+          item.appendChild(document.createTextNode(" (this page)"));
+        } else {
+          var link = document.createElement("a");
+          link.href = root + p.href;
+          link.textContent = p.label;
+          item.appendChild(link);
+        }
+        if (p.published) { item.appendChild(document.createTextNode(" · published " + p.published)); }
+        list.appendChild(item);
+      });
+      menu.setAttribute("data-filled", "1");
+      menu.hidden = false;
+    }
+    if (Array.isArray(window.scorecardPeriods)) { fill(); return; }
+    var script = document.createElement("script");
+    script.src = root + "assets/scorecard/periods.js";
+    script.onload = fill;
+    document.head.appendChild(script);
+  }
+
   function start() {
     document.querySelectorAll("table.sp-sortable").forEach(enhance);
     document.querySelectorAll(".sp-map-pan").forEach(showBoxes);
+    document.querySelectorAll(".sp-period-list[data-root]").forEach(periodMenu);
   }
 
   if (typeof document$ !== "undefined" && document$.subscribe) { document$.subscribe(start); }

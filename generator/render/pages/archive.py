@@ -7,12 +7,14 @@ are published.
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass
 
 from generator.present import latest_publication, latest_restated, published_on
-from generator.render.context import Context, render_template
+from generator.render.context import Context, RenderOptions, make_context, render_template
 from generator.render.paths import link
 from generator.render.views import Page, PeriodLink, PeriodMenu
+from generator.results import Report
 
 PATH = "archive.md"
 
@@ -47,6 +49,7 @@ def period_menu(ctx: Context, source: str) -> PeriodMenu | None:
             root + PATH[:-3] + ".html",
             (),
             archive.notice,
+            "../" * source.count("/") + "index.html",
         )
     if not ctx.report.editions:
         return None
@@ -64,6 +67,24 @@ def period_menu(ctx: Context, source: str) -> PeriodMenu | None:
         link(source, PATH),
         tuple(links),
     )
+
+
+PERIODS_SCRIPT = "periods.js"  # in the latest site's assets: the period menu of its archived pages
+
+
+def periods_script(report: Report) -> str:
+    """Return the script that gives archived pages the latest site's period menu.
+
+    An archived page is rendered once and cached; the periods published after it change the
+    menu, so the page loads the list from the latest site (tables.js fills its menu). Links are
+    relative to the latest site's root.
+    """
+    menu = period_menu(make_context(report, RenderOptions()), "index.md")
+    periods = [{"label": p.label, "href": p.href, "published": p.published_on} for p in (menu.periods if menu else ())]
+    text = json.dumps(periods, ensure_ascii=True, separators=(",", ":"))
+    # JSON inside a script: no "</script>" or "<!--" can be formed from a label
+    text = text.replace("<", "\\u003c").replace(">", "\\u003e").replace("&", "\\u0026")
+    return f"window.scorecardPeriods = {text};\n"
 
 
 def with_period_menu(ctx: Context, page: Page) -> Page:
