@@ -397,3 +397,11 @@ def test_text_no_font_can_show_prints_as_boxes_and_the_pack_is_still_written(
         "the board pack of root has text its fonts cannot show" in r.getMessage() and "💧" in r.getMessage()
         for r in caplog.records
     )
+
+
+def test_the_running_header_names_the_organisation_once_on_its_root_units_pack(packs: dict[str, PackResult]) -> None:
+    # The example's root unit bears the organisation's name: "Northbridge University · Northbridge University" read oddly
+    root = pdf_text(packs["university"].path, first=2)
+    assert "Northbridge University Q3 FY2026 (Jul-Sep 2026)" in root
+    assert "Northbridge University · Northbridge University" not in root
+    assert "Northbridge University · IT Services" in pdf_text(packs["it"].path, first=2)
