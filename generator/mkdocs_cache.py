@@ -4,9 +4,11 @@ Two costs of MkDocs are per page and depend only on the page: turning its Markdo
 (Python-Markdown) and cutting that HTML into search entries (the search plugin parses every
 page a second time; about two thirds of MkDocs' time on the benchmark organisations). This
 plugin keeps both in the work folder (`build/page-cache/<edition>/`), keyed by a hash of the
-page's Markdown and of everything else that shapes it (see `fingerprint`). MkDocs still lays out
-every page with the navigation, so a changed nav reaches every page, and still writes the search
-index, sitemap and other site-wide files from all pages: the site equals a cold build's.
+page's Markdown and of everything else that shapes it (see `fingerprint`). The theme's layout of
+a page (its template rendered with the navigation) is kept too, keyed by the page's HTML, table
+of contents, title, metadata, address and a digest of the whole navigation: a changed nav or any
+changed page title lays out every page again. MkDocs still writes the search index, sitemap and
+other site-wide files from all pages: the site equals a cold build's.
 
 A page is reused only if its key matches and the stored HTML still has the digest recorded for
 it; anything else (another version, a damaged or missing file, unreadable index) renders the
@@ -25,12 +27,14 @@ from importlib.metadata import version
 from pathlib import Path
 from typing import Any
 
+import jinja2
 from mkdocs.plugins import BasePlugin, event_priority
 from mkdocs.structure.files import Files
+from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
-FORMAT = 1  # of index.json; a different one is ignored (the cache is rebuilt)
+FORMAT = 2  # of index.json; a different one is ignored (the cache is rebuilt)
 INDEX = "index.json"
 _STORED = re.compile(r"^[0-9a-f]{64}\.html$")
 
@@ -62,7 +66,10 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         self._reused: dict[str, dict[str, Any]] = {}  # src_uri -> record, for pages served from the cache
         self._files: Files | None = None
         self._all = ""  # digest of every file's path, set by on_files
+        self._navigation: Navigation | None = None
+        self._nav = ""  # digest of the navigation, set by on_env
         self.reused = 0
+        self.laid_out = 0  # pages whose layout (theme template) was reused
         self.damaged = 0
 
     # Reading: whatever is wrong with the index makes every page render again
@@ -96,6 +103,45 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         # A link resolves against the set of files: another set, another page
         self._all = _sha("\n".join(sorted(f.src_uri for f in files)))
         return files
+
+    def on_nav(self, nav: Navigation, *, config: Any, files: Files) -> Navigation:
+        self._navigation = nav
+        return nav
+
+    def on_env(self, env: jinja2.Environment, *, config: Any, files: Files) -> jinja2.Environment:
+        # Every page's layout shows the whole navigation: titles (read once all pages are, as a
+        # page's title may come from its heading), addresses, order
+        items = _nav_items(self._navigation.items) if self._navigation is not None else []
+        self._nav = _sha(json.dumps(items, ensure_ascii=False))
+        get_template = env.get_template
+
+        def reusing(name: Any, *args: Any, **kwargs: Any) -> Any:
+            return _Layout(get_template(name, *args, **kwargs), str(name), self)
+
+        env.get_template = reusing  # type: ignore[method-assign]
+        return env
+
+    def layout(self, template: jinja2.Template, name: str, context: Any) -> str:
+        """Return the page's layout from the cache when its inputs are unchanged, else render and keep it."""
+        page = context.get("page") if isinstance(context, dict) else None
+        if not isinstance(page, Page) or page.file.src_uri not in self._new:
+            return str(template.render(context))  # not a page (sitemap, 404): as MkDocs does
+        uri = page.file.src_uri
+        inputs = [self._nav, self._all, name, page.url, page.title, page.content, page.meta]
+        key = _sha(json.dumps([*inputs, [_token(t) for t in page.toc]], sort_keys=True, default=str))
+        old, output = self._old.get(uri, {}), None
+        if old.get("layout_key") == key:
+            output = self._stored(str(old.get("layout", "")))
+            if output is None:  # recorded, but the file is gone or changed
+                self.damaged += 1
+                if _STORED.match(f"{old.get('layout')}.html"):
+                    (self.folder / f"{old['layout']}.html").unlink(missing_ok=True)
+            else:
+                self.laid_out += 1
+        if output is None:
+            output = str(template.render(context))
+        self._new[uri].update(layout_key=key, layout=self._keep(output))
+        return output
 
     # Before any other plugin sees the Markdown: a page whose key matches renders from nothing
     @event_priority(100)
@@ -142,13 +188,18 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         links = {files.get_file_from_path(src): anchors for src, anchors in record["links"].items()} if files else {}
         page.links_to_anchors = {f: a for f, a in links.items() if f is not None} or None
 
-    def _record(self, page: Page, html: str) -> dict[str, Any]:
+    def _keep(self, html: str) -> str:
+        """Store an HTML text under its own digest (once); return the digest."""
         data = html.encode("utf-8", "surrogatepass")
         digest = _sha(data)
         path = self.folder / f"{digest}.html"
         if not path.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
             path.write_bytes(data)
+        return digest
+
+    def _record(self, page: Page, html: str) -> dict[str, Any]:
+        digest = self._keep(html)
         links = {f.src_uri: dict(a) for f, a in (page.links_to_anchors or {}).items()}
         return {
             "key": self._keys.get(page.file.src_uri, ""),
@@ -190,14 +241,44 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         temporary = self.folder / f"{INDEX}.tmp"
         temporary.write_text(text, encoding="utf-8")
         os.replace(temporary, self.folder / INDEX)
-        kept = {record["content"] for record in self._new.values()}
+        kept = {record[name] for record in self._new.values() for name in ("content", "layout") if name in record}
         for entry in self.folder.iterdir():
             if _STORED.match(entry.name) and entry.name[:-5] not in kept:
                 entry.unlink()
-        self._say(f"Reused {self.reused} of {len(self._new)} pages from the page cache")
+        self._say(
+            f"Reused {self.reused} of {len(self._new)} pages from the page cache ({self.laid_out} laid out as before)"
+        )
         if self.damaged:
             self._say(f"{self.damaged} page(s) in the page cache {self.folder} were damaged and rendered again")
 
 
 def _token(item: AnchorLink) -> dict[str, Any]:
     return {"level": item.level, "id": item.id, "name": item.title, "children": [_token(c) for c in item.children]}
+
+
+def _nav_items(items: list[Any]) -> list[Any]:
+    """Return the navigation as plain data: each item's kind, title, address and children."""
+    shown: list[Any] = []
+    for item in items:
+        if isinstance(item, Section):
+            shown.append(["section", item.title, _nav_items(item.children)])
+        elif isinstance(item, Link):
+            shown.append(["link", item.title, item.url])
+        elif isinstance(item, Page):
+            shown.append(["page", item.title, item.file.src_uri, item.url])
+    return shown
+
+
+class _Layout:
+    """A theme template whose rendering of a page goes through the cache (anything else renders as is)."""
+
+    def __init__(self, template: jinja2.Template, name: str, cache: PageCache) -> None:
+        self._template, self._name, self._cache = template, name, cache
+
+    def render(self, *args: Any, **kwargs: Any) -> str:
+        if len(args) == 1 and not kwargs:
+            return self._cache.layout(self._template, self._name, args[0])
+        return str(self._template.render(*args, **kwargs))
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._template, name)

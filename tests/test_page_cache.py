@@ -72,13 +72,20 @@ def _reused(said: list[str]) -> tuple[int, int]:
     return int(words[1]), int(words[3])
 
 
+def _laid_out(said: list[str]) -> int:
+    line = next(s for s in said if s.startswith("Reused "))
+    return int(line.split("(")[1].split()[0])
+
+
 def test_a_rebuild_after_one_value_reuses_pages_and_equals_a_cold_build(project: Path) -> None:
     _build()
     before = _files(project / "site")
     unit = _change_one_value(project / "measures")
-    reused, pages = _reused(_build())
+    said = _build()
+    reused, pages = _reused(said)
     incremental = _files(project / "site")
     assert 0 < reused < pages
+    assert 0 < _laid_out(said) <= reused  # unchanged pages keep their layout too
     assert incremental != before
     changed = {p for p in incremental if incremental[p] != before.get(p)}
     assert f"units/{unit}/index.html" in changed or any(unit in p for p in changed)
@@ -122,7 +129,7 @@ def test_a_damaged_page_in_the_cache_is_rendered_again(project: Path, damage: st
         stored.write_bytes(stored.read_bytes()[:100])
     said = _build()
     reused, pages = _reused(said)
-    assert reused < pages
+    assert reused < pages or _laid_out(said) < pages  # a page's HTML or its layout: made again
     assert f"1 page(s) in the page cache {CACHE} were damaged and rendered again" in said
     assert _files(project / "site") == first
 
@@ -179,3 +186,21 @@ def test_pages_are_reused_only_with_plugins_we_know(plugins: object, reused: boo
     settings = {} if plugins is None else {"plugins": plugins}
     cfg = SiteConfig(Path("mkdocs.yml"), settings, Path("pages"), None)
     assert build_module.cacheable(cfg) is reused
+
+
+def test_a_page_retitled_by_its_heading_lays_out_every_page_again(project: Path) -> None:
+    # A page listed in the nav without a title is named there by its heading: when that changes,
+    # the settings do not, but every page's navigation does; no page may keep its old layout
+    cfg = yaml.safe_load((project / "mkdocs.yml").read_text(encoding="utf-8"))
+    cfg["nav"] = ["guide.md"]
+    (project / "mkdocs.yml").write_text(yaml.safe_dump(cfg), encoding="utf-8")
+    (project / "pages" / "guide.md").write_text("# Reading guide\n\nHow we score.\n", encoding="utf-8")
+    _build()
+    (project / "pages" / "guide.md").write_text("# Scoring handbook\n\nHow we score.\n", encoding="utf-8")
+    said = _build()
+    reused, pages = _reused(said)
+    assert reused == pages - 1 and _laid_out(said) == 0
+    incremental = _files(project / "site")
+    _build("cold", "cold-build")
+    assert _files(project / "cold") == incremental
+    assert "Scoring handbook" in (project / "site" / "how-to-read.html").read_text(encoding="utf-8")
