@@ -129,17 +129,17 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         uri = page.file.src_uri
         inputs = [self._nav, self._all, name, page.url, page.title, page.content, page.meta]
         key = _sha(json.dumps([*inputs, [_token(t) for t in page.toc]], sort_keys=True, default=str))
-        old, output = self._old.get(uri, {}), None
+        old = self._old.get(uri, {})
         if old.get("layout_key") == key:
             output = self._stored(str(old.get("layout", "")))
-            if output is None:  # recorded, but the file is gone or changed
-                self.damaged += 1
-                if _STORED.match(f"{old.get('layout')}.html"):
-                    (self.folder / f"{old['layout']}.html").unlink(missing_ok=True)
-            else:
+            if output is not None:
                 self.laid_out += 1
-        if output is None:
-            output = str(template.render(context))
+                self._new[uri].update(layout_key=key, layout=old["layout"])  # stored, and just checked
+                return output
+            self.damaged += 1  # recorded, but the file is gone or changed
+            if _STORED.match(f"{old.get('layout')}.html"):
+                (self.folder / f"{old['layout']}.html").unlink(missing_ok=True)
+        output = str(template.render(context))
         self._new[uri].update(layout_key=key, layout=self._keep(output))
         return output
 
