@@ -358,3 +358,11 @@ def test_how_to_read_explains_each_status_by_the_rule_and_trends_in_the_cadence_
     assert "</span> improving</span>: better than last year, in the KPI&#39;s direction</li>" in annual
     assert '<p class="sp-rule">Units, templates and KPIs' in annual
     assert "previous period" not in annual
+
+
+def test_forecast_explanations_stay_out_of_the_search_index() -> None:
+    # The same method text under every KPI doubled the large organisation's index (7.2 MB, goal 5 MB)
+    report, _ = make_report(ROOT / "content", ROOT / "measures", None)
+    details = [p.text for p in render_site(report) if p.path.endswith("details.md")]
+    forecasts = [line for text in details for line in text.splitlines() if line.startswith('<div class="sp-forecast')]
+    assert forecasts and all("data-search-exclude" in line for line in forecasts)
