@@ -43,7 +43,14 @@ from generator.mkdocs_cache import PageCache, fingerprint
 from generator.mkdocs_search import NamedFirst
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
-from generator.present import FORMAT_1_NOTICE, latest_restated, period_label, published_on, replaced_notice
+from generator.present import (
+    FORMAT_1_NOTICE,
+    archived_editions,
+    latest_restated,
+    period_label,
+    published_on,
+    replaced_notice,
+)
 from generator.publish import publish, remove_stale_staging, staging
 from generator.render import (
     PERIODS_SCRIPT,
@@ -248,10 +255,11 @@ def _page_fingerprint(cfg: SiteConfig, mkdocs_yml: Path) -> str:
 def _build_archives(build: _Staged, edition: Edition, site: Path, say: Progress) -> tuple[int, int]:
     """Put every earlier published period's site under `site/archive/<period>/`; return pages and packs rendered."""
     report, pages, packs = edition.report, 0, 0
-    shown = {str(p) for p in report.periods[:-1]} | ({str(report.period)} if latest_restated(report) else set())
-    # the latest too, once restated; and every period's earlier publications (publish --force kept them)
-    archives = [r for e in report.editions for r in e.revisions if e.period in {str(p) for p in report.periods}]
-    for published in [e for e in report.editions if e.period in shown] + archives:
+    # the earlier periods, the latest too once restated, and each one's earlier publications (rN)
+    shown = archived_editions(report) + [e for e in report.editions if e.period == str(report.period)]
+    latest = [e for e in shown if e.period == str(report.period)]
+    archives = [e for e in shown if e not in latest or latest_restated(report)]
+    for published in archives + [r for e in shown for r in e.revisions]:
         cache = ArchiveCache(build.folders.docs.parent / "archive", edition, published)
         key = cache.key(_archive_inputs(build, published))
         if not cache.holds(key):

@@ -168,6 +168,17 @@ def test_a_revision_holding_another_period_is_an_error(published: Path) -> None:
     )
 
 
+def test_a_published_period_stays_archived_when_its_measures_are_gone(published: Path) -> None:
+    # An auditor's scenario: old rows moved out of measures/; the edition alone keeps the period
+    path = published / "measures" / "root.csv"
+    path.write_text("".join(line for line in path.read_text().splitlines(True) if ",2026-Q1," not in line))
+    (published / "measures" / "teams.csv").unlink(missing_ok=True)
+    site = _rebuilt(published)
+    assert "Actual 90" in _html_text(site / "archive" / "2026-Q1" / "units" / "root" / "details.html")
+    assert "Q1 FY2026 (Jan-Mar 2026) (this site)" not in _html_text(site / "archive.html")
+    assert '<a href="archive/2026-Q1/index.html">Q1 FY2026 (Jan-Mar 2026)</a>' in (site / "archive.html").read_text()
+
+
 def test_force_never_replaces_a_file_publish_did_not_write(tree: Tree) -> None:
     project = _project(tree, **{"editions__2026-Q1.json": "{}\n"})
     result = _run(project, "publish", "--period", "2026-Q1", "--no-pdf", "--force")

@@ -158,3 +158,21 @@ def replaced_notice(report: Report, revision: PublishedEdition) -> str:
         f"This publication (revision {revision.revision}) was replaced on {published_on(replaced_at)}, when the "
         "period was published again; the latest site's Restatements page lists the values that changed."
     )
+
+
+def archived_editions(report: Report) -> list[PublishedEdition]:
+    """Return the published periods before the report's own that the site keeps archived, oldest first.
+
+    Today's measures need not reach back to them: an edition of format 2 holds everything its
+    pages show; one of format 1 (its numbers only) is archived while its period is among today's.
+    """
+    current, today = str(report.period), {str(p) for p in report.periods}
+    return [e for e in report.editions if e.period < current and (e.format >= 2 or e.period in today)]
+
+
+def edition_label(report: Report, edition: PublishedEdition) -> str:
+    """Return a published period's label: as today's scorecard names it, or as the edition does."""
+    for p in report.periods:
+        if str(p) == edition.period:
+            return p.label(report.scorecard.organization.fiscal_year_start)
+    return edition.label or edition.period

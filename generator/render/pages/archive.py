@@ -10,7 +10,7 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-from generator.present import latest_publication, latest_restated, published_on
+from generator.present import archived_editions, edition_label, latest_publication, latest_restated, published_on
 from generator.render.context import Context, RenderOptions, make_context, render_template
 from generator.render.paths import link
 from generator.render.views import Page, PeriodLink, PeriodMenu
@@ -26,12 +26,9 @@ def archive_folder(period: str, revision: int = 0) -> str:
 
 def archived(ctx: Context) -> list[tuple[str, str, str]]:
     """Return (period, label, published on) of every edition older than the report's period, newest first."""
-    labels = {str(p): p.label(ctx.sc.organization.fiscal_year_start) for p in ctx.report.periods}
-    current = str(ctx.report.period)
     return [
-        (e.period, labels[e.period], published_on(e.published_at))
-        for e in reversed(ctx.report.editions)
-        if e.period in labels and e.period != current
+        (e.period, edition_label(ctx.report, e), published_on(e.published_at))
+        for e in reversed(archived_editions(ctx.report))
     ]
 
 
