@@ -23,6 +23,7 @@ import pickle
 import re
 import shutil
 import sys
+import tempfile
 import threading
 import time
 from collections.abc import Callable, Iterator
@@ -39,7 +40,7 @@ from generator.errors import BuildError, Problem, UsageError
 from generator.folders import GENERATED, WORK_MARK, BuildFolders, check_site, write_manifest
 from generator.freeze import Freezer
 from generator.lifetime import die_with_parent
-from generator.mkdocs_cache import PageCache, fingerprint
+from generator.mkdocs_cache import PageCache, ShareDone, fingerprint
 from generator.mkdocs_search import NamedFirst
 from generator.mkdocs_stash import RawHtmlStash
 from generator.pipeline import Edition, archived_report, choose_editions, make_report
@@ -217,7 +218,7 @@ def _build_edition(build: _Staged, edition: Edition, site: Path, say: Progress) 
     # (not with plugins of the user's: we cannot tell what their output depends on)
     folder = folders.work / "page-cache" / (edition.audience.id if edition.audience else "all")
     reuse = PageCache(folder, _page_fingerprint(build.config, mkdocs_yml), say) if cacheable(build.config) else None
-    run_mkdocs(mkdocs_yml, site, reuse)
+    run_mkdocs(mkdocs_yml, site, reuse, split=len(report.scorecard.units) >= SPLIT_FROM)
     # Write the PDF board packs into the staged site
     # Packs whose inputs did not change since the last build are reused from the work folder
     cache = folders.work / "pack-cache" / (edition.audience.id if edition.audience else "all")
@@ -537,23 +538,25 @@ class _Collector(logging.Handler):
         self.messages.append(record.getMessage())
 
 
-def run_mkdocs(config_file: Path, site: Path | None = None, cache: PageCache | None = None) -> None:
+def run_mkdocs(
+    config_file: Path, site: Path | None = None, cache: PageCache | None = None, split: bool = False
+) -> None:
     """Run MkDocs in-process (no interpreter start-up), into `site` if given; raise BuildError on warnings.
 
-    With a `cache`, pages whose Markdown is unchanged reuse their HTML and search entries.
+    With a `cache`, pages whose Markdown is unchanged reuse their HTML and search entries. With
+    `split` too (and fork usable), a forked child renders and lays out half the pages that changed
+    while this process renders the other half, then serves the child's from the cache.
     """
     from mkdocs.commands.build import build
-    from mkdocs.config import load_config
     from mkdocs.exceptions import MkDocsException
 
     collector, logger = _Collector(), logging.getLogger("mkdocs")
     logger.addHandler(collector)
+    child = None
     try:
-        config = load_config(str(config_file), site_dir=str(site) if site else None)
-        config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
-        config.plugins["scorecard-named-first"] = NamedFirst()
-        if cache is not None:
-            config.plugins["scorecard-page-cache"] = cache
+        config = _mkdocs_config(config_file, site, cache)
+        if cache is not None and split and _can_fork():
+            child, cache.partner = _mkdocs_child(config_file, cache)
         build(config)
         if cache is not None:
             cache.save()
@@ -562,6 +565,82 @@ def run_mkdocs(config_file: Path, site: Path | None = None, cache: PageCache | N
         raise BuildError(f"MkDocs failed, the previous site is unchanged:\n  {details}") from exc
     finally:
         logger.removeHandler(collector)
+        if child is not None:
+            child.kill()  # done, or of no use once this process failed
+            child.join()
+
+
+def _mkdocs_config(config_file: Path, site: Path | None, cache: PageCache | None) -> Any:
+    from mkdocs.config import load_config
+
+    config = load_config(str(config_file), site_dir=str(site) if site else None)
+    config.plugins["scorecard-raw-html"] = RawHtmlStash()  # in-process only: Zensical needs no help
+    config.plugins["scorecard-named-first"] = NamedFirst()
+    if cache is not None:
+        config.plugins["scorecard-page-cache"] = cache
+    return config
+
+
+def _mkdocs_child(config_file: Path, cache: PageCache) -> tuple[Any, Callable[[], dict[str, dict[str, Any]]]]:
+    """Fork the child rendering share 1 of 2; return it and how to wait for its pages' records."""
+    context = multiprocessing.get_context("fork")
+    receive, send = context.Pipe(duplex=False)
+    gc.freeze()
+    try:
+        child = context.Process(target=_mkdocs_share, args=(config_file, cache, send), daemon=True)
+        child.start()
+    finally:
+        gc.unfreeze()
+    send.close()
+    cache.share = (0, 2)
+
+    def records() -> dict[str, dict[str, Any]]:
+        try:
+            outcome = receive.recv()
+        except EOFError:  # the child ended without a word: killed, or out of memory
+            child.join()
+            raise BuildError(
+                f"the process laying out half the pages ended with code {child.exitcode};"
+                " the build stopped and the previous site is unchanged"
+            ) from None
+        finally:
+            receive.close()
+        if isinstance(outcome, BaseException):
+            raise outcome
+        done, warnings = outcome
+        for message in warnings:  # counted by MkDocs' strict mode here, as if this process had met them
+            logging.getLogger("mkdocs.commands.build").warning(message)
+        return dict(done)
+
+    return child, records
+
+
+def _mkdocs_share(config_file: Path, cache: PageCache, send: Any) -> None:
+    """In the forked child: render share 1 of 2 into a scratch site and send back the records or the error."""
+    from mkdocs.commands.build import build
+
+    die_with_parent()
+    sys.stdout, sys.stderr = open(os.dup(1), "w", closefd=True), open(os.dup(2), "w", closefd=True)  # noqa: SIM115
+    collector, logger = _Collector(), logging.getLogger("mkdocs")
+    logger.addHandler(collector)
+    scratch = Path(tempfile.mkdtemp(prefix="scorecard-share-"))
+    try:
+        cache.share = (1, 2)
+        cache.handover = lambda done: send.send((done, collector.messages))
+        build(_mkdocs_config(config_file, scratch / "site", cache))
+        send.send(BuildError("the process laying out half the pages stopped before its share was done"))
+    except ShareDone:
+        pass
+    except BaseException as exc:  # noqa: BLE001 (handed to the parent, which raises it as one process would)
+        try:
+            send.send(
+                exc if not collector.messages else BuildError("MkDocs failed:\n  " + "\n  ".join(collector.messages))
+            )
+        except (pickle.PicklingError, TypeError, AttributeError):
+            send.send(BuildError(f"laying out pages failed: {exc!r}"))
+    finally:
+        send.close()
+        shutil.rmtree(scratch, ignore_errors=True)
 
 
 def check_links(site: Path, skip: set[Path] | None = None) -> None:

@@ -34,6 +34,8 @@ from mkdocs.structure.nav import Link, Navigation, Section
 from mkdocs.structure.pages import Page
 from mkdocs.structure.toc import AnchorLink, get_toc
 
+from generator.errors import BuildError
+
 FORMAT = 2  # of index.json; a different one is ignored (the cache is rebuilt)
 INDEX = "index.json"
 _STORED = re.compile(r"^[0-9a-f]{64}\.html$")
@@ -71,6 +73,12 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         self.reused = 0
         self.laid_out = 0  # pages whose layout (theme template) was reused
         self.damaged = 0
+        # Two processes (see `split`): this one's share of the pages to render, as (k, n)
+        self.share = (0, 1)
+        self._order: dict[str, int] = {}  # src_uri -> position among the documentation pages
+        self._deferred: set[str] = set()  # pages the other process renders (or, there, this one skips)
+        self.partner: Callable[[], dict[str, dict[str, Any]]] | None = None  # the parent: the other share's records
+        self.handover: Callable[[dict[str, dict[str, Any]]], None] | None = None  # the child: hand its records over
 
     # Reading: whatever is wrong with the index makes every page render again
     def on_pre_build(self, *, config: Any) -> None:
@@ -102,6 +110,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         self._files = files
         # A link resolves against the set of files: another set, another page
         self._all = _sha("\n".join(sorted(f.src_uri for f in files)))
+        self._order = {f.src_uri: number for number, f in enumerate(files.documentation_pages())}
         return files
 
     def on_nav(self, nav: Navigation, *, config: Any, files: Files) -> Navigation:
@@ -119,7 +128,56 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
             return _Layout(get_template(name, *args, **kwargs), str(name), self)
 
         env.get_template = reusing  # type: ignore[method-assign]
+        if self.handover is not None:
+            self._hand_over(env, config, files)
         return env
+
+    # Before the search plugin indexes the page: the first of the child's pages waits for its share
+    @event_priority(100)
+    def on_page_context(self, context: Any, *, page: Page, **_: Any) -> Any:
+        if page.file.src_uri in self._deferred and self.partner is not None and self._files is not None:
+            partner, self.partner = self.partner, None
+            self._take_over(partner(), self._files)
+        return context
+
+    def _mine(self, uri: str) -> bool:
+        """Return whether this process renders a page: the first half of the pages in order, or the second."""
+        part, parts = self.share
+        return self._order.get(uri, 0) * parts // max(1, len(self._order)) == part
+
+    def _hand_over(self, env: jinja2.Environment, config: Any, files: Files) -> None:
+        """In the child: lay out the pages it rendered (their search entries and layouts are recorded), hand them over, stop."""
+        from mkdocs.commands.build import _build_page  # noqa: PLC0415 (MkDocs' own: the page as the parent would lay it out)
+
+        nav, pages = self._navigation, files.documentation_pages()
+        done = {}
+        for file in pages:
+            if file.page is not None and file.src_uri in self._new and nav is not None:
+                _build_page(file.page, config, pages, nav, env)  # into the child's own scratch site
+                done[file.src_uri] = self._new[file.src_uri]
+        assert self.handover is not None
+        self.handover(done)
+        raise ShareDone
+
+    def _take_over(self, records: dict[str, dict[str, Any]], files: Files) -> None:
+        """In the parent: serve the pages the child rendered as if from the cache (its HTML is stored there)."""
+        for uri in sorted(self._deferred):
+            record, file = records.get(uri), files.get_file_from_path(uri)
+            html = self._stored(str(record.get("content", ""))) if record else None
+            if (
+                record is None
+                or html is None
+                or record.get("key") != self._keys.get(uri)
+                or file is None
+                or file.page is None
+            ):
+                raise BuildError(f"the process rendering half the pages did not render '{uri}' as this one would")
+            self._restore(file.page, record)
+            file.page.content = html
+            self._old[uri] = record  # its search entries and layout, found there as a reused page's are
+            self._new[uri] = {
+                k: v for k, v in record.items() if k not in ("search_key", "search", "layout_key", "layout")
+            }
 
     def layout(self, template: jinja2.Template, name: str, context: Any) -> str:
         """Return the page's layout from the cache when its inputs are unchanged, else render and keep it."""
@@ -150,7 +208,11 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         key = _sha(f"{self.fingerprint}\0{self._all}\0{uri}\0{markdown}")
         self._keys[uri] = key
         record = self._old.get(uri)
+        child = self.handover is not None
         if record is not None and record.get("key") == key:
+            if child:  # the parent reuses it itself
+                self._deferred.add(uri)
+                return ""
             content = self._stored(record.get("content", ""))
             if content is not None:
                 self._reused[uri] = {**record, "html": content}
@@ -158,6 +220,9 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
             self.damaged += 1
             if _STORED.match(f"{record.get('content')}.html"):
                 (self.folder / f"{record['content']}.html").unlink(missing_ok=True)
+        if self.share[1] > 1 and not self._mine(uri):
+            self._deferred.add(uri)  # the other process renders it
+            return ""
         return markdown
 
     def _stored(self, digest: str) -> str | None:
@@ -172,6 +237,8 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
     @event_priority(-100)
     def on_page_content(self, html: str, *, page: Page, **_: Any) -> str:
         uri = page.file.src_uri
+        if uri in self._deferred:
+            return html  # rendered by the other process (see on_env)
         reused = self._reused.get(uri)
         if reused is not None:
             self.reused += 1
@@ -189,13 +256,15 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         page.links_to_anchors = {f: a for f, a in links.items() if f is not None} or None
 
     def _keep(self, html: str) -> str:
-        """Store an HTML text under its own digest (once); return the digest."""
+        """Store an HTML text under its own digest (once, whole: two processes may store the same); return the digest."""
         data = html.encode("utf-8", "surrogatepass")
         digest = _sha(data)
         path = self.folder / f"{digest}.html"
         if not path.is_file():
             self.folder.mkdir(parents=True, exist_ok=True)
-            path.write_bytes(data)
+            temporary = self.folder / f"{digest}.{os.getpid()}.tmp"
+            temporary.write_bytes(data)
+            os.replace(temporary, path)
         return digest
 
     def _record(self, page: Page, html: str) -> dict[str, Any]:
@@ -254,6 +323,10 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
 
 def _token(item: AnchorLink) -> dict[str, Any]:
     return {"level": item.level, "id": item.id, "name": item.title, "children": [_token(c) for c in item.children]}
+
+
+class ShareDone(BaseException):
+    """Raised in the child once its share is handed over: MkDocs' build stops there (not an error)."""
 
 
 def _nav_items(items: list[Any]) -> list[Any]:

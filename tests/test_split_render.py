@@ -124,3 +124,81 @@ def test_few_units_render_in_one_process(tmp_path: Path, monkeypatch: pytest.Mon
     assert len(report.scorecard.units) < build.SPLIT_FROM
     assert build.write_pages(report, tmp_path, OPTIONS) > 0
     assert calls == []
+
+
+# --- MkDocs in two processes: a forked child renders and lays out the second half of the pages ---
+
+
+def _site(content: Path, measures: Path, out: Path, **options: Any) -> list[str]:
+    said: list[str] = []
+    build.build_site(content, measures, out / "site", work=out / "work", pdf=False, progress=said.append, **options)
+    return said
+
+
+@pytest.fixture
+def mkdocs_forks(monkeypatch: pytest.MonkeyPatch) -> list[int]:
+    """Count the MkDocs runs that forked a child."""
+    calls: list[int] = []
+    child = build._mkdocs_child
+
+    def counted(*args: Any) -> Any:
+        calls.append(1)
+        return child(*args)
+
+    monkeypatch.setattr(build, "_mkdocs_child", counted)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1790000000")
+    return calls
+
+
+@pytest.mark.parametrize(
+    ("content", "options"),
+    [
+        (ROOT / "content", {"audience": "board", "editions": ROOT / "editions"}),
+        (FIXTURES / "linked-commentary" / "content", {}),
+    ],
+    ids=["example", "linked-commentary"],
+)
+def test_mkdocs_in_two_processes_builds_the_site_of_one_byte_for_byte(
+    content: Path, options: dict[str, Any], tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_forks: list[int]
+) -> None:
+    assert build._can_fork()
+    measures = content.parent / "measures"
+    monkeypatch.setattr(build, "SPLIT_FROM", 10**6)
+    _site(content, measures, tmp_path / "one", **options)
+    assert mkdocs_forks == []
+    monkeypatch.setattr(build, "SPLIT_FROM", 0)
+    _site(content, measures, tmp_path / "two", **options)
+    assert mkdocs_forks == [1]
+    one, two = _files(tmp_path / "one" / "site"), _files(tmp_path / "two" / "site")
+    assert len(one) > 50 and one == two
+
+
+def test_an_error_in_the_mkdocs_child_stops_the_build_and_keeps_the_site(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_forks: list[int]
+) -> None:
+    content, measures = FIXTURES / "linked-commentary" / "content", FIXTURES / "linked-commentary" / "measures"
+    _site(content, measures, tmp_path)
+    before = _files(tmp_path / "site")
+
+    def fail(*_: Any) -> None:
+        raise BuildError("units/x.md: something the child found")
+
+    monkeypatch.setattr(build, "SPLIT_FROM", 0)
+    monkeypatch.setattr(build.PageCache, "_hand_over", fail)  # runs only in the child
+    (tmp_path / "work").rename(tmp_path / "old-work")  # a cold build: every page is rendered again
+    with pytest.raises(BuildError, match=r"^units/x.md: something the child found$"):
+        _site(content, measures, tmp_path)
+    assert mkdocs_forks == [1]
+    assert _files(tmp_path / "site") == before
+
+
+def test_the_mkdocs_child_killed_stops_the_build_with_a_message(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, mkdocs_forks: list[int]
+) -> None:
+    monkeypatch.setattr(build, "SPLIT_FROM", 0)
+    monkeypatch.setattr(build.PageCache, "_hand_over", lambda *_: os.kill(os.getpid(), signal.SIGKILL))
+    with pytest.raises(BuildError) as raised:
+        _site(FIXTURES / "linked-commentary" / "content", FIXTURES / "linked-commentary" / "measures", tmp_path)
+    assert str(raised.value) == (
+        "the process laying out half the pages ended with code -9; the build stopped and the previous site is unchanged"
+    )
