@@ -191,7 +191,7 @@ class PageCache(BasePlugin):  # type: ignore[type-arg]
         if old.get("layout_key") == key:
             output = self._stored(str(old.get("layout", "")))
             if output is not None:
-                self.laid_out += 1
+                self.laid_out += uri not in self._deferred  # the other process's pages were laid out just now
                 self._new[uri].update(layout_key=key, layout=old["layout"])  # stored, and just checked
                 return output
             self.damaged += 1  # recorded, but the file is gone or changed

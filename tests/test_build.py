@@ -436,6 +436,7 @@ def _stagings(project: Path) -> list[Path]:
 KILL_MOMENTS = [
     pytest.param("render", id="while-a-child-renders-half-the-pages"),
     pytest.param("mkdocs", id="while-mkdocs-runs"),
+    pytest.param("mkdocs-child", id="while-a-child-lays-out-half-the-pages"),
     pytest.param("before-switch", id="new-site-ready"),
     pytest.param("after-switch", id="old-site-not-yet-removed"),
     pytest.param("between-renames", id="fallback-between-its-renames"),
@@ -457,7 +458,7 @@ def test_a_build_killed_at_any_moment_leaves_a_whole_site_and_no_process(
     survivors = _kill_build_at(moment, moment == "packs", project, short_tmp)
 
     assert survivors["left"] == [], survivors
-    if moment == "render":  # killed with the child rendering half the pages
+    if moment in ("render", "mkdocs-child"):  # killed with the child rendering half the pages
         assert sum(name.startswith("python") for name in survivors["at_kill"]) >= 2, survivors
     if moment == "packs":  # killed with the build and its two pack workers; packs start no browser
         assert sum(name.startswith("python") for name in survivors["at_kill"]) >= 3, survivors

@@ -37,7 +37,10 @@ def _install() -> None:
 
     exchange = output.exchange
     if MOMENT == "mkdocs":
-        build.run_mkdocs = lambda *args: _pause()
+        build.run_mkdocs = lambda *args, **kwargs: _pause()
+    elif MOMENT == "mkdocs-child":  # in the forked child laying out half the pages
+        build.SPLIT_FROM = 0
+        build.PageCache._hand_over = lambda *args: _pause()  # type: ignore[method-assign]
     elif MOMENT == "render":  # in the forked child rendering half the pages (the minimal project's too)
         build.SPLIT_FROM = 0
         write_share = build._write_share
